@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { parseDuration, DURATION_PATTERN } from '../../dag/duration.js';
+import { FailureType } from '../../dag/failure-types.js';
+import { activityFailure } from '../failures.js';
+import type { AgentProvider } from './provider.js';
+
+/** The offline mock after templates are resolved: every field has its final type. */
+const resolvedMockSchema = z.strictObject({
+  text: z.string().optional(),
+  json: z.unknown().optional(),
+  delay: z.string().regex(DURATION_PATTERN, 'must be a duration').optional(),
+  failTimes: z.coerce.number().int().min(0).optional(),
+  failAlways: z.boolean().optional(),
+  error: z.strictObject({ type: z.string().optional(), message: z.string().optional(), nonRetryable: z.boolean().optional() }).optional(),
+  usage: z.strictObject({ inputTokens: z.coerce.number().int().min(0), outputTokens: z.coerce.number().int().min(0) }).optional(),
+  costUsd: z.coerce.number().min(0).optional(),
+});
+
+/** $1 per million tokens each way (contract 1.3). */
+const OFFLINE_USD_PER_TOKEN = 1 / 1_000_000;
+
+const tokensOf = (chars: number): number => Math.ceil(chars / 4);
+
+/**
+ * The offline provider (`provider: offline`), for tests and demos: it does what
+ * `agent.mock` says — answer, wait, fail a number of times or always — with no
+ * network. Without `text` or `json` it echoes the prompt.
+ */
+export function createOfflineProvider(): AgentProvider {
+  return {
+    name: 'offline',
+    async call(config, ctx) {
+      const parsed = resolvedMockSchema.safeParse(config.mock ?? {});
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+        throw activityFailure({ type: FailureType.ConfigInvalid, message: `agent.mock: ${detail}`, nonRetryable: true, attempt: ctx.attempt });
+      }
+      const mock = parsed.data;
+      if (mock.delay) await ctx.sleep(parseDuration(mock.delay));
+      if (mock.failAlways || ctx.attempt <= (mock.failTimes ?? 0)) {
+        throw activityFailure({
+          type: mock.error?.type ?? FailureType.MockFailure,
+          message: mock.error?.message ?? `offline mock failure on attempt ${ctx.attempt}`,
+          nonRetryable: mock.error?.nonRetryable ?? false,
+          attempt: ctx.attempt,
+        });
+      }
+      const text = mock.text ?? (mock.json !== undefined ? JSON.stringify(mock.json) : config.prompt);
+      let json = mock.json;
+      if (json === undefined && config.output === 'json') {
+        try {
+          json = JSON.parse(text);
+        } catch {
+          throw activityFailure({ type: FailureType.OutputInvalid, message: 'offline response is not JSON but output: json was asked for', attempt: ctx.attempt });
+        }
+      }
+      const usage = mock.usage ?? { inputTokens: tokensOf((config.system ?? '').length + config.prompt.length), outputTokens: tokensOf(text.length) };
+      const costUsd = mock.costUsd ?? (usage.inputTokens + usage.outputTokens) * OFFLINE_USD_PER_TOKEN;
+      return { text, ...(json === undefined ? {} : { json }), usage, costUsd, provider: 'offline', model: config.model ?? null };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { AgentConfig } from '../dag/schema.js';
+import type { RunSnapshot } from '../dag/run-state.js';
+
+/**
+ * The activities the interpreter calls, as types only: the workflow imports this
+ * file with `import type`, and the worker registers the factories' products.
+ */
+
+/** An agent's config with every template resolved by the workflow. */
+export type ResolvedAgentConfig = Omit<AgentConfig, 'mock'> & { mock?: Record<string, unknown> };
+
+export interface AgentActivityInput {
+  nodeId: string;
+  /** Attempts this node used before this activity (earlier fallbacks), so records number on. */
+  attemptOffset: number;
+  /** Index of the fallback entry in use, or null for the primary config. */
+  fallback: number | null;
+  config: ResolvedAgentConfig;
+}
+
+/** An agent node's output (contract 1.3). */
+export interface AgentOutput {
+  text: string;
+  json?: unknown;
+  usage: { inputTokens: number; outputTokens: number };
+  costUsd: number | null;
+  provider: string;
+  model: string | null;
+  cached: boolean;
+  fallback: number | null;
+}
+
+export interface AgentActivityResult {
+  output: AgentOutput;
+  /** The Temporal attempt that succeeded (1-based, within this activity). */
+  attempt: number;
+}
+
+/** Details every Weft activity failure carries, so the workflow can count attempts. */
+export interface FailureDetails {
+  attempt: number;
+}
+
+export interface FinishRunInput {
+  snapshot: RunSnapshot;
+}
+
+export interface WeftActivities {
+  runAgent(input: AgentActivityInput): Promise<AgentActivityResult>;
+  finishRun(input: FinishRunInput): Promise<void>;
+}

@@ -1,0 +1,49 @@
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Repositories } from '../db/repositories.js';
+import type { Logger } from '../logger.js';
+import { authenticate } from './auth.js';
+import { errorMiddleware, notFoundHandler } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { requestId } from './request-context.js';
+import { healthRouter } from './routes/health.js';
+import { runsRouter } from './routes/runs.js';
+import { workflowsRouter } from './routes/workflows.js';
+import { RunsService } from './runs-service.js';
+
+export interface AppDeps {
+  repos: Repositories;
+  pingDatabase: () => Promise<void>;
+  temporal: { client: Client; taskQueue: string; namespace: string };
+  logger: Logger;
+  /** Largest accepted request body. */
+  maxBodyBytes: number;
+}
+
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+
+/** Builds the Weft API without listening, so tests and `weft api` share it. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestId);
+  app.use(express.json({ limit: deps.maxBodyBytes, strict: false }));
+  app.use(express.text({ type: YAML_TYPES, limit: deps.maxBodyBytes }));
+
+  app.use(healthRouter({ pingDatabase: deps.pingDatabase, client: deps.temporal.client, namespace: deps.temporal.namespace }));
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+
+  const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger });
+  const api = express.Router();
+  api.use(authenticate(deps.repos.apiKeys));
+  api.use(workflowsRouter(deps.repos));
+  api.use(runsRouter(runs, deps.repos));
+  app.use('/api/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { canonicalJson, DefinitionParseError, parseDefinitionText } from '../dag/parse.js';
+import type { Definition } from '../dag/schema.js';
+import { validateDefinition, ValidationCode, type ValidationIssue } from '../dag/validate.js';
+import type { WorkflowsRepo } from '../db/workflows-repo.js';
+import { AppError } from './errors.js';
+
+/** A definition as received: parsed, validated, hashed, with the text the user sent. */
+export interface ReceivedDefinition {
+  definition: Definition;
+  source: string | null;
+  hash: string;
+}
+
+/** The content hash of a definition: sha256 of its canonical JSON. */
+export function definitionHash(definition: unknown): string {
+  return createHash('sha256').update(canonicalJson(definition)).digest('hex');
+}
+
+/**
+ * Reads a definition from a request body (an object, or YAML/JSON text) and
+ * validates it fully, including that its `input` is a usable JSON Schema.
+ * @throws AppError `BAD_REQUEST` when the text does not parse, `VALIDATION_FAILED` with every issue.
+ */
+export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo): Promise<ReceivedDefinition> {
+  let raw = body;
+  let source: string | null = null;
+  if (typeof body === 'string') {
+    source = body;
+    try {
+      raw = parseDefinitionText(body);
+    } catch (err) {
+      const e = err as DefinitionParseError;
+      throw new AppError('BAD_REQUEST', `definition does not parse: ${e.message}`, { line: e.line ?? null, column: e.column ?? null });
+    }
+  }
+  const result = await validateDefinition(raw, { workflowExists: async (name, version) => (await workflows.get(name, version)) !== undefined });
+  const errors: ValidationIssue[] = result.valid ? [] : [...result.errors];
+  const inputSchema = (raw as { input?: unknown } | null)?.input;
+  if (inputSchema !== null && typeof inputSchema === 'object') {
+    const problem = inputSchemaProblem(inputSchema);
+    if (problem) errors.push({ code: ValidationCode.Schema, path: '/input', message: `input is not a valid JSON Schema: ${problem}` });
+  }
+  if (!result.valid || errors.length > 0) {
+    throw new AppError('VALIDATION_FAILED', `the definition has ${errors.length} problem(s)`, { errors });
+  }
+  return { definition: result.definition, source, hash: definitionHash(result.definition) };
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
+const MAX_COMPILED = 500;
+
+function compileInputSchema(schema: object) {
+  const key = canonicalJson(schema);
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+function inputSchemaProblem(schema: object): string | null {
+  try {
+    compileInputSchema(schema);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/**
+ * Checks a run's input against the definition's `input` JSON Schema (2020-12).
+ * @throws AppError `INPUT_INVALID` listing every violation.
+ */
+export function checkRunInput(definition: Definition, input: unknown): void {
+  if (!definition.input) return;
+  const validate = compileInputSchema(definition.input);
+  if (validate(input)) return;
+  const errors = (validate.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'invalid' }));
+  throw new AppError('INPUT_INVALID', `the run input does not match the workflow's input schema: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+}

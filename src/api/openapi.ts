@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { documentedDefinitionSchema } from '../dag/schema.js';
+import { ErrorCodes } from './errors.js';
+import { startRunBody } from './schemas.js';
+
+const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input', target: 'draft-2020-12' });
+
+const errorEnvelope = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'requestId', 'timestamp'],
+      properties: {
+        code: { type: 'string', enum: Object.keys(ErrorCodes) },
+        message: { type: 'string' },
+        details: {},
+        requestId: { type: 'string' },
+        timestamp: { type: 'string', format: 'date-time' },
+      },
+    },
+  },
+};
+
+const json = (schema: object) => ({ 'application/json': { schema } });
+const errors = { default: { description: 'error envelope', content: json({ $ref: '#/components/schemas/Error' }) } };
+const ok = (description: string) => ({ description, content: json({ type: 'object' }) });
+
+let cached: object | undefined;
+
+/** The OpenAPI 3.1 document of `/api/v1`, built from the zod schemas the API validates with. */
+export function openApiDocument(): object {
+  cached ??= {
+    openapi: '3.1.0',
+    info: { title: 'Weft API', version: '1.0.0', description: 'Durable DAG workflows of agent calls on Temporal (contract: weft-v1).' },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Definition: toSchema(documentedDefinitionSchema), StartRun: toSchema(startRunBody), Error: errorEnvelope },
+    },
+    paths: {
+      '/workflows': {
+        get: { summary: 'List workflows', responses: { 200: ok('workflows'), ...errors } },
+        post: {
+          summary: 'Store a definition (JSON or application/yaml)',
+          requestBody: { content: { ...json({ $ref: '#/components/schemas/Definition' }), 'application/yaml': { schema: { type: 'string' } } } },
+          responses: { 200: ok('same content as the latest version'), 201: ok('new version'), ...errors },
+        },
+      },
+      '/workflows/validate': {
+        post: {
+          summary: 'Validate without storing',
+          requestBody: { content: json({ $ref: '#/components/schemas/Definition' }) },
+          responses: { 200: ok('valid, with its plan'), ...errors },
+        },
+      },
+      '/workflows/{name}': { get: { summary: 'Latest version of a workflow', responses: { 200: ok('definition'), ...errors } } },
+      '/workflows/{name}/versions/{version}': { get: { summary: 'One version', responses: { 200: ok('definition'), ...errors } } },
+      '/runs': {
+        get: { summary: 'List runs, newest first', responses: { 200: ok('{items, nextCursor}'), ...errors } },
+        post: {
+          summary: 'Start a run of a stored workflow or an ad-hoc definition',
+          requestBody: { content: json({ $ref: '#/components/schemas/StartRun' }) },
+          responses: { 202: ok('{id, status, workflow, version}'), ...errors },
+        },
+      },
+      '/runs/{id}': { get: { summary: 'A run with its node records', responses: { 200: ok('run'), ...errors } } },
+      '/runs/{id}/cancel': { post: { summary: 'Cancel a run', responses: { 202: ok('accepted'), ...errors } } },
+    },
+  };
+  return cached;
+}

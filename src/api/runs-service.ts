@@ -1,0 +1,189 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
+import type { Definition } from '../dag/schema.js';
+import { unsupportedFeature } from '../dag/support.js';
+import type { Repositories } from '../db/repositories.js';
+import type { RunRow } from '../db/runs-repo.js';
+import type { Logger } from '../logger.js';
+import { RUN_WORKFLOW_TYPE, runStateQuery, type RunWorkflowInput } from '../workflows/messages.js';
+import { WEFT_STATUS, WEFT_WORKFLOW } from '../workflows/search-attributes.js';
+import { checkRunInput, receiveDefinition } from './definitions.js';
+import { AppError } from './errors.js';
+import { newRunId } from './ids.js';
+
+/** A live query that takes longer than this falls back to the stored row. */
+const QUERY_DEADLINE_MS = 5_000;
+
+export interface RunsServiceDeps {
+  repos: Repositories;
+  temporal: { client: Client; taskQueue: string };
+  logger: Logger;
+}
+
+export type StartRunRequest =
+  | { workflow: string; version?: number | undefined; input?: unknown; idempotencyKey?: string | undefined }
+  | { definition: unknown; input?: unknown; idempotencyKey?: string | undefined };
+
+export interface StartedRun {
+  id: string;
+  status: RunStatus;
+  workflow: string;
+  version: number | null;
+}
+
+export interface RunSummary {
+  id: string;
+  workflow: string;
+  version: number | null;
+  status: RunStatus;
+  degraded: boolean;
+  costUsd: number;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+/** Starting, reading, listing and cancelling runs: the API's view of the interpreter. */
+export class RunsService {
+  constructor(private readonly deps: RunsServiceDeps) {}
+
+  /**
+   * Starts a run of a stored workflow (latest or given version) or of an ad-hoc
+   * definition. Nothing starts unless the definition is valid, supported and the
+   * input matches its schema. The same idempotency key returns the same run.
+   */
+  async start(request: StartRunRequest, actor: string | null): Promise<StartedRun> {
+    const { repos } = this.deps;
+    if (request.idempotencyKey) {
+      const existing = await repos.runs.findByIdempotencyKey(request.idempotencyKey);
+      if (existing) return startedFrom(existing);
+    }
+    let definition: Definition;
+    let version: number | null = null;
+    if ('workflow' in request) {
+      const stored = await repos.workflows.get(request.workflow, request.version);
+      if (!stored) {
+        const which = request.version === undefined ? request.workflow : `${request.workflow}@${request.version}`;
+        throw new AppError('NOT_FOUND', `no stored workflow ${which}`);
+      }
+      definition = stored.definition;
+      version = stored.version;
+    } else {
+      definition = (await receiveDefinition(request.definition, repos.workflows)).definition;
+    }
+    const input = request.input ?? {};
+    checkRunInput(definition, input);
+    const refusal = unsupportedFeature(definition);
+    if (refusal) throw new AppError('NOT_SUPPORTED', refusal);
+
+    const id = newRunId();
+    const { row, created } = await repos.runs.insert({
+      id,
+      workflowName: definition.name,
+      workflowVersion: version,
+      definition: version === null ? definition : null,
+      input,
+      idempotencyKey: request.idempotencyKey ?? null,
+      createdBy: actor,
+    });
+    if (!created) return startedFrom(row);
+    const args: RunWorkflowInput = { definition, input, workflow: definition.name, version };
+    try {
+      await this.deps.temporal.client.workflow.start(RUN_WORKFLOW_TYPE, {
+        workflowId: id,
+        taskQueue: this.deps.temporal.taskQueue,
+        args: [args],
+        typedSearchAttributes: [
+          { key: WEFT_WORKFLOW, value: definition.name },
+          { key: WEFT_STATUS, value: 'running' },
+        ],
+      });
+    } catch (err) {
+      await repos.runs.delete(id);
+      this.deps.logger.error({ err, runId: id }, 'could not start run');
+      throw new AppError('UNAVAILABLE', 'Temporal did not accept the run; nothing was started');
+    }
+    return { id, status: 'running', workflow: definition.name, version };
+  }
+
+  /** The run: live from the workflow while it runs, from the database once it ended. */
+  async get(id: string): Promise<RunSnapshot> {
+    const row = await this.deps.repos.runs.get(id);
+    if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+    if (isTerminalRun(row.status as RunStatus)) return snapshotFrom(row);
+    try {
+      const handle = this.deps.temporal.client.workflow.getHandle(id);
+      return await this.deps.temporal.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(runStateQuery));
+    } catch (err) {
+      // The run may have just ended (its row is written a moment later) or no
+      // worker may be up to answer: the stored row is the best answer left.
+      const fresh = (await this.deps.repos.runs.get(id)) ?? row;
+      if (!(err instanceof WorkflowNotFoundError)) this.deps.logger.warn({ runId: id, err: (err as Error).message }, 'live run query failed');
+      return snapshotFrom(fresh);
+    }
+  }
+
+  async list(query: { workflow?: string | undefined; status?: RunStatus | undefined; limit: number; cursor?: string | undefined }) {
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const rows = await this.deps.repos.runs.list({ workflow: query.workflow, status: query.status, limit: query.limit + 1, after });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > query.limit && last ? encodeCursor(last) : null;
+    return { items: page.map(summaryFrom), nextCursor };
+  }
+
+  /** Asks Temporal to cancel the run; the workflow records the outcome. */
+  async cancel(id: string): Promise<{ id: string; status: RunStatus }> {
+    const row = await this.deps.repos.runs.get(id);
+    if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+    if (isTerminalRun(row.status as RunStatus)) throw new AppError('CONFLICT', `run ${id} already ended (${row.status})`);
+    try {
+      await this.deps.temporal.client.workflow.getHandle(id).cancel();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new AppError('CONFLICT', `run ${id} is no longer running`);
+      throw err;
+    }
+    return { id, status: row.status as RunStatus };
+  }
+}
+
+function startedFrom(row: RunRow): StartedRun {
+  return { id: row.id, status: row.status as RunStatus, workflow: row.workflowName, version: row.workflowVersion };
+}
+
+function summaryFrom(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    workflow: row.workflowName,
+    version: row.workflowVersion,
+    status: row.status as RunStatus,
+    degraded: row.degraded,
+    costUsd: row.costUsd,
+    startedAt: row.startedAt.toISOString(),
+    endedAt: row.endedAt?.toISOString() ?? null,
+  };
+}
+
+function snapshotFrom(row: RunRow): RunSnapshot {
+  return {
+    ...summaryFrom(row),
+    input: row.input ?? null,
+    output: row.output ?? null,
+    error: (row.error as RunSnapshot['error']) ?? null,
+    nodes: (row.nodes as RunSnapshot['nodes']) ?? {},
+  };
+}
+
+function encodeCursor(row: RunRow): string {
+  return Buffer.from(JSON.stringify([row.startedAt.toISOString(), row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { startedAt: Date; id: string } {
+  try {
+    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(startedAt);
+    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
+    return { startedAt: date, id };
+  } catch {
+    throw new AppError('BAD_REQUEST', 'cursor is not one this API returned');
+  }
+}

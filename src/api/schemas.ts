@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { runStatuses } from '../dag/run-state.js';
+import { workflowNameSchema } from '../dag/schema.js';
+import { AppError } from './errors.js';
+
+/** The API's request shapes; also the source of the OpenAPI document. */
+
+const idempotencyKey = z.string().min(1).max(200);
+
+export const startNamedRunBody = z.strictObject({
+  workflow: workflowNameSchema,
+  version: z.int().min(1).optional(),
+  input: z.unknown().optional(),
+  idempotencyKey: idempotencyKey.optional(),
+});
+
+export const startAdHocRunBody = z.strictObject({
+  /** A definition object, or its YAML/JSON text. */
+  definition: z.union([z.record(z.string(), z.unknown()), z.string()]),
+  input: z.unknown().optional(),
+  idempotencyKey: idempotencyKey.optional(),
+});
+
+export const startRunBody = z.union([startNamedRunBody, startAdHocRunBody]);
+
+export const listRunsQuery = z.object({
+  workflow: workflowNameSchema.optional(),
+  status: z.enum(runStatuses).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const runIdParam = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'not a run id');
+export const versionParam = z.coerce.number().int().min(1);
+
+/** Parses a request part, answering 400 with every issue on failure. */
+export function parseRequest<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }));
+    throw new AppError('BAD_REQUEST', `invalid ${what}`, { issues });
+  }
+  return parsed.data;
+}

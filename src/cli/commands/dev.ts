@@ -1,0 +1,58 @@
+import { join, resolve } from 'node:path';
+import type { Config } from '../../config.js';
+import { createLogger } from '../../logger.js';
+import { devAdminKey } from '../../runtime/admin-key.js';
+import { openStorage, startApi, startWorker } from '../../runtime/services.js';
+import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
+import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
+import { onShutdown } from '../shutdown.js';
+
+/**
+ * `weft dev` (= `npm start`): the Temporal dev server as a child process (SQLite
+ * under the data dir, so runs survive restarts), the worker and the API in this
+ * process, and PGlite under the data dir unless DATABASE_URL is set.
+ */
+export async function devCommand(config: Config): Promise<void> {
+  const logger = createLogger(config.WEFT_LOG_LEVEL);
+  installTemporalRuntime(config.WEFT_LOG_LEVEL);
+  const dataDir = resolve(config.WEFT_DATA_DIR);
+  const binary = findTemporalCli(config.TEMPORAL_CLI);
+  const server = await startTemporalDevServer({
+    binary,
+    port: config.WEFT_TEMPORAL_PORT,
+    uiPort: config.WEFT_TEMPORAL_UI_PORT,
+    dbFile: join(dataDir, 'temporal.db'),
+    onLog: (line) => logger.debug({ temporal: line }),
+  });
+  const stops: (() => Promise<void>)[] = [server.stop];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => logger.warn({ err }, 'stop failed'));
+  };
+  try {
+    const storage = await openStorage({ ...config, WEFT_DATA_DIR: dataDir });
+    stops.push(() => storage.database.close());
+    const admin = devAdminKey(dataDir, config.WEFT_BOOTSTRAP_ADMIN_KEY);
+    await storage.repos.apiKeys.ensure(admin.key, 'bootstrap-admin', 'admin');
+    const worker = await startWorker({ config, storage, logger, address: server.address });
+    stops.push(worker.stop);
+    const api = await startApi({ config, storage, logger, address: server.address });
+    stops.push(api.stop);
+    const lines = [
+      '',
+      'Weft is running.',
+      `  API          ${api.url}/api/v1   (health: ${api.url}/health)`,
+      `  Temporal UI  ${server.uiUrl}`,
+      `  Temporal     ${server.address} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.WEFT_TASK_QUEUE})`,
+      `  Storage      ${storage.database.kind === 'pglite' ? `PGlite in ${join(dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
+      `  Admin key    ${admin.file ? `in ${admin.file}` : 'from WEFT_BOOTSTRAP_ADMIN_KEY'}`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  onShutdown(stopAll, (m) => logger.info(m));
+}

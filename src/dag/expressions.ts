@@ -1,0 +1,206 @@
+import jsonata from 'jsonata';
+
+/**
+ * JSONata expressions and `{{ expr }}` templates (contract 1.1).
+ *
+ * Evaluation runs inside the workflow, so its bound must be deterministic: a
+ * wall-clock limit would stop at different points on replay (and workflow time
+ * does not advance within a task anyway). Instead every evaluation gets a budget
+ * of evaluation steps, a maximum nesting depth and a cap on array sizes; these
+ * bound CPU time and memory and give the same verdict on every replay.
+ */
+
+/** Bounds applied to one evaluation. */
+export interface EvaluationBounds {
+  /** Evaluation steps (AST node visits) allowed. */
+  maxSteps: number;
+  /** Nesting depth of evaluation (recursion) allowed. */
+  maxDepth: number;
+  /** Largest array any step may produce. */
+  maxArrayLength: number;
+}
+
+export const DEFAULT_BOUNDS: EvaluationBounds = { maxSteps: 100_000, maxDepth: 200, maxArrayLength: 100_000 };
+
+/** An expression failed: syntax, evaluation error or a bound reached. */
+export class ExpressionError extends Error {
+  override readonly name = 'ExpressionError';
+  constructor(
+    message: string,
+    readonly expression: string,
+    readonly position?: number,
+  ) {
+    super(message);
+  }
+}
+
+interface JsonataError {
+  code?: string;
+  message?: string;
+  position?: number;
+}
+
+const ENTRY = Symbol.for('jsonata.__evaluate_entry');
+const EXIT = Symbol.for('jsonata.__evaluate_exit');
+
+/** Parses an expression, throwing {@link ExpressionError} on a syntax error. */
+export function compileExpression(source: string): jsonata.Expression {
+  try {
+    return jsonata(source);
+  } catch (err) {
+    const e = err as JsonataError;
+    throw new ExpressionError(`${e.message ?? 'syntax error'}${e.position === undefined ? '' : ` at position ${e.position}`}`, source, e.position);
+  }
+}
+
+/**
+ * Evaluates a bare expression against `scope`, within `bounds`. The result is
+ * plain JSON (JSONata's sequence markers are dropped; functions become undefined).
+ */
+export async function evaluateExpression(source: string, scope: object, bounds: EvaluationBounds = DEFAULT_BOUNDS): Promise<unknown> {
+  const expr = compileExpression(source);
+  let steps = 0;
+  let depth = 0;
+  // JSONata's hooks are symbol-keyed environment bindings; each compiled instance
+  // gets its own counters, so concurrent evaluations never share a budget.
+  expr.assign(ENTRY as unknown as string, (_e: unknown, _input: unknown, env: { isParallelCall?: boolean }) => {
+    if (env.isParallelCall) return;
+    depth += 1;
+    steps += 1;
+    if (depth > bounds.maxDepth) throw { code: 'BOUND', message: `expression nested deeper than ${bounds.maxDepth}` };
+    if (steps > bounds.maxSteps) throw { code: 'BOUND', message: `expression took more than ${bounds.maxSteps} steps` };
+  });
+  expr.assign(EXIT as unknown as string, (_e: unknown, _input: unknown, env: { isParallelCall?: boolean }, result: unknown) => {
+    if (env.isParallelCall) return;
+    depth -= 1;
+    if (Array.isArray(result) && result.length > bounds.maxArrayLength) {
+      throw { code: 'BOUND', message: `expression produced an array longer than ${bounds.maxArrayLength}` };
+    }
+  });
+  let result: unknown;
+  try {
+    result = await expr.evaluate(scope);
+  } catch (err) {
+    const e = err as JsonataError;
+    throw new ExpressionError(e.message ?? String(err), source, e.position);
+  }
+  return toPlainJson(result);
+}
+
+/** Drops JSONata's non-JSON artefacts (sequence flags, functions, undefined). */
+function toPlainJson(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+/** One piece of a template string: literal text or an expression. */
+export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expr'; source: string; offset: number };
+
+const OPEN = '{{';
+
+/**
+ * Splits a string into literal text and `{{ expr }}` parts. Braces and quotes
+ * inside an expression are balanced, so object constructors such as
+ * `{{ {"a": {"b": 1}} }}` parse. Returns null when the string holds no template.
+ * @throws ExpressionError on an unterminated template.
+ */
+export function parseTemplate(text: string): TemplatePart[] | null {
+  if (!text.includes(OPEN)) return null;
+  const parts: TemplatePart[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const start = text.indexOf(OPEN, i);
+    if (start < 0) {
+      parts.push({ kind: 'text', text: text.slice(i) });
+      break;
+    }
+    if (start > i) parts.push({ kind: 'text', text: text.slice(i, start) });
+    const end = findTemplateEnd(text, start + OPEN.length);
+    if (end < 0) throw new ExpressionError('template opened with {{ is never closed with }}', text, start);
+    parts.push({ kind: 'expr', source: text.slice(start + OPEN.length, end).trim(), offset: start });
+    i = end + 2;
+  }
+  return parts;
+}
+
+function findTemplateEnd(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'" || ch === '`') {
+      i = skipQuoted(text, i, ch);
+      if (i < 0) return -1;
+    } else if (ch === '{') {
+      depth += 1;
+    } else if (ch === '}') {
+      if (depth === 0 && text[i + 1] === '}') return i;
+      if (depth > 0) depth -= 1;
+    }
+  }
+  return -1;
+}
+
+function skipQuoted(text: string, start: number, quote: string): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i += 1;
+    else if (text[i] === quote) return i;
+  }
+  return -1;
+}
+
+/** Every expression source held by the templates of a string (none if no template). */
+export function templateExpressions(text: string): string[] {
+  return (parseTemplate(text) ?? []).flatMap((p) => (p.kind === 'expr' ? [p.source] : []));
+}
+
+/**
+ * Resolves the templates of one string. A string that is exactly one template
+ * keeps the value's type; otherwise values are stringified into the text
+ * (objects as JSON, missing values as the empty string).
+ */
+export async function resolveTemplateString(text: string, scope: object, bounds?: EvaluationBounds): Promise<unknown> {
+  const parts = parseTemplate(text);
+  if (!parts) return text;
+  const [only] = parts;
+  if (parts.length === 1 && only?.kind === 'expr') {
+    if (only.source === '') throw new ExpressionError('empty template {{ }}', text, only.offset);
+    return evaluateExpression(only.source, scope, bounds);
+  }
+  let out = '';
+  for (const part of parts) {
+    if (part.kind === 'text') out += part.text;
+    else out += stringify(await evaluateExpression(part.source, scope, bounds));
+  }
+  return out;
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** Resolves every template in a JSON value (strings, arrays and objects, deeply). */
+export async function resolveTemplates(value: unknown, scope: object, bounds?: EvaluationBounds): Promise<unknown> {
+  if (typeof value === 'string') return resolveTemplateString(value, scope, bounds);
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) out.push(await resolveTemplates(item, scope, bounds));
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = await resolveTemplates(item, scope, bounds);
+    return out;
+  }
+  return value;
+}
+
+/** Truthiness of a `when`/`until` result, as JSONata's `$boolean` defines it. */
+export function isTruthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
+  if (Array.isArray(value)) return value.some(isTruthy);
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}

@@ -1,0 +1,143 @@
+import { parseDuration } from './duration.js';
+import type { AgentConfig, Definition, NodeSpec, OnFailureMode, RetrySpec, TriggerRule } from './schema.js';
+
+/** A retry policy with every field set, durations in ms. */
+export interface RetryPolicySpec {
+  maxAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maxIntervalMs: number;
+  nonRetryable: string[];
+}
+
+/** Contract 1.2: 3 attempts, 1s, ×2, at most 1m; never Temporal's unlimited default. */
+export const DEFAULT_RETRY: RetryPolicySpec = {
+  maxAttempts: 3,
+  initialIntervalMs: 1_000,
+  backoffCoefficient: 2,
+  maxIntervalMs: 60_000,
+  nonRetryable: [],
+};
+
+/** One attempt's limit when neither the node nor `defaults` sets `timeout`. */
+export const DEFAULT_NODE_TIMEOUT_MS = 10 * 60_000;
+/** `limits.maxParallel` when unset (contract 1). */
+export const DEFAULT_MAX_PARALLEL = 16;
+
+/** A node ready to interpret: defaults merged, edges resolved. */
+export interface PlanNode {
+  id: string;
+  index: number;
+  spec: NodeSpec;
+  /** Explicit needs plus the implicit need of a switch's branches on the switch. */
+  needs: string[];
+  dependents: string[];
+  trigger: TriggerRule;
+  onFailure: OnFailureMode;
+  retry: RetryPolicySpec;
+  timeoutMs: number;
+  totalTimeoutMs: number | null;
+}
+
+export interface Plan {
+  nodes: PlanNode[];
+  byId: Map<string, PlanNode>;
+  /** Nodes nothing depends on, in definition order: the default run output. */
+  sinks: string[];
+  maxParallel: number;
+}
+
+/** Merges defaults and resolves edges of a valid definition's top-level scope. */
+export function compilePlan(definition: Definition): Plan {
+  const nodes = compileScope(definition.nodes, definition.defaults);
+  return {
+    nodes,
+    byId: new Map(nodes.map((n) => [n.id, n])),
+    sinks: nodes.filter((n) => n.dependents.length === 0).map((n) => n.id),
+    maxParallel: definition.limits?.maxParallel ?? DEFAULT_MAX_PARALLEL,
+  };
+}
+
+/** Compiles one id scope (the top level, or a loop body). */
+export function compileScope(specs: NodeSpec[], defaults: Definition['defaults']): PlanNode[] {
+  const implicit = new Map<string, string[]>();
+  for (const spec of specs) {
+    if (spec.type !== 'switch') continue;
+    const targets = [...Object.values(spec.cases).flat(), ...(spec.default ?? [])];
+    for (const target of new Set(targets)) implicit.set(target, [...(implicit.get(target) ?? []), spec.id]);
+  }
+  const nodes: PlanNode[] = specs.map((raw, index) => {
+    const spec = mergeDefaults(raw, defaults);
+    const needs = [...new Set([...(spec.needs ?? []), ...(implicit.get(spec.id) ?? [])])];
+    return {
+      id: spec.id,
+      index,
+      spec,
+      needs,
+      dependents: [],
+      trigger: spec.trigger ?? 'none_failed',
+      onFailure: spec.onFailure ?? 'fail',
+      retry: retryPolicy(defaults?.retry, spec.retry),
+      timeoutMs: parseDuration(spec.timeout ?? defaults?.timeout ?? '10m'),
+      totalTimeoutMs: spec.totalTimeout ? parseDuration(spec.totalTimeout) : null,
+    };
+  });
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  for (const node of nodes) for (const need of node.needs) byId.get(need)?.dependents.push(node.id);
+  return nodes;
+}
+
+function mergeDefaults(spec: NodeSpec, defaults: Definition['defaults']): NodeSpec {
+  if (spec.type !== 'agent' || !defaults?.agent) return spec;
+  return { ...spec, agent: { ...defaults.agent, ...spec.agent } as AgentConfig };
+}
+
+/** Resolves a node's retry policy over the definition's defaults and the contract's. */
+export function retryPolicy(...layers: (RetrySpec | undefined)[]): RetryPolicySpec {
+  const policy = { ...DEFAULT_RETRY, nonRetryable: [...DEFAULT_RETRY.nonRetryable] };
+  for (const layer of layers) {
+    if (!layer) continue;
+    if (layer.maxAttempts !== undefined) policy.maxAttempts = layer.maxAttempts;
+    if (layer.initialInterval !== undefined) policy.initialIntervalMs = parseDuration(layer.initialInterval);
+    if (layer.backoffCoefficient !== undefined) policy.backoffCoefficient = layer.backoffCoefficient;
+    if (layer.maxInterval !== undefined) policy.maxIntervalMs = parseDuration(layer.maxInterval);
+    if (layer.nonRetryable !== undefined) policy.nonRetryable = [...layer.nonRetryable];
+  }
+  policy.maxIntervalMs = Math.max(policy.maxIntervalMs, policy.initialIntervalMs);
+  return policy;
+}
+
+/** A definition's nodes grouped in dependency levels, for people and the validate endpoint. */
+export function planLevels(plan: Plan): string[][] {
+  const level = new Map<string, number>();
+  for (const node of plan.nodes) {
+    // Definition order is not topological in general, so resolve lazily.
+    resolveLevel(node.id, plan, level);
+  }
+  const levels: string[][] = [];
+  for (const node of plan.nodes) {
+    const l = level.get(node.id) ?? 0;
+    (levels[l] ??= []).push(node.id);
+  }
+  return levels;
+}
+
+function resolveLevel(id: string, plan: Plan, level: Map<string, number>): number {
+  const stack: string[] = [id];
+  while (stack.length > 0) {
+    const current = stack[stack.length - 1]!;
+    if (level.has(current)) {
+      stack.pop();
+      continue;
+    }
+    const needs = plan.byId.get(current)?.needs ?? [];
+    const missing = needs.filter((n) => !level.has(n));
+    if (missing.length > 0) {
+      stack.push(...missing);
+      continue;
+    }
+    level.set(current, needs.length === 0 ? 0 : Math.max(...needs.map((n) => level.get(n)!)) + 1);
+    stack.pop();
+  }
+  return level.get(id)!;
+}

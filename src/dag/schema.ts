@@ -1,0 +1,286 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration.js';
+
+/**
+ * The zod schemas of the Weft v1 DSL (contract section 1). They are the single
+ * source for validation, for the TypeScript types below and for the OpenAPI
+ * document. Node schemas are kept per type so that validation can report an
+ * unknown type as `UNKNOWN_TYPE` and check each node against its own schema;
+ * children of `map` and `loop` are checked recursively by the validator.
+ */
+
+const TEMPLATE_MARK = '{{';
+
+/** A node id: `^[A-Za-z_][A-Za-z0-9_]{0,63}$`. */
+export const nodeIdSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$');
+
+/** A workflow name: `[a-z0-9][a-z0-9-]{0,62}`. */
+export const workflowNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match [a-z0-9][a-z0-9-]{0,62}');
+
+/** `name` or `name@version`, as a `workflow` node or a `map` names a stored definition. */
+export const workflowRefSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}(@[1-9][0-9]*)?$/, 'must be name or name@version');
+
+export const durationSchema = z.string().regex(DURATION_PATTERN, 'must be a duration such as 250ms, 30s, 5m, 2h, 1d');
+
+/** A duration, or a template that yields one at run time. */
+const durationOrTemplate = z
+  .string()
+  .refine((s) => s.includes(TEMPLATE_MARK) || DURATION_PATTERN.test(s), 'must be a duration such as 250ms, 30s, 5m, 2h, 1d, or a template');
+
+/** A bare JSONata expression (`when`, `items`, `until`, `value`, `autoApprove`). */
+export const expressionSchema = z.string().min(1, 'must be a non-empty JSONata expression');
+
+const jsonSchemaObject = z.record(z.string(), z.unknown());
+
+export const retrySchema = z.strictObject({
+  maxAttempts: z.int().min(1).max(100).optional(),
+  initialInterval: durationSchema.optional(),
+  backoffCoefficient: z.number().min(1).max(100).optional(),
+  maxInterval: durationSchema.optional(),
+  nonRetryable: z.array(z.string().min(1)).optional(),
+});
+
+export const triggerRules = ['none_failed', 'all_succeeded', 'all_done', 'one_succeeded', 'one_failed'] as const;
+export const onFailureModes = ['fail', 'skip', 'continue'] as const;
+
+const numberOrTemplate = z.union([z.number(), z.string().includes(TEMPLATE_MARK)]);
+const intOrTemplate = z.union([z.int().min(0), z.string().includes(TEMPLATE_MARK)]);
+const boolOrTemplate = z.union([z.boolean(), z.string().includes(TEMPLATE_MARK)]);
+
+/** What the offline provider does (contract 1.3), after templates are resolved. */
+export const offlineMockSchema = z.strictObject({
+  text: z.string().optional(),
+  json: z.unknown().optional(),
+  delay: durationOrTemplate.optional(),
+  failTimes: intOrTemplate.optional(),
+  failAlways: boolOrTemplate.optional(),
+  error: z
+    .strictObject({
+      type: z.string().min(1).optional(),
+      message: z.string().optional(),
+      nonRetryable: boolOrTemplate.optional(),
+    })
+    .optional(),
+  usage: z.strictObject({ inputTokens: intOrTemplate, outputTokens: intOrTemplate }).optional(),
+  costUsd: numberOrTemplate.optional(),
+});
+
+export const agentTiers = ['fast', 'balanced', 'advanced'] as const;
+
+export const agentConfigSchema = z.strictObject({
+  provider: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  tier: z.enum(agentTiers).optional(),
+  role: z.string().min(1).optional(),
+  system: z.string().optional(),
+  prompt: z.string(),
+  output: z.enum(['text', 'json']).optional(),
+  schema: jsonSchemaObject.optional(),
+  maxTokens: z.int().min(1).max(1_000_000).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  mock: offlineMockSchema.optional(),
+});
+
+/** One `fallback` entry: any agent field, overriding the primary's. */
+export const agentOverrideSchema = agentConfigSchema.partial();
+
+const cacheSchema = z.strictObject({ ttl: durationSchema });
+
+const commonFields = {
+  id: nodeIdSchema,
+  title: z.string().optional(),
+  description: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  needs: z.array(nodeIdSchema).optional(),
+  when: expressionSchema.optional(),
+  trigger: z.enum(triggerRules).optional(),
+  retry: retrySchema.optional(),
+  timeout: durationSchema.optional(),
+  totalTimeout: durationSchema.optional(),
+  onFailure: z.enum(onFailureModes).optional(),
+};
+
+/** A child node that the validator checks on its own (map's inline node, loop bodies). */
+const childNode = z.record(z.string(), z.unknown());
+
+export const agentNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.literal('agent'),
+  agent: agentConfigSchema,
+  fallback: z.array(agentOverrideSchema).optional(),
+  cache: cacheSchema.optional(),
+});
+
+export const httpNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.literal('http'),
+  request: z.strictObject({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).optional(),
+    url: z.string().min(1),
+    headers: z.record(z.string(), z.string()).optional(),
+    query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    body: z.unknown().optional(),
+  }),
+  expectStatus: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional(),
+  cache: cacheSchema.optional(),
+});
+
+export const execNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.literal('exec'),
+  command: z.array(z.string()).min(1),
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  stdin: z.string().optional(),
+  policy: z.enum(['default', 'sandbox']).optional(),
+});
+
+export const transformNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.literal('transform'),
+  output: z.unknown().refine((v) => v !== undefined, 'is required'),
+});
+
+export const switchNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.literal('switch'),
+  value: expressionSchema,
+  cases: z.record(z.string(), z.array(nodeIdSchema)),
+  default: z.array(nodeIdSchema).optional(),
+});
+
+export const approvalNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.literal('approval'),
+  message: z.string().optional(),
+  onTimeout: z.enum(['fail', 'approve', 'reject']).optional(),
+  onReject: z.enum(['fail', 'continue']).optional(),
+  autoApprove: expressionSchema.optional(),
+});
+
+export const sleepNodeSchema = z
+  .strictObject({
+    ...commonFields,
+    type: z.literal('sleep'),
+    duration: durationOrTemplate.optional(),
+    until: expressionSchema.optional(),
+  })
+  .refine((n) => (n.duration === undefined) !== (n.until === undefined), 'give exactly one of duration or until');
+
+export const mapNodeSchema = z
+  .strictObject({
+    ...commonFields,
+    type: z.literal('map'),
+    items: expressionSchema,
+    node: childNode.optional(),
+    workflow: workflowRefSchema.optional(),
+    input: z.unknown().optional(),
+    maxParallel: z.int().min(1).optional(),
+    tolerateFailures: z.int().min(0).optional(),
+  })
+  .refine((n) => (n.node === undefined) !== (n.workflow === undefined), 'give exactly one of node or workflow');
+
+export const loopNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.literal('loop'),
+  nodes: z.array(childNode).min(1),
+  until: expressionSchema,
+  maxIterations: z.int().min(1),
+  onLimit: z.enum(['fail', 'succeed']).optional(),
+});
+
+export const workflowNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.literal('workflow'),
+  workflow: workflowRefSchema,
+  input: z.unknown().optional(),
+});
+
+/** Schemas of the built-in node types, by type name. */
+export const nodeSchemas = {
+  agent: agentNodeSchema,
+  http: httpNodeSchema,
+  exec: execNodeSchema,
+  transform: transformNodeSchema,
+  switch: switchNodeSchema,
+  approval: approvalNodeSchema,
+  sleep: sleepNodeSchema,
+  map: mapNodeSchema,
+  loop: loopNodeSchema,
+  workflow: workflowNodeSchema,
+} as const;
+
+export type BuiltinNodeType = keyof typeof nodeSchemas;
+
+/** Every built-in node, as one union (types and the OpenAPI document). */
+export const nodeSchema = z.union(Object.values(nodeSchemas) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+
+export const defaultsSchema = z.strictObject({
+  retry: retrySchema.optional(),
+  timeout: durationSchema.optional(),
+  agent: agentOverrideSchema.optional(),
+});
+
+export const limitsSchema = z.strictObject({
+  maxParallel: z.int().min(1).optional(),
+  budgetUsd: z.number().positive().optional(),
+  timeout: durationSchema.optional(),
+});
+
+/** A whole definition. `nodes` are checked one by one by the validator. */
+export const definitionSchema = z.strictObject({
+  apiVersion: z.literal('weft/v1'),
+  name: workflowNameSchema,
+  description: z.string().optional(),
+  input: jsonSchemaObject.optional(),
+  defaults: defaultsSchema.optional(),
+  limits: limitsSchema.optional(),
+  nodes: z.array(childNode).min(1, 'a definition needs at least one node'),
+  outputs: z.unknown().optional(),
+});
+
+/** The documented shape of a definition, with nodes typed (OpenAPI). */
+export const documentedDefinitionSchema = definitionSchema.extend({ nodes: z.array(nodeSchema).min(1) });
+
+export type RetrySpec = z.infer<typeof retrySchema>;
+export type TriggerRule = (typeof triggerRules)[number];
+export type OnFailureMode = (typeof onFailureModes)[number];
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type AgentOverride = z.infer<typeof agentOverrideSchema>;
+export type OfflineMock = z.infer<typeof offlineMockSchema>;
+export type AgentNode = z.infer<typeof agentNodeSchema>;
+export type HttpNode = z.infer<typeof httpNodeSchema>;
+export type ExecNode = z.infer<typeof execNodeSchema>;
+export type TransformNode = z.infer<typeof transformNodeSchema>;
+export type SwitchNode = z.infer<typeof switchNodeSchema>;
+export type ApprovalNode = z.infer<typeof approvalNodeSchema>;
+export type SleepNode = z.infer<typeof sleepNodeSchema>;
+export type WorkflowNode = z.infer<typeof workflowNodeSchema>;
+/** A map node; its inline node is a node without `id` and `needs`. */
+export type MapNode = Omit<z.infer<typeof mapNodeSchema>, 'node'> & { node?: InlineNode };
+/** A loop node; its body is a DAG of its own. */
+export type LoopNode = Omit<z.infer<typeof loopNodeSchema>, 'nodes'> & { nodes: NodeSpec[] };
+/** A node of a plugin-registered type (`<plugin>.<type>`). */
+export type PluginNode = { id: string; type: `${string}.${string}`; needs?: string[] } & Record<string, unknown>;
+
+/** Any node of a valid definition. */
+export type NodeSpec =
+  | AgentNode
+  | HttpNode
+  | ExecNode
+  | TransformNode
+  | SwitchNode
+  | ApprovalNode
+  | SleepNode
+  | MapNode
+  | LoopNode
+  | WorkflowNode;
+
+export type InlineNode = Omit<NodeSpec, 'id' | 'needs'>;
+
+/** A valid definition. */
+export type Definition = Omit<z.infer<typeof definitionSchema>, 'nodes'> & { nodes: NodeSpec[] };
+export type Defaults = z.infer<typeof defaultsSchema>;
+export type Limits = z.infer<typeof limitsSchema>;

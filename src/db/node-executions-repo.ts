@@ -1,0 +1,59 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { NodeError, NodeRecord } from '../dag/run-state.js';
+import type { Db } from './client.js';
+import { nodeExecutions } from './schema/node-executions.js';
+
+export type NodeExecutionRow = typeof nodeExecutions.$inferSelect;
+export type NewNodeExecution = typeof nodeExecutions.$inferInsert;
+
+const INSERT_CHUNK = 500;
+
+/** Per-attempt records of node executions, keyed (run, node, attempt). */
+export class NodeExecutionsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Writes one attempt; writing the same attempt again replaces it (idempotent). */
+  async recordAttempt(row: NewNodeExecution): Promise<void> {
+    const { runId: _r, nodeId: _n, attempt: _a, ...rest } = row;
+    await this.db
+      .insert(nodeExecutions)
+      .values(row)
+      .onConflictDoUpdate({ target: [nodeExecutions.runId, nodeExecutions.nodeId, nodeExecutions.attempt], set: rest });
+  }
+
+  /**
+   * Makes sure every attempt the run knows of has a row, from the node records
+   * as the run ended. Rows activities already wrote are kept as they are (they
+   * carry more detail); what is missing (nodes run in the workflow, attempts
+   * whose worker died, writes lost to a database outage) is filled in.
+   */
+  async fillFromRun(runId: string, nodes: Record<string, NodeRecord>): Promise<void> {
+    const rows: NewNodeExecution[] = [];
+    for (const [nodeId, record] of Object.entries(nodes)) {
+      for (let attempt = 1; attempt <= record.attempts; attempt++) {
+        const last = attempt === record.attempts;
+        const lostError: NodeError = { type: 'ATTEMPT_FAILED', message: 'this attempt failed; its worker recorded no details' };
+        rows.push({
+          runId,
+          nodeId,
+          attempt,
+          status: last ? record.status : 'failed',
+          fallback: last ? record.fallback : null,
+          startedAt: last && record.startedAt ? new Date(record.startedAt) : null,
+          endedAt: last && record.endedAt ? new Date(record.endedAt) : null,
+          output: last ? record.output : null,
+          error: last ? record.error : lostError,
+          costUsd: last ? record.costUsd : null,
+        });
+      }
+    }
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await this.db.insert(nodeExecutions).values(rows.slice(i, i + INSERT_CHUNK)).onConflictDoNothing();
+    }
+  }
+
+  async list(runId: string, nodeId?: string): Promise<NodeExecutionRow[]> {
+    const where = nodeId === undefined ? eq(nodeExecutions.runId, runId) : and(eq(nodeExecutions.runId, runId), eq(nodeExecutions.nodeId, nodeId));
+    return this.db.select().from(nodeExecutions).where(where).orderBy(asc(nodeExecutions.nodeId), asc(nodeExecutions.attempt));
+  }
+}

@@ -1,0 +1,25 @@
+import type { Db } from './client.js';
+import { ApiKeysRepo } from './api-keys-repo.js';
+import { AuditRepo } from './audit-repo.js';
+import { NodeExecutionsRepo } from './node-executions-repo.js';
+import { RunsRepo } from './runs-repo.js';
+import { WorkflowsRepo } from './workflows-repo.js';
+
+/** Every repository over one database. */
+export interface Repositories {
+  workflows: WorkflowsRepo;
+  runs: RunsRepo;
+  nodeExecutions: NodeExecutionsRepo;
+  apiKeys: ApiKeysRepo;
+  audit: AuditRepo;
+}
+
+export function createRepositories(db: Db): Repositories {
+  return {
+    workflows: new WorkflowsRepo(db),
+    runs: new RunsRepo(db),
+    nodeExecutions: new NodeExecutionsRepo(db),
+    apiKeys: new ApiKeysRepo(db),
+    audit: new AuditRepo(db),
+  };
+}

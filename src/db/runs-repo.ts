@@ -1,0 +1,102 @@
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import type { RunSnapshot } from '../dag/run-state.js';
+import type { Definition } from '../dag/schema.js';
+import type { Db } from './client.js';
+import { runs } from './schema/runs.js';
+
+export type RunRow = typeof runs.$inferSelect;
+
+export interface NewRun {
+  id: string;
+  workflowName: string;
+  workflowVersion: number | null;
+  definition: Definition | null;
+  input: unknown;
+  idempotencyKey: string | null;
+  createdBy: string | null;
+}
+
+export interface RunListQuery {
+  workflow?: string | undefined;
+  status?: string | undefined;
+  limit: number;
+  /** Keyset position: the last row of the previous page. */
+  after?: { startedAt: Date; id: string } | undefined;
+}
+
+/** Runs: one row each, created at start and completed when the run ends. */
+export class RunsRepo {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Inserts a new run. With an idempotency key already used, inserts nothing and
+   * returns the earlier run instead.
+   */
+  async insert(run: NewRun): Promise<{ row: RunRow; created: boolean }> {
+    const [row] = await this.db
+      .insert(runs)
+      .values({ ...run, status: 'running' })
+      .onConflictDoNothing({ target: runs.idempotencyKey })
+      .returning();
+    if (row) return { row, created: true };
+    const [existing] = await this.db.select().from(runs).where(eq(runs.idempotencyKey, run.idempotencyKey ?? ''));
+    if (!existing) throw new Error(`run insert conflicted but no run holds idempotency key ${run.idempotencyKey}`);
+    return { row: existing, created: false };
+  }
+
+  async findByIdempotencyKey(key: string): Promise<RunRow | undefined> {
+    const [row] = await this.db.select().from(runs).where(eq(runs.idempotencyKey, key));
+    return row;
+  }
+
+  async get(id: string): Promise<RunRow | undefined> {
+    const [row] = await this.db.select().from(runs).where(eq(runs.id, id));
+    return row;
+  }
+
+  /** Removes a run whose workflow could not be started, so no phantom run is listed. */
+  async delete(id: string): Promise<void> {
+    await this.db.delete(runs).where(eq(runs.id, id));
+  }
+
+  /** Newest first, keyset-paginated on (startedAt, id). */
+  async list(query: RunListQuery): Promise<RunRow[]> {
+    const filters: SQL[] = [];
+    if (query.workflow) filters.push(eq(runs.workflowName, query.workflow));
+    if (query.status) filters.push(eq(runs.status, query.status));
+    if (query.after) {
+      const { startedAt, id } = query.after;
+      filters.push(or(lt(runs.startedAt, startedAt), and(eq(runs.startedAt, startedAt), lt(runs.id, id)))!);
+    }
+    return this.db
+      .select()
+      .from(runs)
+      .where(filters.length > 0 ? and(...filters) : undefined)
+      .orderBy(desc(runs.startedAt), desc(runs.id))
+      .limit(query.limit);
+  }
+
+  /** Writes a run's final state; inserts the row when the run was started outside the API. */
+  async finish(snapshot: RunSnapshot): Promise<void> {
+    const final = {
+      status: snapshot.status,
+      degraded: snapshot.degraded,
+      output: snapshot.output,
+      error: snapshot.error,
+      costUsd: snapshot.costUsd,
+      nodes: snapshot.nodes,
+      endedAt: snapshot.endedAt ? new Date(snapshot.endedAt) : new Date(),
+    };
+    await this.db
+      .insert(runs)
+      .values({
+        id: snapshot.id,
+        workflowName: snapshot.workflow,
+        workflowVersion: snapshot.version,
+        input: snapshot.input,
+        startedAt: new Date(snapshot.startedAt),
+        ...final,
+      })
+      .onConflictDoUpdate({ target: runs.id, set: final });
+  }
+}

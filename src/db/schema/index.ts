@@ -1,0 +1,5 @@
+export * from './workflows.js';
+export * from './runs.js';
+export * from './node-executions.js';
+export * from './api-keys.js';
+export * from './audit.js';

@@ -1,0 +1,26 @@
+import { doublePrecision, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** One row per run; the id is the Temporal workflow id. Final state is written when the run ends. */
+export const runs = pgTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    workflowName: text('workflow_name').notNull(),
+    /** Null for ad-hoc runs, whose definition is kept in `definition`. */
+    workflowVersion: integer('workflow_version'),
+    definition: jsonb('definition'),
+    status: text('status').notNull(),
+    degraded: boolean('degraded').notNull().default(false),
+    input: jsonb('input'),
+    output: jsonb('output'),
+    error: jsonb('error'),
+    costUsd: doublePrecision('cost_usd').notNull().default(0),
+    /** Node records (contract 3.1) as the run ended. */
+    nodes: jsonb('nodes'),
+    idempotencyKey: text('idempotency_key').unique(),
+    createdBy: text('created_by'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('runs_started_idx').on(t.startedAt, t.id), index('runs_workflow_idx').on(t.workflowName, t.startedAt)],
+);

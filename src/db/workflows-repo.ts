@@ -1,0 +1,81 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { Definition } from '../dag/schema.js';
+import type { Db } from './client.js';
+import { workflows, workflowVersions } from './schema/workflows.js';
+
+export interface StoredVersion {
+  name: string;
+  version: number;
+  hash: string;
+  definition: Definition;
+  source: string | null;
+  createdAt: Date;
+}
+
+export interface WorkflowSummary {
+  name: string;
+  description: string | null;
+  latestVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Definitions and their immutable versions. */
+export class WorkflowsRepo {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Stores a definition as the workflow's next version, unless its content equals
+   * the latest version, which is then returned with `created: false`.
+   */
+  async save(input: { definition: Definition; hash: string; source: string | null; actor: string | null }): Promise<{ version: StoredVersion; created: boolean }> {
+    const { definition, hash } = input;
+    return this.db.transaction(async (tx) => {
+      const [current] = await tx.select().from(workflows).where(eq(workflows.name, definition.name)).for('update');
+      if (current) {
+        const [latest] = await tx
+          .select()
+          .from(workflowVersions)
+          .where(and(eq(workflowVersions.name, definition.name), eq(workflowVersions.version, current.latestVersion)));
+        if (latest && latest.hash === hash) return { version: latest as StoredVersion, created: false };
+      }
+      const version = (current?.latestVersion ?? 0) + 1;
+      const now = new Date();
+      if (current) {
+        await tx
+          .update(workflows)
+          .set({ latestVersion: version, description: definition.description ?? null, updatedAt: now })
+          .where(eq(workflows.name, definition.name));
+      } else {
+        await tx.insert(workflows).values({ name: definition.name, description: definition.description ?? null, latestVersion: version });
+      }
+      const [row] = await tx
+        .insert(workflowVersions)
+        .values({ name: definition.name, version, hash, definition, source: input.source, createdBy: input.actor })
+        .returning();
+      return { version: row as StoredVersion, created: true };
+    });
+  }
+
+  async list(): Promise<WorkflowSummary[]> {
+    return this.db.select().from(workflows).orderBy(asc(workflows.name));
+  }
+
+  /** A stored version: the given one, or the latest. */
+  async get(name: string, version?: number): Promise<StoredVersion | undefined> {
+    const where =
+      version === undefined
+        ? eq(workflowVersions.name, name)
+        : and(eq(workflowVersions.name, name), eq(workflowVersions.version, version));
+    const [row] = await this.db.select().from(workflowVersions).where(where).orderBy(desc(workflowVersions.version)).limit(1);
+    return row as StoredVersion | undefined;
+  }
+
+  async versions(name: string): Promise<{ version: number; hash: string; createdAt: Date }[]> {
+    return this.db
+      .select({ version: workflowVersions.version, hash: workflowVersions.hash, createdAt: workflowVersions.createdAt })
+      .from(workflowVersions)
+      .where(eq(workflowVersions.name, name))
+      .orderBy(asc(workflowVersions.version));
+  }
+}

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { WeftActivities } from '../activities/contract.js';
+
+/** Where the workflow bundle starts: `.ts` when run from source (tsx, tests), `.js` when built. */
+export function workflowsPath(): string {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return fileURLToPath(new URL(`../workflows/index.${ext}`, import.meta.url));
+}
+
+export interface WeftWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: WeftActivities;
+  /** A prebuilt bundle (tests build it once); otherwise the worker bundles `src/workflows`. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Extra worker tuning, e.g. concurrency limits. */
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
+}
+
+/** Creates the Weft worker: the interpreter workflow plus every node activity. */
+export async function createWeftWorker(options: WeftWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
+    ...options.tuning,
+  });
+}

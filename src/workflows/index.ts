@@ -1,0 +1,2 @@
+/** The workflow bundle's entry: every workflow type the Weft worker registers. */
+export { weftRun } from './run-workflow.js';

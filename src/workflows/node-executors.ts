@@ -1,0 +1,78 @@
+import { proxyActivities } from '@temporalio/workflow';
+import { resolveTemplates } from '../dag/expressions.js';
+import type { PlanNode } from '../dag/plan.js';
+import type { AgentNode, TransformNode } from '../dag/schema.js';
+import type { AgentActivityInput, ResolvedAgentConfig, WeftActivities } from '../activities/contract.js';
+import { describeFailure, errorOf, type TryFailure } from './failures.js';
+
+/** How a node's execution ended, before `onFailure` is applied. */
+export type NodeOutcome =
+  | { kind: 'succeeded'; output: unknown; attempts: number; costUsd: number | null; fallback: number | null }
+  | { kind: 'failed'; failure: TryFailure };
+
+/** An executor runs one node of its type against the expression scope. */
+export type NodeExecutor = (node: PlanNode, scope: object) => Promise<NodeOutcome>;
+
+/** Heartbeats let cancellation reach long activities and a lost worker be noticed. */
+const MAX_HEARTBEAT_TIMEOUT_MS = 30_000;
+
+function activitiesFor(node: PlanNode): WeftActivities {
+  const r = node.retry;
+  return proxyActivities<WeftActivities>({
+    startToCloseTimeout: node.timeoutMs,
+    heartbeatTimeout: Math.min(node.timeoutMs, MAX_HEARTBEAT_TIMEOUT_MS),
+    retry: {
+      maximumAttempts: r.maxAttempts,
+      initialInterval: r.initialIntervalMs,
+      backoffCoefficient: r.backoffCoefficient,
+      maximumInterval: r.maxIntervalMs,
+      nonRetryableErrorTypes: r.nonRetryable,
+    },
+  });
+}
+
+/** `transform`: the node's `output`, templates resolved, in the workflow. */
+const transform: NodeExecutor = async (node, scope) => {
+  try {
+    const output = await resolveTemplates((node.spec as TransformNode).output, scope);
+    return { kind: 'succeeded', output, attempts: 1, costUsd: null, fallback: null };
+  } catch (err) {
+    return { kind: 'failed', failure: { error: errorOf(err), attempts: 1, cancelled: false } };
+  }
+};
+
+/**
+ * `agent`: one LLM call as an activity with the node's retry policy; when the
+ * primary's attempts are spent, each `fallback` entry in turn (contract 3.3).
+ * `attempts` counts every attempt, fallbacks included.
+ */
+const agent: NodeExecutor = async (node, scope) => {
+  const spec = node.spec as AgentNode;
+  const activities = activitiesFor(node);
+  const configs = [spec.agent, ...(spec.fallback ?? []).map((entry) => ({ ...spec.agent, ...entry }))];
+  let attempts = 0;
+  let last: TryFailure | undefined;
+  for (const [i, raw] of configs.entries()) {
+    let config: ResolvedAgentConfig;
+    try {
+      config = (await resolveTemplates(raw, scope)) as ResolvedAgentConfig;
+    } catch (err) {
+      return { kind: 'failed', failure: { error: errorOf(err), attempts: Math.max(attempts, 1), cancelled: false } };
+    }
+    const fallback = i === 0 ? null : i - 1;
+    const input: AgentActivityInput = { nodeId: node.id, attemptOffset: attempts, fallback, config };
+    try {
+      const result = await activities.runAgent(input);
+      attempts += result.attempt;
+      return { kind: 'succeeded', output: result.output, attempts, costUsd: result.output.costUsd, fallback };
+    } catch (err) {
+      last = describeFailure(err, node.retry.maxAttempts);
+      attempts += last.attempts;
+      if (last.cancelled) throw err;
+    }
+  }
+  return { kind: 'failed', failure: { ...last!, attempts } };
+};
+
+/** Executors of the node types this build runs (`EXECUTABLE_NODE_TYPES`); other types are refused at run start. */
+export const executors: Partial<Record<string, NodeExecutor>> = { agent, transform };

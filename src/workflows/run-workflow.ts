@@ -1,0 +1,282 @@
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { evaluateExpression, isTruthy, resolveTemplates } from '../dag/expressions.js';
+import { FailureType, RunErrorCode } from '../dag/failure-types.js';
+import { compilePlan, type Plan, type PlanNode } from '../dag/plan.js';
+import { pendingRecord, type NodeRecord, type RunError, type RunSnapshot, type RunStatus, type SkippedReason } from '../dag/run-state.js';
+import { Scheduler } from '../dag/scheduler.js';
+import { unsupportedFeature } from '../dag/support.js';
+import type { WeftActivities } from '../activities/contract.js';
+import { errorOf } from './failures.js';
+import { runStateQuery, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
+import { executors, type NodeOutcome } from './node-executors.js';
+import { WEFT_STATUS } from './search-attributes.js';
+
+/** Persisting the outcome must outlast a database outage, so it retries for a long time. */
+const { finishRun } = proxyActivities<WeftActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '7 days',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * The Weft interpreter: runs one definition's DAG durably. The run id is the
+ * workflow id. Node activities carry their own retry policies; everything else
+ * (triggers, conditions, transforms, output) is evaluated here, deterministically.
+ */
+export async function weftRun(args: RunWorkflowInput): Promise<RunWorkflowResult> {
+  const run = new RunInterpreter(args);
+  setHandler(runStateQuery, () => run.snapshot());
+  return run.execute();
+}
+
+class RunInterpreter {
+  private readonly plan: Plan;
+  private readonly scheduler: Scheduler;
+  private readonly records = new Map<string, NodeRecord>();
+  /** What expressions see as `nodes`: each node's output and status. */
+  private readonly nodesView: Record<string, { output: unknown; status: string }> = {};
+  private readonly scopes = new Map<string, CancellationScope>();
+  private readonly startedAt = workflowInfo().startTime.toISOString();
+  private status: RunStatus = 'running';
+  private error: RunError | null = null;
+  private output: unknown = null;
+  private endedAt: string | null = null;
+  private running = 0;
+  private changed = false;
+
+  constructor(private readonly args: RunWorkflowInput) {
+    this.plan = compilePlan(args.definition);
+    this.scheduler = new Scheduler(this.plan.nodes);
+    for (const node of this.plan.nodes) {
+      this.records.set(node.id, pendingRecord());
+      this.nodesView[node.id] = { output: null, status: 'pending' };
+    }
+  }
+
+  async execute(): Promise<RunWorkflowResult> {
+    let cancelled: unknown;
+    const refusal = unsupportedFeature(this.args.definition);
+    if (refusal) {
+      this.failRun({ code: RunErrorCode.NotSupported, message: refusal });
+    } else {
+      try {
+        for (const id of this.scheduler.start()) this.skip(id, 'upstream');
+        await this.loop();
+        if (!this.error) await this.computeOutput();
+      } catch (err) {
+        if (!isCancellation(err)) throw err;
+        cancelled = err;
+        this.status = 'cancelled';
+        this.error = { code: RunErrorCode.Cancelled, message: 'the run was cancelled' };
+        this.cancelRunning();
+      }
+    }
+    this.closePending();
+    if (this.status === 'running') this.status = this.error ? 'failed' : 'succeeded';
+    this.endedAt = new Date().toISOString();
+    // Recording the outcome must happen even when the run itself was cancelled.
+    await CancellationScope.nonCancellable(async () => {
+      upsertSearchAttributes([{ key: WEFT_STATUS, value: this.status }]);
+      await finishRun({ snapshot: this.snapshot() });
+    });
+    // Rethrowing marks the Temporal execution itself as cancelled.
+    if (cancelled) throw cancelled;
+    return { status: this.status, output: this.output, error: this.error, costUsd: this.costUsd() };
+  }
+
+  /** The run as `GET /runs/{id}` shows it. */
+  snapshot(): RunSnapshot {
+    const info = workflowInfo();
+    return {
+      id: info.workflowId,
+      workflow: this.args.workflow,
+      version: this.args.version,
+      status: this.status,
+      degraded: [...this.records.values()].some((r) => r.degraded),
+      input: this.args.input,
+      output: this.output,
+      error: this.error,
+      costUsd: this.costUsd(),
+      startedAt: this.startedAt,
+      endedAt: this.endedAt,
+      nodes: Object.fromEntries(this.records),
+    };
+  }
+
+  /** Starts ready nodes up to the parallelism limit and waits for any to settle, until none can run. */
+  private async loop(): Promise<void> {
+    for (;;) {
+      while (!this.error && this.running < this.plan.maxParallel) {
+        const id = this.scheduler.takeReady();
+        if (id === undefined) break;
+        this.launch(this.plan.byId.get(id)!);
+      }
+      if (this.running === 0) return;
+      this.changed = false;
+      await condition(() => this.changed);
+    }
+  }
+
+  private launch(node: PlanNode): void {
+    this.running += 1;
+    const scope = new CancellationScope();
+    this.scopes.set(node.id, scope);
+    scope
+      .run(() => this.runNode(node))
+      .then(
+        (outcome) => this.settle(node, outcome),
+        (err) => this.settleError(node, err),
+      )
+      .finally(() => {
+        this.scopes.delete(node.id);
+        this.running -= 1;
+        this.changed = true;
+      });
+  }
+
+  /** Decides `when`, then runs the node with its type's executor. */
+  private async runNode(node: PlanNode): Promise<NodeOutcome | 'condition-false'> {
+    const scope = this.scope();
+    if (node.spec.when !== undefined) {
+      try {
+        if (!isTruthy(await evaluateExpression(node.spec.when, scope))) return 'condition-false';
+      } catch (err) {
+        return { kind: 'failed', failure: { error: errorOf(err), attempts: 0, cancelled: false } };
+      }
+    }
+    const record = this.records.get(node.id)!;
+    record.status = 'running';
+    record.startedAt = new Date().toISOString();
+    this.setView(node.id, record);
+    return executors[node.spec.type]!(node, scope);
+  }
+
+  private settle(node: PlanNode, outcome: NodeOutcome | 'condition-false'): void {
+    if (outcome === 'condition-false') {
+      this.skip(node.id, 'condition');
+      this.propagate(node.id, 'skipped');
+      return;
+    }
+    const record = this.records.get(node.id)!;
+    record.endedAt = new Date().toISOString();
+    if (outcome.kind === 'succeeded') {
+      Object.assign(record, {
+        status: 'succeeded',
+        attempts: outcome.attempts,
+        output: outcome.output,
+        costUsd: outcome.costUsd,
+        fallback: outcome.fallback,
+        degraded: outcome.fallback !== null,
+      });
+      this.setView(node.id, record);
+      this.propagate(node.id, 'succeeded');
+      return;
+    }
+    const { failure } = outcome;
+    record.attempts = failure.attempts;
+    record.error = failure.error;
+    if (failure.cancelled || this.status === 'cancelled') {
+      record.status = 'cancelled';
+      this.setView(node.id, record);
+      return;
+    }
+    if (node.onFailure === 'skip') {
+      Object.assign(record, { status: 'skipped', skippedReason: 'onFailure', degraded: true });
+      this.setView(node.id, record);
+      this.propagate(node.id, 'skipped');
+      return;
+    }
+    record.status = 'failed';
+    this.setView(node.id, record);
+    if (node.onFailure === 'continue') {
+      this.propagate(node.id, 'failed');
+      return;
+    }
+    this.failRun({ code: RunErrorCode.NodeFailed, node: node.id, message: `node ${node.id} failed: ${failure.error.message}` });
+  }
+
+  private settleError(node: PlanNode, err: unknown): void {
+    if (isCancellation(err)) {
+      this.settle(node, { kind: 'failed', failure: { error: { type: FailureType.Cancelled, message: 'cancelled' }, attempts: this.records.get(node.id)!.attempts, cancelled: true } });
+    } else {
+      this.settle(node, { kind: 'failed', failure: { error: errorOf(err), attempts: 1, cancelled: false } });
+    }
+  }
+
+  /** Contract 3.3 `fail`: the run fails, running nodes are cancelled, pending ones become cancelled. */
+  private failRun(error: RunError): void {
+    if (this.error) return;
+    this.error = error;
+    this.cancelRunning();
+  }
+
+  private cancelRunning(): void {
+    for (const scope of this.scopes.values()) scope.cancel();
+  }
+
+  private propagate(id: string, status: 'succeeded' | 'failed' | 'skipped'): void {
+    for (const skipped of this.scheduler.settle(id, status)) this.skip(skipped, 'upstream');
+  }
+
+  private skip(id: string, reason: SkippedReason): void {
+    const record = this.records.get(id)!;
+    record.status = 'skipped';
+    record.skippedReason = reason;
+    record.endedAt ??= new Date().toISOString();
+    this.setView(id, record);
+  }
+
+  /** Nodes that never ran because the run ended first become `cancelled`. */
+  private closePending(): void {
+    for (const [id, record] of this.records) {
+      if (record.status === 'pending' || record.status === 'running' || record.status === 'waiting') {
+        record.status = 'cancelled';
+        this.setView(id, record);
+      }
+    }
+  }
+
+  private setView(id: string, record: NodeRecord): void {
+    this.nodesView[id] = { output: record.output, status: record.status };
+  }
+
+  private scope(): object {
+    const info = workflowInfo();
+    return {
+      input: this.args.input,
+      nodes: this.nodesView,
+      run: { id: info.workflowId, workflow: this.args.workflow, version: this.args.version, startedAt: this.startedAt },
+    };
+  }
+
+  /** The run output: `outputs` resolved, or every succeeded sink's output keyed by id. */
+  private async computeOutput(): Promise<void> {
+    const outputs = this.args.definition.outputs;
+    if (outputs === undefined) {
+      this.output = Object.fromEntries(
+        this.plan.sinks.filter((id) => this.records.get(id)!.status === 'succeeded').map((id) => [id, this.records.get(id)!.output]),
+      );
+      return;
+    }
+    try {
+      this.output = (await resolveTemplates(outputs, this.scope())) ?? null;
+    } catch (err) {
+      const e = errorOf(err);
+      this.error = { code: FailureType.ExpressionError, message: `outputs: ${e.message}` };
+    }
+  }
+
+  private costUsd(): number {
+    let sum = 0;
+    for (const record of this.records.values()) sum += record.costUsd ?? 0;
+    return sum;
+  }
+}
