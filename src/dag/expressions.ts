@@ -40,46 +40,57 @@ interface JsonataError {
   position?: number;
 }
 
-const ENTRY = Symbol.for('jsonata.__evaluate_entry');
-const EXIT = Symbol.for('jsonata.__evaluate_exit');
+/** Compiled expressions by source; parsing dominates short templates' cost. */
+const compiled = new Map<string, jsonata.Expression>();
+const MAX_COMPILED = 5_000;
 
 /** Parses an expression, throwing {@link ExpressionError} on a syntax error. */
 export function compileExpression(source: string): jsonata.Expression {
+  const known = compiled.get(source);
+  if (known) return known;
+  let expr: jsonata.Expression;
   try {
-    return jsonata(source);
+    expr = jsonata(source);
   } catch (err) {
     const e = err as JsonataError;
     throw new ExpressionError(`${e.message ?? 'syntax error'}${e.position === undefined ? '' : ` at position ${e.position}`}`, source, e.position);
   }
+  if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+  compiled.set(source, expr);
+  return expr;
 }
 
 /**
  * Evaluates a bare expression against `scope`, within `bounds`. The result is
  * plain JSON (JSONata's sequence markers are dropped; functions become undefined).
+ *
+ * Evaluation is synchronous (JSONata 1.x drives its generators without promises).
+ * That matters inside the workflow sandbox, which captures a stack trace for
+ * every promise created: JSONata 2.x's promise per step made each step ~200x dearer.
  */
-export async function evaluateExpression(source: string, scope: object, bounds: EvaluationBounds = DEFAULT_BOUNDS): Promise<unknown> {
+export function evaluateExpression(source: string, scope: object, bounds: EvaluationBounds = DEFAULT_BOUNDS): unknown {
   const expr = compileExpression(source);
   let steps = 0;
   let depth = 0;
-  // JSONata's hooks are symbol-keyed environment bindings; each compiled instance
-  // gets its own counters, so concurrent evaluations never share a budget.
-  expr.assign(ENTRY as unknown as string, (_e: unknown, _input: unknown, env: { isParallelCall?: boolean }) => {
-    if (env.isParallelCall) return;
-    depth += 1;
-    steps += 1;
-    if (depth > bounds.maxDepth) throw { code: 'BOUND', message: `expression nested deeper than ${bounds.maxDepth}` };
-    if (steps > bounds.maxSteps) throw { code: 'BOUND', message: `expression took more than ${bounds.maxSteps} steps` };
-  });
-  expr.assign(EXIT as unknown as string, (_e: unknown, _input: unknown, env: { isParallelCall?: boolean }, result: unknown) => {
-    if (env.isParallelCall) return;
-    depth -= 1;
-    if (Array.isArray(result) && result.length > bounds.maxArrayLength) {
-      throw { code: 'BOUND', message: `expression produced an array longer than ${bounds.maxArrayLength}` };
-    }
-  });
+  // JSONata looks its evaluation hooks up as bindings, so each evaluation gets its
+  // own counters even though the compiled expression is shared.
+  const hooks = {
+    __evaluate_entry: () => {
+      depth += 1;
+      steps += 1;
+      if (depth > bounds.maxDepth) throw { code: 'BOUND', message: `expression nested deeper than ${bounds.maxDepth}` };
+      if (steps > bounds.maxSteps) throw { code: 'BOUND', message: `expression took more than ${bounds.maxSteps} steps` };
+    },
+    __evaluate_exit: (_e: unknown, _input: unknown, _env: unknown, result: unknown) => {
+      depth -= 1;
+      if (Array.isArray(result) && result.length > bounds.maxArrayLength) {
+        throw { code: 'BOUND', message: `expression produced an array longer than ${bounds.maxArrayLength}` };
+      }
+    },
+  };
   let result: unknown;
   try {
-    result = await expr.evaluate(scope);
+    result = expr.evaluate(scope, hooks);
   } catch (err) {
     const e = err as JsonataError;
     throw new ExpressionError(e.message ?? String(err), source, e.position);
@@ -159,7 +170,7 @@ export function templateExpressions(text: string): string[] {
  * keeps the value's type; otherwise values are stringified into the text
  * (objects as JSON, missing values as the empty string).
  */
-export async function resolveTemplateString(text: string, scope: object, bounds?: EvaluationBounds): Promise<unknown> {
+export function resolveTemplateString(text: string, scope: object, bounds?: EvaluationBounds): unknown {
   const parts = parseTemplate(text);
   if (!parts) return text;
   const [only] = parts;
@@ -170,7 +181,7 @@ export async function resolveTemplateString(text: string, scope: object, bounds?
   let out = '';
   for (const part of parts) {
     if (part.kind === 'text') out += part.text;
-    else out += stringify(await evaluateExpression(part.source, scope, bounds));
+    else out += stringify(evaluateExpression(part.source, scope, bounds));
   }
   return out;
 }
@@ -182,16 +193,16 @@ function stringify(value: unknown): string {
 }
 
 /** Resolves every template in a JSON value (strings, arrays and objects, deeply). */
-export async function resolveTemplates(value: unknown, scope: object, bounds?: EvaluationBounds): Promise<unknown> {
+export function resolveTemplates(value: unknown, scope: object, bounds?: EvaluationBounds): unknown {
   if (typeof value === 'string') return resolveTemplateString(value, scope, bounds);
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const item of value) out.push(await resolveTemplates(item, scope, bounds));
+    for (const item of value) out.push(resolveTemplates(item, scope, bounds));
     return out;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = await resolveTemplates(item, scope, bounds);
+    for (const [key, item] of Object.entries(value)) out[key] = resolveTemplates(item, scope, bounds);
     return out;
   }
   return value;

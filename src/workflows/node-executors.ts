@@ -34,7 +34,7 @@ function activitiesFor(node: PlanNode): WeftActivities {
 /** `transform`: the node's `output`, templates resolved, in the workflow. */
 const transform: NodeExecutor = async (node, scope) => {
   try {
-    const output = await resolveTemplates((node.spec as TransformNode).output, scope);
+    const output = resolveTemplates((node.spec as TransformNode).output, scope);
     return { kind: 'succeeded', output, attempts: 1, costUsd: null, fallback: null };
   } catch (err) {
     return { kind: 'failed', failure: { error: errorOf(err), attempts: 1, cancelled: false } };
@@ -55,7 +55,7 @@ const agent: NodeExecutor = async (node, scope) => {
   for (const [i, raw] of configs.entries()) {
     let config: ResolvedAgentConfig;
     try {
-      config = (await resolveTemplates(raw, scope)) as ResolvedAgentConfig;
+      config = resolveTemplates(raw, scope) as ResolvedAgentConfig;
     } catch (err) {
       return { kind: 'failed', failure: { error: errorOf(err), attempts: Math.max(attempts, 1), cancelled: false } };
     }

@@ -70,7 +70,7 @@ class RunInterpreter {
       try {
         for (const id of this.scheduler.start()) this.skip(id, 'upstream');
         await this.loop();
-        if (!this.error) await this.computeOutput();
+        if (!this.error) this.computeOutput();
       } catch (err) {
         if (!isCancellation(err)) throw err;
         cancelled = err;
@@ -147,7 +147,7 @@ class RunInterpreter {
     const scope = this.scope();
     if (node.spec.when !== undefined) {
       try {
-        if (!isTruthy(await evaluateExpression(node.spec.when, scope))) return 'condition-false';
+        if (!isTruthy(evaluateExpression(node.spec.when, scope))) return 'condition-false';
       } catch (err) {
         return { kind: 'failed', failure: { error: errorOf(err), attempts: 0, cancelled: false } };
       }
@@ -258,7 +258,7 @@ class RunInterpreter {
   }
 
   /** The run output: `outputs` resolved, or every succeeded sink's output keyed by id. */
-  private async computeOutput(): Promise<void> {
+  private computeOutput(): void {
     const outputs = this.args.definition.outputs;
     if (outputs === undefined) {
       this.output = Object.fromEntries(
@@ -267,7 +267,7 @@ class RunInterpreter {
       return;
     }
     try {
-      this.output = (await resolveTemplates(outputs, this.scope())) ?? null;
+      this.output = resolveTemplates(outputs, this.scope()) ?? null;
     } catch (err) {
       const e = errorOf(err);
       this.error = { code: FailureType.ExpressionError, message: `outputs: ${e.message}` };

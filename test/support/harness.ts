@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { createActivities } from '../../src/activities/index.js';
+import { createApp } from '../../src/api/app.js';
+import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { createRepositories, type Repositories } from '../../src/db/repositories.js';
+import { createLogger } from '../../src/logger.js';
+import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
+import { createWeftWorker } from '../../src/worker/create-worker.js';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+export const VIEWER_KEY = 'test-viewer-key-0123456789';
+export const OPERATOR_KEY = 'test-operator-key-0123456789';
+
+export const HISTORIES_DIR = join(import.meta.dirname, '..', 'fixtures', 'histories');
+
+export interface ApiResponse {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+/** One test file's Weft: its own database, task queue, worker and API, on the suite's servers. */
+export interface Harness {
+  url: string;
+  repos: Repositories;
+  database: Database;
+  databaseUrl: string;
+  client: Client;
+  taskQueue: string;
+  temporalAddress: string;
+  worker: Worker | null;
+  /** Calls the API as the admin (or with `key`). */
+  api(method: string, path: string, body?: unknown, options?: { key?: string | null; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse>;
+  /** Starts an ad-hoc run through the API and returns its id. */
+  startRun(definition: unknown, input?: unknown): Promise<string>;
+  /** Waits (by awaiting the workflow's result, not by polling) and returns the run as the API shows it. */
+  finished(id: string): Promise<RunSnapshot>;
+  /** Starts a run and waits for it to end. */
+  run(definition: unknown, input?: unknown): Promise<RunSnapshot>;
+  handle(id: string): WorkflowHandle;
+  /** Saves a run's history as a replay fixture when WEFT_RECORD_HISTORIES=1. */
+  recordHistory(name: string, id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Start no in-process worker (the test runs its own, e.g. as a child process). */
+  withoutWorker?: boolean;
+}
+
+/** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
+export async function createTestDatabase(): Promise<string> {
+  const adminUrl = inject('postgresUrl');
+  const name = `weft_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  installTemporalRuntime('error');
+  const logger = createLogger('silent');
+  const temporalAddress = inject('temporalAddress');
+  const databaseUrl = await createTestDatabase();
+  const database = await openDatabase({ url: databaseUrl, dataDir: '', migrate: true, maxConnections: 5 });
+  const repos = createRepositories(database.db);
+  await repos.apiKeys.ensure(ADMIN_KEY, 'admin', 'admin');
+  await repos.apiKeys.ensure(OPERATOR_KEY, 'operator', 'operator');
+  await repos.apiKeys.ensure(VIEWER_KEY, 'viewer', 'viewer');
+
+  const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection });
+
+  let worker: Worker | null = null;
+  let workerRun: Promise<void> | null = null;
+  let native: NativeConnection | null = null;
+  if (!options.withoutWorker) {
+    native = await NativeConnection.connect({ address: temporalAddress });
+    worker = await createWeftWorker({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      activities: createActivities({ repos, logger }),
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    workerRun = worker.run();
+  }
+
+  const app = createApp({
+    repos,
+    pingDatabase: database.ping,
+    temporal: { client, taskQueue, namespace: 'default' },
+    logger,
+    maxBodyBytes: 1024 * 1024,
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  const api: Harness['api'] = async (method, path, body, opts = {}) => {
+    const key = opts.key === undefined ? ADMIN_KEY : opts.key;
+    const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...opts.headers };
+    let payload: string | undefined = opts.raw;
+    if (payload === undefined && body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${url}${path}`, { method, headers, body: payload ?? null });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // keep text
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
+
+  const harness: Harness = {
+    url,
+    repos,
+    database,
+    databaseUrl,
+    client,
+    taskQueue,
+    temporalAddress,
+    worker,
+    api,
+    async startRun(definition, input) {
+      const res = await api('POST', '/api/v1/runs', { definition, ...(input === undefined ? {} : { input }) });
+      if (res.status !== 202) throw new Error(`run did not start: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.id as string;
+    },
+    async finished(id) {
+      await client.workflow.getHandle(id).result().catch(() => {});
+      const res = await api('GET', `/api/v1/runs/${id}`);
+      if (res.status !== 200 || !isTerminalRun(res.body.status)) throw new Error(`run ${id} not finished: ${JSON.stringify(res.body)}`);
+      return res.body as RunSnapshot;
+    },
+    async run(definition, input) {
+      return harness.finished(await harness.startRun(definition, input));
+    },
+    handle: (id) => client.workflow.getHandle(id),
+    async recordHistory(name, id) {
+      if (process.env.WEFT_RECORD_HISTORIES !== '1') return;
+      const history = await client.workflow.getHandle(id).fetchHistory();
+      mkdirSync(HISTORIES_DIR, { recursive: true });
+      writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      if (worker && workerRun) {
+        worker.shutdown();
+        await workerRun;
+      }
+      await native?.close();
+      await connection.close();
+      await database.close();
+    },
+  };
+  return harness;
+}
+
+/** A minimal valid definition around the given nodes. */
+export function definition(name: string, nodes: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { apiVersion: 'weft/v1', name, nodes, ...extra };
+}
+
+/** An offline agent node. */
+export function agentNode(id: string, mock: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id, type: 'agent', agent: { provider: 'offline', prompt: `prompt of ${id}`, mock }, ...extra };
+}
