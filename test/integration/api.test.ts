@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
+
+/** Contract section 4: the REST API over the real worker, Temporal and PostgreSQL. */
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const simple = (name: string, output: unknown = 'x') => definition(name, [{ id: 'a', type: 'transform', output }]);
+
+function expectEnvelope(res: { status: number; body: any }, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(Object.keys(res.body)).toEqual(['error']);
+  expect(Object.keys(res.body.error).sort()).toEqual(['code', 'details', 'message', 'requestId', 'timestamp']);
+  expect(res.body.error).toMatchObject({ code, message: expect.any(String), requestId: expect.any(String) });
+  expect(Number.isNaN(Date.parse(res.body.error.timestamp))).toBe(false);
+}
+
+describe('auth and errors', () => {
+  it('refuses a missing or unknown key with 401, and a weaker role with 403', async () => {
+    expectEnvelope(await h.api('GET', '/api/v1/workflows', undefined, { key: null }), 401, 'UNAUTHENTICATED');
+    expectEnvelope(await h.api('GET', '/api/v1/workflows', undefined, { key: 'nope-nope-nope-nope' }), 401, 'UNAUTHENTICATED');
+    expectEnvelope(await h.api('POST', '/api/v1/workflows', simple('viewer-tries'), { key: VIEWER_KEY }), 403, 'FORBIDDEN');
+    expect((await h.api('GET', '/api/v1/workflows', undefined, { key: VIEWER_KEY })).status).toBe(200);
+    expect((await h.api('POST', '/api/v1/workflows', simple('operator-may'), { key: OPERATOR_KEY })).status).toBe(201);
+  });
+
+  it('answers malformed JSON with 400, unknown routes with 404 and oversized bodies with 413, never 5xx', async () => {
+    expectEnvelope(await h.api('POST', '/api/v1/runs', undefined, { raw: '{"definition": ', headers: { 'content-type': 'application/json' } }), 400, 'BAD_REQUEST');
+    expectEnvelope(await h.api('GET', '/api/v1/nothing-here'), 404, 'NOT_FOUND');
+    expectEnvelope(await h.api('GET', '/nothing-here', undefined, { key: null }), 404, 'NOT_FOUND');
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    expectEnvelope(await h.api('POST', '/api/v1/workflows', { big }), 413, 'PAYLOAD_TOO_LARGE');
+    expectEnvelope(await h.api('POST', '/api/v1/runs', { nonsense: true }), 400, 'BAD_REQUEST');
+    expectEnvelope(await h.api('GET', '/api/v1/runs?limit=-4'), 400, 'BAD_REQUEST');
+    expectEnvelope(await h.api('GET', '/api/v1/runs?cursor=garbage'), 400, 'BAD_REQUEST');
+  });
+
+  it('echoes a request id into the envelope and the response header', async () => {
+    const res = await h.api('GET', '/api/v1/runs/run_missing', undefined, { headers: { 'x-request-id': 'trace-123' } });
+    expectEnvelope(res, 404, 'NOT_FOUND');
+    expect(res.body.error.requestId).toBe('trace-123');
+    expect(res.headers.get('x-request-id')).toBe('trace-123');
+  });
+});
+
+describe('workflows', () => {
+  it('stores versions by content: same content returns the same version (200), new content a new one (201)', async () => {
+    const first = await h.api('POST', '/api/v1/workflows', simple('versioned', 'one'));
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ name: 'versioned', version: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const reordered = { nodes: [{ output: 'one', type: 'transform', id: 'a' }], name: 'versioned', apiVersion: 'weft/v1' };
+    const same = await h.api('POST', '/api/v1/workflows', reordered);
+    expect(same.status).toBe(200);
+    expect(same.body).toEqual(first.body);
+    const second = await h.api('POST', '/api/v1/workflows', simple('versioned', 'two'));
+    expect(second.status).toBe(201);
+    expect(second.body.version).toBe(2);
+
+    const latest = await h.api('GET', '/api/v1/workflows/versioned');
+    expect(latest.body).toMatchObject({ name: 'versioned', version: 2, definition: { nodes: [{ output: 'two' }] } });
+    expect(latest.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    const v1 = await h.api('GET', '/api/v1/workflows/versioned/versions/1');
+    expect(v1.body).toMatchObject({ version: 1, definition: { nodes: [{ output: 'one' }] } });
+    expectEnvelope(await h.api('GET', '/api/v1/workflows/versioned/versions/9'), 404, 'NOT_FOUND');
+    expectEnvelope(await h.api('GET', '/api/v1/workflows/ghost'), 404, 'NOT_FOUND');
+    const list = await h.api('GET', '/api/v1/workflows');
+    expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'versioned', latestVersion: 2 })]));
+  });
+
+  it('accepts YAML and keeps the text as sent', async () => {
+    const yaml = '# reviewed by ops\napiVersion: weft/v1\nname: from-yaml\nnodes:\n  - id: a\n    type: transform\n    output: hi\n';
+    const res = await h.api('POST', '/api/v1/workflows', undefined, { raw: yaml, headers: { 'content-type': 'application/yaml' } });
+    expect(res.status).toBe(201);
+    const stored = await h.repos.workflows.get('from-yaml');
+    expect(stored?.source).toBe(yaml);
+    const broken = await h.api('POST', '/api/v1/workflows', undefined, { raw: 'name: [unclosed', headers: { 'content-type': 'application/yaml' } });
+    expectEnvelope(broken, 400, 'BAD_REQUEST');
+  });
+
+  it('refuses an invalid definition with every error and stores nothing', async () => {
+    const bad = definition('bad', [
+      { id: 'a', type: 'transform', needs: ['a'], output: 1 },
+      { id: 'b', type: 'workflow', workflow: 'ghost' },
+    ], { input: { type: 'objekt' } });
+    const res = await h.api('POST', '/api/v1/workflows', bad);
+    expectEnvelope(res, 422, 'VALIDATION_FAILED');
+    expect(res.body.error.details.errors.map((e: { code: string; path: string }) => `${e.code} ${e.path}`)).toEqual(
+      expect.arrayContaining(['CYCLE /nodes/0/needs', 'UNKNOWN_WORKFLOW /nodes/1/workflow', 'SCHEMA /input']),
+    );
+    expectEnvelope(await h.api('GET', '/api/v1/workflows/bad'), 404, 'NOT_FOUND');
+  });
+
+  it('validates without storing and returns the plan', async () => {
+    const res = await h.api('POST', '/api/v1/workflows/validate', definition('check-only', [{ id: 'a', type: 'transform', output: 1 }, { id: 'b', type: 'transform', needs: ['a'], output: 2 }]));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ valid: true, plan: { levels: [['a'], ['b']], sinks: ['b'], maxParallel: 16 } });
+    expectEnvelope(await h.api('GET', '/api/v1/workflows/check-only'), 404, 'NOT_FOUND');
+    expectEnvelope(await h.api('POST', '/api/v1/workflows/validate', definition('x', [{ id: 'a', type: 'nope' }])), 422, 'VALIDATION_FAILED');
+  });
+});
+
+describe('runs', () => {
+  it('starts a stored workflow pinned to its version, and reads it back from the database once ended', async () => {
+    await h.api('POST', '/api/v1/workflows', simple('pinned', '{{ input.who }}'));
+    const started = await h.api('POST', '/api/v1/runs', { workflow: 'pinned', input: { who: 'v1' } });
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ id: expect.stringMatching(/^run_/), status: 'running', workflow: 'pinned', version: 1 });
+    // A new version while the run lives changes nothing for it.
+    await h.api('POST', '/api/v1/workflows', simple('pinned', 'changed'));
+    const run = await h.finished(started.body.id);
+    expect(run).toMatchObject({ status: 'succeeded', workflow: 'pinned', version: 1, output: { a: 'v1' }, input: { who: 'v1' } });
+    const row = await h.repos.runs.get(started.body.id);
+    expect(row).toMatchObject({ status: 'succeeded', workflowVersion: 1 });
+    const older = await h.api('POST', '/api/v1/runs', { workflow: 'pinned', version: 1, input: { who: 'again' } });
+    expect((await h.finished(older.body.id)).output).toEqual({ a: 'again' });
+    expectEnvelope(await h.api('POST', '/api/v1/runs', { workflow: 'pinned', version: 7 }), 404, 'NOT_FOUND');
+    await h.recordHistory('stored-workflow', started.body.id);
+  });
+
+  it('checks input against the JSON Schema before starting anything', async () => {
+    const withSchema = definition('typed', [{ id: 'a', type: 'transform', output: '{{ input.n }}' }], {
+      input: { type: 'object', required: ['n'], properties: { n: { type: 'integer', minimum: 1 } } },
+    });
+    const before = (await h.repos.runs.list({ limit: 1000 })).length;
+    const res = await h.api('POST', '/api/v1/runs', { definition: withSchema, input: { n: 'three' } });
+    expectEnvelope(res, 422, 'INPUT_INVALID');
+    expect(res.body.error.details.errors[0]).toMatchObject({ path: '/n' });
+    expect((await h.repos.runs.list({ limit: 1000 })).length).toBe(before);
+    const ok = await h.api('POST', '/api/v1/runs', { definition: withSchema, input: { n: 3 } });
+    expect((await h.finished(ok.body.id)).output).toEqual({ a: 3 });
+  });
+
+  it('refuses node types this build does not execute yet with NOT_SUPPORTED, before anything runs', async () => {
+    const res = await h.api('POST', '/api/v1/runs', { definition: definition('later', [{ id: 'a', type: 'transform', output: 1 }, { id: 's', type: 'sleep', duration: '1s' }]) });
+    expectEnvelope(res, 422, 'NOT_SUPPORTED');
+    expect(res.body.error.message).toContain('sleep');
+  });
+
+  it('returns the same run for the same idempotency key', async () => {
+    const body = { definition: simple('idem'), idempotencyKey: 'order-42' };
+    const [a, b] = await Promise.all([h.api('POST', '/api/v1/runs', body), h.api('POST', '/api/v1/runs', body)]);
+    expect(a.status).toBe(202);
+    expect(b.body.id).toBe(a.body.id);
+    const c = await h.api('POST', '/api/v1/runs', body);
+    expect(c.body.id).toBe(a.body.id);
+    await h.finished(a.body.id);
+  });
+
+  it('lists runs newest first with filters and a cursor', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await h.api('POST', '/api/v1/runs', { definition: simple('listed') })).body.id);
+    await Promise.all(ids.map((id) => h.finished(id)));
+    const first = await h.api('GET', '/api/v1/runs?workflow=listed&limit=2');
+    expect(first.body.items.map((r: { id: string }) => r.id)).toEqual([ids[2], ids[1]]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await h.api('GET', `/api/v1/runs?workflow=listed&limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body).toEqual({ items: [expect.objectContaining({ id: ids[0], status: 'succeeded' })], nextCursor: null });
+    const failed = await h.api('GET', '/api/v1/runs?workflow=listed&status=failed');
+    expect(failed.body.items).toEqual([]);
+  });
+
+  it('writes an audit record for every mutation', async () => {
+    const res = await h.api('POST', '/api/v1/runs', { definition: simple('audited') }, { key: OPERATOR_KEY, headers: { 'x-request-id': 'audit-me' } });
+    await h.finished(res.body.id);
+    const rows = await h.database.db.query.auditLog.findMany();
+    expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'run.start', target: res.body.id, requestId: 'audit-me' })]));
+  });
+});
+
+describe('health', () => {
+  it('serves /health, /ready and the OpenAPI document without auth', async () => {
+    expect((await h.api('GET', '/health', undefined, { key: null })).body).toEqual({ status: 'ok' });
+    const ready = await h.api('GET', '/ready', undefined, { key: null });
+    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', temporal: 'ok' } });
+    const doc = await h.api('GET', '/api/v1/openapi.json', undefined, { key: null });
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(doc.body.components.schemas.Definition.properties.nodes).toBeDefined();
+  });
+});
