@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { canonicalJson, DefinitionParseError, parseDefinitionText } from '../dag/parse.js';
+import { canonicalJson, type DefinitionParseError, parseDefinitionText } from '../dag/parse.js';
 import type { Definition } from '../dag/schema.js';
 import { validateDefinition, ValidationCode, type ValidationIssue } from '../dag/validate.js';
 import type { WorkflowsRepo } from '../db/workflows-repo.js';

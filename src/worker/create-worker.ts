@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { WeftActivities } from '../activities/contract.js';
 
 /** Where the workflow bundle starts: `.ts` when run from source (tsx, tests), `.js` when built. */

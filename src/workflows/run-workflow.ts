@@ -274,9 +274,10 @@ class RunInterpreter {
     }
   }
 
+  /** The sum of node costs, rounded to 1e-12 USD so float noise never shows (prices are far coarser). */
   private costUsd(): number {
     let sum = 0;
     for (const record of this.records.values()) sum += record.costUsd ?? 0;
-    return sum;
+    return Math.round(sum * 1e12) / 1e12;
   }
 }

@@ -17,7 +17,7 @@ const resolvedMockSchema = z.strictObject({
 });
 
 /** $1 per million tokens each way (contract 1.3). */
-const OFFLINE_USD_PER_TOKEN = 1 / 1_000_000;
+const OFFLINE_TOKENS_PER_USD = 1_000_000;
 
 const tokensOf = (chars: number): number => Math.ceil(chars / 4);
 
@@ -55,7 +55,7 @@ export function createOfflineProvider(): AgentProvider {
         }
       }
       const usage = mock.usage ?? { inputTokens: tokensOf((config.system ?? '').length + config.prompt.length), outputTokens: tokensOf(text.length) };
-      const costUsd = mock.costUsd ?? (usage.inputTokens + usage.outputTokens) * OFFLINE_USD_PER_TOKEN;
+      const costUsd = mock.costUsd ?? (usage.inputTokens + usage.outputTokens) / OFFLINE_TOKENS_PER_USD;
       return { text, ...(json === undefined ? {} : { json }), usage, costUsd, provider: 'offline', model: config.model ?? null };
     },
   };

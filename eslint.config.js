@@ -1,0 +1,54 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Workflow code must replay deterministically, so it may only import these at run time. */
+const workflowImportRule = [
+  'error',
+  {
+    patterns: [
+      {
+        // Anything but @temporalio/workflow, relative workflow modules and src/dag (pure).
+        regex: '^(?!@temporalio/workflow$|\\./|\\.\\./dag/).*',
+        allowTypeImports: true,
+        message: 'src/workflows may import only @temporalio/workflow, pure src/dag modules and `import type` (replay determinism).',
+      },
+    ],
+  },
+];
+
+/** src/dag is pure: no I/O, no clock, no process; it runs inside the workflow sandbox. */
+const pureImportRule = [
+  'error',
+  {
+    patterns: [
+      {
+        regex: '^(?!\\./|jsonata$|zod$|yaml$).*',
+        allowTypeImports: true,
+        message: 'src/dag is pure: it may import only its own modules, jsonata, zod and yaml.',
+      },
+    ],
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', '.weft/', 'coverage/', 'test/fixtures/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-console': 'error',
+    },
+  },
+  { files: ['src/workflows/**/*.ts'], rules: { 'no-restricted-imports': workflowImportRule } },
+  { files: ['src/dag/**/*.ts'], rules: { 'no-restricted-imports': pureImportRule } },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  { files: ['src/conformance/api-client.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly' } } },
+);

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+/** The lint rules that keep workflow code deterministic really do fire. */
+const eslint = new ESLint({ cwd: join(import.meta.dirname, '..', '..') });
+
+async function restricted(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: file });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('workflow import rule', () => {
+  it('refuses runtime imports of Node, the database or the activity SDK in src/workflows', async () => {
+    for (const source of ["import { readFileSync } from 'node:fs';", "import postgres from 'postgres';", "import { Context } from '@temporalio/activity';", "import { RunsRepo } from '../db/runs-repo.js';"]) {
+      expect(await restricted('src/workflows/probe.ts', `${source}\nexport const x = 1;\n`)).toHaveLength(1);
+    }
+  });
+
+  it('allows @temporalio/workflow, pure src/dag modules and type-only imports', async () => {
+    const code = [
+      "import { condition } from '@temporalio/workflow';",
+      "import { compilePlan } from '../dag/plan.js';",
+      "import type { RunsRepo } from '../db/runs-repo.js';",
+      "import { x } from './messages.js';",
+      'export const y = [condition, compilePlan, x] as unknown as RunsRepo;',
+    ].join('\n');
+    expect(await restricted('src/workflows/probe.ts', code)).toEqual([]);
+  });
+
+  it('keeps src/dag pure', async () => {
+    expect(await restricted('src/dag/probe.ts', "import { randomUUID } from 'node:crypto';\nexport const x = randomUUID;\n")).toHaveLength(1);
+  });
+});
