@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
+import { isDependencyDown } from './dependency-errors.js';
 
 /** Every API error code and its HTTP status (contract section 4). */
 export const ErrorCodes = {
@@ -70,6 +71,7 @@ function toAppError(err: unknown): AppError {
     case 'stream.encoding.set':
       return new AppError('BAD_REQUEST', (err as Error).message);
   }
+  if (isDependencyDown(err)) return new AppError('UNAVAILABLE', 'a dependency (database or Temporal) is unavailable; try again');
   if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
     return new AppError('BAD_REQUEST', (err as Error).message);
   }
@@ -81,6 +83,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
     if (appError.status >= 500) logger.error({ err, requestId: req.id, path: req.path }, 'request failed');
+    if (appError.code === 'UNAVAILABLE') res.setHeader('Retry-After', '5');
     res.status(appError.status).json(errorBody(appError, req.id));
   };
 }

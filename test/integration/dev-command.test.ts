@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
+import { spawnWeft, stopProcess, waitFor } from '../support/processes.js';
 
 /**
  * `weft dev` (npm start) as a user runs it: its own Temporal dev server on SQLite,
@@ -12,7 +12,6 @@ import { freePort } from '../support/ports.js';
  * Ctrl-C mid-run and starting it again, the run goes on and completes (contract
  * 3.5: Temporal server restarts with persistent storage lose nothing).
  */
-const ROOT = join(import.meta.dirname, '..', '..');
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 let url: string;
@@ -32,23 +31,9 @@ afterAll(() => {
 });
 
 async function startDev(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = await spawnWeft('dev', env, 'Ctrl-C stops everything');
   children.push(child);
-  const stderr: string[] = [];
-  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`weft dev exited (${code}): ${stderr.join('')}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.includes('Ctrl-C stops everything')) resolve();
-    });
-  });
   return child;
-}
-
-async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill(signal);
-  return exited;
 }
 
 async function api(method: string, path: string, body?: unknown): Promise<any> {
@@ -59,16 +44,6 @@ async function api(method: string, path: string, body?: unknown): Promise<any> {
     body: body === undefined ? null : JSON.stringify(body),
   });
   return res.json();
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('weft dev', () => {
@@ -85,11 +60,11 @@ describe('weft dev', () => {
       },
     });
     expect(started.status).toBe('running');
-    await until(async () => ((await api('GET', `/runs/${started.id}`)).nodes?.slow?.status === 'running' ? true : undefined), 'slow to run');
-    expect(await stop(first, 'SIGINT')).toBe(0);
+    await waitFor(async () => ((await api('GET', `/runs/${started.id}`)).nodes?.slow?.status === 'running' ? true : undefined), 'slow to run');
+    expect(await stopProcess(first, 'SIGINT')).toBe(0);
 
     await startDev();
-    const run = await until(async () => {
+    const run = await waitFor(async () => {
       const r = await api('GET', `/runs/${started.id}`);
       return r.status === 'running' ? undefined : r;
     }, 'the run to end after the restart');

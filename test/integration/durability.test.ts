@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentNode, createHarness, definition, type Harness } from '../support/harness.js';
+import { spawnWeft, stopProcess, waitFor } from '../support/processes.js';
 
 /** Contract 3.5: a worker crash loses nothing; every attempt is recorded once. */
-const ROOT = join(import.meta.dirname, '..', '..');
 const STARTED = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 
 let h: Harness;
@@ -22,31 +20,10 @@ afterAll(async () => {
 
 /** Starts `weft worker` as its own process and resolves once it polls. */
 async function spawnWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
-    cwd: ROOT,
-    env: { ...process.env, TEMPORAL_ADDRESS: h.temporalAddress, DATABASE_URL: h.databaseUrl, WEFT_TASK_QUEUE: h.taskQueue, WEFT_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const env = { ...process.env, TEMPORAL_ADDRESS: h.temporalAddress, DATABASE_URL: h.databaseUrl, WEFT_TASK_QUEUE: h.taskQueue, WEFT_LOG_LEVEL: 'info' };
+  const child = await spawnWeft('worker', env, 'Weft worker polling');
   workers.push(child);
-  const stderr: string[] = [];
-  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before polling: ${stderr.join('')}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.includes('Weft worker polling')) resolve();
-    });
-  });
   return child;
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('worker crash', () => {
@@ -65,9 +42,7 @@ describe('worker crash', () => {
       const pending = description.raw.pendingActivities ?? [];
       return pending.some((p) => p.state === STARTED) ? true : undefined;
     }, 'activity b to start');
-    const killed = new Promise((resolve) => first.once('exit', resolve));
-    first.kill('SIGKILL');
-    await killed;
+    await stopProcess(first, 'SIGKILL');
 
     const second = await spawnWorker();
     await h.handle(id).result();
@@ -86,8 +61,6 @@ describe('worker crash', () => {
     ]);
     await h.recordHistory('worker-killed', id);
 
-    const stopped = new Promise((resolve) => second.once('exit', resolve));
-    second.kill('SIGTERM');
-    expect(await stopped).toBe(0);
+    expect(await stopProcess(second, 'SIGTERM')).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentNode, createHarness, definition, type Harness } from '../support/harness.js';
+import { waitFor } from '../support/processes.js';
 
 /** Contract 3.3: retries, timeouts, fallbacks, onFailure, fail-fast; and what the database records. */
 let h: Harness;
@@ -187,9 +188,11 @@ describe('run output, defaults and records', () => {
 describe('live state, cancel and search attributes', () => {
   it('shows a running node live, cancels the run through the API, and stores the outcome', async () => {
     const id = await h.startRun(definition('cancel-me', [agentNode('long', { text: 'x', delay: '60s' }), { id: 'after', type: 'transform', needs: ['long'], output: 1 }]));
-    let live = (await h.api('GET', `/api/v1/runs/${id}`)).body;
     // The run is live until cancelled; its state comes from the workflow's query.
-    while (live.nodes.long.status !== 'running') live = (await h.api('GET', `/api/v1/runs/${id}`)).body;
+    const live = await waitFor(async () => {
+      const body = (await h.api('GET', `/api/v1/runs/${id}`)).body;
+      return body.nodes.long.status === 'running' ? body : undefined;
+    }, 'the long node to run');
     expect(live.status).toBe('running');
     const cancel = await h.api('POST', `/api/v1/runs/${id}/cancel`);
     expect(cancel.status).toBe(202);

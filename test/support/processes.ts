@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+/**
+ * Runs `weft <command>` from source as its own process and resolves once it
+ * prints `readyLine`; rejects with its stderr if it exits first.
+ */
+export async function spawnWeft(command: string, env: NodeJS.ProcessEnv, readyLine: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`weft ${command} exited (${code}) before it was ready: ${stderr.join('')}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.includes(readyLine)) resolve();
+    });
+  });
+  return child;
+}
+
+/** Sends a signal and resolves with the exit code. */
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill(signal);
+  return exited;
+}
+
+/**
+ * Polls `probe` until it returns a value. For conditions only observable from
+ * outside (another process's state); the deadline only bounds a broken run.
+ */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
