@@ -6,7 +6,16 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
-/** Every setting Weft reads from the environment (see `.env.example`). */
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'on');
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean)));
+
+/** Every setting Weft reads from the environment (see `.env.example`); secrets (`WEFT_SECRET_*`) are read by the worker alone. */
 export const configSchema = z.object({
   WEFT_PORT: port.default(8080),
   WEFT_HOST: z.string().default('127.0.0.1'),
@@ -17,6 +26,21 @@ export const configSchema = z.object({
   WEFT_TASK_QUEUE: z.string().min(1).default('weft'),
   WEFT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEFT_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(5 * 1024 * 1024),
+  WEFT_ANTHROPIC_BASE_URL: optionalText.pipe(z.url().optional()),
+  WEFT_OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
+  WEFT_PRICING_FILE: optionalText,
+  /** JSON: {"<provider>": {"fast": "<model>", "balanced": "<model>", "advanced": "<model>"}}, merged over the defaults. */
+  WEFT_MODEL_TIERS: optionalText.pipe(z.string().optional()),
+  WEFT_HTTP_ALLOW_PRIVATE: flag,
+  /** Comma-separated hostnames (exact, or `*.example.com`) and CIDR ranges that http nodes may reach even when private. */
+  WEFT_HTTP_ALLOW_HOSTS: list,
+  WEFT_HTTP_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1_024).default(5 * 1024 * 1024),
+  WEFT_EXEC: z.enum(['on', 'off']).default('off'),
+  /** Root under which exec nodes run; their `cwd` must resolve inside it. Default: <WEFT_DATA_DIR>/workspace. */
+  WEFT_EXEC_WORKSPACE: optionalText,
+  /** Comma-separated names of worker environment variables passed to commands (besides the node's env). */
+  WEFT_EXEC_ENV_ALLOW: list.default(['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR']),
+  WEFT_EXEC_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1_024).default(1024 * 1024),
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI: optionalText,

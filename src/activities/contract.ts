@@ -1,3 +1,4 @@
+import type { DeferredTemplate } from '../dag/expressions.js';
 import type { AgentConfig } from '../dag/schema.js';
 import type { RunSnapshot } from '../dag/run-state.js';
 
@@ -16,13 +17,17 @@ export interface AgentActivityInput {
   /** Index of the fallback entry in use, or null for the primary config. */
   fallback: number | null;
   config: ResolvedAgentConfig;
+  /** Templates reading `secrets`, for the activity to resolve (the workflow never sees secret values). */
+  deferred?: DeferredTemplate[];
+  /** How many nodes feed this one (for the `model: auto` complexity estimate). */
+  upstream?: number;
 }
 
 /** An agent node's output (contract 1.3). */
 export interface AgentOutput {
   text: string;
   json?: unknown;
-  usage: { inputTokens: number; outputTokens: number };
+  usage: { inputTokens: number; outputTokens: number; cacheReadTokens?: number };
   costUsd: number | null;
   provider: string;
   model: string | null;

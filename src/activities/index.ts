@@ -1,25 +1,33 @@
 import type { Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
 import { createAgentActivity } from './agents/agent-activity.js';
+import { createAnthropicProvider } from './agents/anthropic-provider.js';
 import { createOfflineProvider } from './agents/offline-provider.js';
-import type { AgentProvider } from './agents/provider.js';
+import { createOpenAiProvider } from './agents/openai-provider.js';
 import type { WeftActivities } from './contract.js';
 import { createFinishRunActivity } from './finish-run.js';
 import { createExecutionRecorder } from './recorder.js';
+import type { ActivitySettings } from './settings.js';
 
 export interface ActivityDeps {
   repos: Repositories;
   logger: Logger;
-  /** Providers beyond the built-in offline one. */
-  providers?: AgentProvider[];
+  settings: ActivitySettings;
 }
 
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps): WeftActivities {
-  const providers = new Map([createOfflineProvider(), ...(deps.providers ?? [])].map((p) => [p.name, p]));
-  const recorder = createExecutionRecorder({ executions: deps.repos.nodeExecutions, logger: deps.logger });
+  const { settings, logger } = deps;
+  const providers = new Map(
+    [
+      createOfflineProvider(),
+      createAnthropicProvider({ baseUrl: settings.anthropicBaseUrl, secrets: settings.secrets }),
+      createOpenAiProvider({ baseUrl: settings.openaiBaseUrl, secrets: settings.secrets }),
+    ].map((p) => [p.name, p]),
+  );
+  const recorder = createExecutionRecorder({ executions: deps.repos.nodeExecutions, logger });
   return {
-    runAgent: createAgentActivity({ providers, recorder }),
+    runAgent: createAgentActivity({ providers, recorder, pricing: settings.pricing, tiers: settings.tiers, secrets: settings.secrets, logger }),
     finishRun: createFinishRunActivity({ runs: deps.repos.runs, executions: deps.repos.nodeExecutions }),
   };
 }

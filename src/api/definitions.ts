@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { canonicalJson, type DefinitionParseError, parseDefinitionText } from '../dag/parse.js';
 import type { Definition } from '../dag/schema.js';
 import { validateDefinition, ValidationCode, type ValidationIssue } from '../dag/validate.js';
 import type { WorkflowsRepo } from '../db/workflows-repo.js';
+import { compileJsonSchema, schemaViolations } from '../json-schema/validator.js';
 import { AppError } from './errors.js';
 
 /** A definition as received: parsed, validated, hashed, with the text the user sent. */
@@ -48,24 +48,9 @@ export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo)
   return { definition: result.definition, source, hash: definitionHash(result.definition) };
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-const compiled = new Map<string, ReturnType<typeof ajv.compile>>();
-const MAX_COMPILED = 500;
-
-function compileInputSchema(schema: object) {
-  const key = canonicalJson(schema);
-  let validate = compiled.get(key);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
-    compiled.set(key, validate);
-  }
-  return validate;
-}
-
 function inputSchemaProblem(schema: object): string | null {
   try {
-    compileInputSchema(schema);
+    compileJsonSchema(schema);
     return null;
   } catch (err) {
     return (err as Error).message;
@@ -78,8 +63,7 @@ function inputSchemaProblem(schema: object): string | null {
  */
 export function checkRunInput(definition: Definition, input: unknown): void {
   if (!definition.input) return;
-  const validate = compileInputSchema(definition.input);
-  if (validate(input)) return;
-  const errors = (validate.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'invalid' }));
+  const errors = schemaViolations(definition.input, input);
+  if (errors.length === 0) return;
   throw new AppError('INPUT_INVALID', `the run input does not match the workflow's input schema: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
 }

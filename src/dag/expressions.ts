@@ -208,6 +208,72 @@ export function resolveTemplates(value: unknown, scope: object, bounds?: Evaluat
   return value;
 }
 
+/**
+ * A template left for the activity to resolve because it reads `secrets`: the
+ * workflow never sees a secret's value. `parts` are literal text (other templates
+ * of the string already resolved) and the secret-reading expressions.
+ */
+export interface DeferredTemplate {
+  /** Where in the resolved value the string goes (keys and array indices). */
+  path: (string | number)[];
+  parts: ({ text: string } | { secret: string })[];
+}
+
+/**
+ * Resolves templates like {@link resolveTemplates}, except that a string with a
+ * template that reads `secrets` is replaced by `""` and described in `deferred`,
+ * for the activity to finish. The deferred list comes only from the templates of
+ * the value given here (the definition's own strings), so data flowing through a
+ * run can never smuggle in an expression that reads a secret.
+ */
+export function resolveTemplatesDeferringSecrets(value: unknown, scope: object, bounds?: EvaluationBounds): { value: unknown; deferred: DeferredTemplate[] } {
+  const deferred: DeferredTemplate[] = [];
+  const walk = (v: unknown, path: (string | number)[]): unknown => {
+    if (typeof v === 'string') {
+      const parts = parseTemplate(v);
+      if (!parts || !parts.some((p) => p.kind === 'expr' && readsSecrets(p.source))) return resolveTemplateString(v, scope, bounds);
+      deferred.push({
+        path,
+        parts: parts.map((p) => {
+          if (p.kind === 'text') return { text: p.text };
+          if (readsSecrets(p.source)) return { secret: p.source };
+          return { text: stringify(evaluateExpression(p.source, scope, bounds)) };
+        }),
+      });
+      return '';
+    }
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, i]));
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item, [...path, k])]));
+    }
+    return v;
+  };
+  return { value: walk(value, []), deferred };
+}
+
+/** Whether an expression reads the `secrets` root (`secrets.NAME`). */
+export function readsSecrets(source: string): boolean {
+  if (!source.includes('secrets')) return false;
+  const names = new Set<string>();
+  collectPaths(compileExpression(source).ast(), 'secrets', names);
+  return names.size > 0;
+}
+
+/** Collects `<root>.<name>` path heads from a JSONata AST. */
+export function collectPaths(node: unknown, root: string, names: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const child of node) collectPaths(child, root, names);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const ast = node as { type?: string; steps?: { type?: string; value?: unknown }[] };
+  if (ast.type === 'path' && Array.isArray(ast.steps)) {
+    const [first, second] = ast.steps;
+    if (first?.type === 'name' && first.value === root && second?.type === 'name' && typeof second.value === 'string') names.add(second.value);
+  }
+  for (const value of Object.values(ast)) if (value !== null && typeof value === 'object') collectPaths(value, root, names);
+}
+
 /** Truthiness of a `when`/`until` result, as JSONata's `$boolean` defines it. */
 export function isTruthy(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === '') return false;

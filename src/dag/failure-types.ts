@@ -18,6 +18,32 @@ export const FailureType = {
   ConfigInvalid: 'CONFIG_INVALID',
   /** The provider named in a definition is not configured on this worker. */
   UnknownProvider: 'UNKNOWN_PROVIDER',
+  /** A secret a node reads is not set on the worker (`WEFT_SECRET_<NAME>`). */
+  SecretMissing: 'SECRET_MISSING',
+  /** The provider (or an http endpoint) asked to slow down (429); retried after its retry-after. */
+  RateLimited: 'RATE_LIMITED',
+  /** The provider is down or overloaded (5xx, 529, connection failure); retried. */
+  ProviderUnavailable: 'PROVIDER_UNAVAILABLE',
+  /** The provider refused the key (401, 403); not retried. */
+  ProviderAuth: 'PROVIDER_AUTH',
+  /** The provider refused the request (400, 404, other 4xx); not retried. */
+  ProviderRejected: 'PROVIDER_REJECTED',
+  /** An http node got a status it did not expect. */
+  HttpStatus: 'HTTP_STATUS',
+  /** An http node's request failed on the network; retried. */
+  HttpError: 'HTTP_ERROR',
+  /** An http node's destination is private, loopback or link-local (SSRF guard). */
+  DestinationRefused: 'DESTINATION_REFUSED',
+  /** A response was larger than the configured cap. */
+  ResponseTooLarge: 'RESPONSE_TOO_LARGE',
+  /** exec nodes are off on this worker (WEFT_EXEC). */
+  ExecDisabled: 'EXEC_DISABLED',
+  /** A command exited with a non-zero status. */
+  ExitNonZero: 'EXIT_NONZERO',
+  /** An exec node's cwd resolves outside the workspace root. */
+  CwdOutsideWorkspace: 'CWD_OUTSIDE_WORKSPACE',
+  /** `policy: sandbox` was asked for but bubblewrap cannot run here. */
+  SandboxUnavailable: 'SANDBOX_UNAVAILABLE',
   /** The node was cancelled (run cancelled or failed fast). */
   Cancelled: 'CANCELLED',
   /** Anything the workflow could not classify. */

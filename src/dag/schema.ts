@@ -75,6 +75,8 @@ export const agentConfigSchema = z.strictObject({
   tier: z.enum(agentTiers).optional(),
   role: z.string().min(1).optional(),
   system: z.string().optional(),
+  /** Overrides the provider's key, as a template over `secrets` (e.g. `{{ secrets.TEAM_KEY }}`). */
+  apiKey: z.string().optional(),
   prompt: z.string(),
   output: z.enum(['text', 'json']).optional(),
   schema: jsonSchemaObject.optional(),
@@ -237,6 +239,8 @@ export const definitionSchema = z.strictObject({
   input: jsonSchemaObject.optional(),
   defaults: defaultsSchema.optional(),
   limits: limitsSchema.optional(),
+  /** Agent roles this definition adds to (or overrides in) the built-in library. */
+  roles: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must match [a-z][a-z0-9_-]{0,62}'), z.strictObject({ system: z.string().min(1) })).optional(),
   nodes: z.array(childNode).min(1, 'a definition needs at least one node'),
   outputs: z.unknown().optional(),
 });
@@ -249,6 +253,7 @@ export type TriggerRule = (typeof triggerRules)[number];
 export type OnFailureMode = (typeof onFailureModes)[number];
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 export type AgentOverride = z.infer<typeof agentOverrideSchema>;
+export type AgentTier = (typeof agentTiers)[number];
 export type OfflineMock = z.infer<typeof offlineMockSchema>;
 export type AgentNode = z.infer<typeof agentNodeSchema>;
 export type HttpNode = z.infer<typeof httpNodeSchema>;

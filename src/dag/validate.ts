@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { ExpressionError, compileExpression, parseTemplate } from './expressions.js';
+import { ExpressionError, compileExpression, parseTemplate, readsSecrets } from './expressions.js';
 import { referencedNames } from './references.js';
+import { BUILTIN_ROLES } from './roles.js';
 import { definitionSchema, nodeSchemas, type BuiltinNodeType, type Definition } from './schema.js';
 
 /** Validation codes (contract section 2). */
@@ -43,6 +44,25 @@ const BARE_EXPRESSION_FIELDS = ['when', 'items', 'until', 'value', 'autoApprove'
 /** Fields whose strings are neither expressions nor templates. */
 const LITERAL_FIELDS = new Set(['id', 'type', 'needs', 'trigger', 'onFailure', 'title', 'description', 'tags', 'cases', 'default', 'schema', 'retry', 'timeout', 'totalTimeout', 'workflow']);
 
+/** Where `secrets.NAME` may be read: fields that only activities resolve (contract 1.1). */
+const SECRET_FIELDS = /\/(agent\/apiKey|fallback\/\d+\/apiKey|request\/url|request\/headers\/[^/]+|request\/query\/[^/]+|request\/body(\/.*)?|env\/[^/]+)$/;
+
+function parseTemplateSafe(text: string) {
+  try {
+    return parseTemplate(text);
+  } catch {
+    return null;
+  }
+}
+
+function readsSecretsSafe(source: string): boolean {
+  try {
+    return readsSecrets(source);
+  } catch {
+    return false;
+  }
+}
+
 /** Escapes one JSON-pointer segment (RFC 6901). */
 export function pointerSegment(key: string | number): string {
   return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
@@ -65,6 +85,8 @@ interface ScopeContext {
 
 class Collector {
   readonly issues: ValidationIssue[] = [];
+  /** Roles the definition defines. */
+  roles = new Set<string>();
   readonly pending: Promise<void>[] = [];
   add(code: ValidationCodeName, path: string, message: string): void {
     this.issues.push({ code, path, message });
@@ -91,6 +113,7 @@ export async function validateDefinition(raw: unknown, options: ValidateOptions 
     out.add(ValidationCode.Limit, '/limits/maxParallel', `maxParallel is at most ${DSL_LIMITS.maxParallel}`);
   }
   const defaults = (doc.defaults ?? {}) as Record<string, unknown>;
+  if (doc.roles !== null && typeof doc.roles === 'object') out.roles = new Set(Object.keys(doc.roles));
   const defaultAgent = (defaults.agent ?? {}) as Record<string, unknown>;
 
   if (Array.isArray(doc.nodes)) {
@@ -215,6 +238,13 @@ function checkNodeShape(
     if (agent.provider === undefined) {
       out.add(ValidationCode.Schema, pointer(path, 'agent', 'provider'), 'provider is required (on the node or in defaults.agent)');
     }
+    const apiKey = (raw.agent as Record<string, unknown>).apiKey;
+    if (typeof apiKey === 'string' && !(parseTemplateSafe(apiKey) ?? []).some((p) => p.kind === 'expr' && readsSecretsSafe(p.source))) {
+      out.add(ValidationCode.Schema, pointer(path, 'agent', 'apiKey'), 'apiKey must be a {{ secrets.NAME }} template: keys never go into definitions');
+    }
+    if (typeof agent.role === 'string' && !(agent.role in BUILTIN_ROLES) && !out.roles.has(agent.role)) {
+      out.add(ValidationCode.Schema, pointer(path, 'agent', 'role'), `unknown role ${agent.role} (built in: ${Object.keys(BUILTIN_ROLES).join(', ')}; or define it in roles)`);
+    }
   }
   if (type === 'loop' && typeof raw.maxIterations === 'number' && raw.maxIterations > DSL_LIMITS.maxIterations) {
     out.add(ValidationCode.Limit, pointer(path, 'maxIterations'), `maxIterations is at most ${DSL_LIMITS.maxIterations}`);
@@ -311,6 +341,13 @@ function checkExpression(source: string, path: string, visible: Visibility, out:
   for (const name of names) {
     if (!visible(name)) {
       out.add(ValidationCode.UnknownReference, path, `reads nodes.${name}, which is not an ancestor of this node`);
+    }
+  }
+  if (readsSecrets(source)) {
+    if (!SECRET_FIELDS.test(path)) {
+      out.add(ValidationCode.Schema, path, 'secrets may be read only in agent.apiKey, an http request (url, headers, query, body) and exec env');
+    } else if (names.size > 0 || referencedNames(source, 'input').size > 0) {
+      out.add(ValidationCode.Schema, path, 'a template that reads secrets may read nothing else; put other values in their own {{ }}');
     }
   }
 }

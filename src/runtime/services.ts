@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { activitySettings } from '../activities/settings.js';
 import { createApp } from '../api/app.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
@@ -35,7 +36,7 @@ export async function startWorker(input: { config: Config; storage: Storage; log
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.WEFT_TASK_QUEUE,
-    activities: createActivities({ repos: storage.repos, logger }),
+    activities: createActivities({ repos: storage.repos, logger, settings: activitySettings(config) }),
   });
   const running = worker.run();
   running.catch((err) => logger.fatal({ err }, 'worker stopped with an error'));

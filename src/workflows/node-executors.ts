@@ -1,7 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { resolveTemplates } from '../dag/expressions.js';
+import { resolveTemplates, resolveTemplatesDeferringSecrets } from '../dag/expressions.js';
 import type { PlanNode } from '../dag/plan.js';
-import type { AgentNode, TransformNode } from '../dag/schema.js';
+import { systemPrompt } from '../dag/roles.js';
+import type { AgentNode, Definition, TransformNode } from '../dag/schema.js';
 import type { AgentActivityInput, ResolvedAgentConfig, WeftActivities } from '../activities/contract.js';
 import { describeFailure, errorOf, type TryFailure } from './failures.js';
 
@@ -10,8 +11,13 @@ export type NodeOutcome =
   | { kind: 'succeeded'; output: unknown; attempts: number; costUsd: number | null; fallback: number | null }
   | { kind: 'failed'; failure: TryFailure };
 
+/** What executors know of the run besides the node. */
+export interface RunContext {
+  definition: Definition;
+}
+
 /** An executor runs one node of its type against the expression scope. */
-export type NodeExecutor = (node: PlanNode, scope: object) => Promise<NodeOutcome>;
+export type NodeExecutor = (node: PlanNode, scope: object, run: RunContext) => Promise<NodeOutcome>;
 
 /** Heartbeats let cancellation reach long activities and a lost worker be noticed. */
 const MAX_HEARTBEAT_TIMEOUT_MS = 30_000;
@@ -46,21 +52,23 @@ const transform: NodeExecutor = async (node, scope) => {
  * primary's attempts are spent, each `fallback` entry in turn (contract 3.3).
  * `attempts` counts every attempt, fallbacks included.
  */
-const agent: NodeExecutor = async (node, scope) => {
+const agent: NodeExecutor = async (node, scope, run) => {
   const spec = node.spec as AgentNode;
   const activities = activitiesFor(node);
   const configs = [spec.agent, ...(spec.fallback ?? []).map((entry) => ({ ...spec.agent, ...entry }))];
   let attempts = 0;
   let last: TryFailure | undefined;
   for (const [i, raw] of configs.entries()) {
-    let config: ResolvedAgentConfig;
+    let input: AgentActivityInput;
+    const fallback = i === 0 ? null : i - 1;
     try {
-      config = resolveTemplates(raw, scope) as ResolvedAgentConfig;
+      const resolved = resolveTemplatesDeferringSecrets(raw, scope);
+      const config = resolved.value as ResolvedAgentConfig;
+      config.system = systemPrompt(config.role, config.system, run.definition.roles);
+      input = { nodeId: node.id, attemptOffset: attempts, fallback, config, deferred: resolved.deferred, upstream: node.needs.length };
     } catch (err) {
       return { kind: 'failed', failure: { error: errorOf(err), attempts: Math.max(attempts, 1), cancelled: false } };
     }
-    const fallback = i === 0 ? null : i - 1;
-    const input: AgentActivityInput = { nodeId: node.id, attemptOffset: attempts, fallback, config };
     try {
       const result = await activities.runAgent(input);
       attempts += result.attempt;

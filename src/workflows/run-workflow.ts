@@ -156,7 +156,7 @@ class RunInterpreter {
     record.status = 'running';
     record.startedAt = new Date().toISOString();
     this.setView(node.id, record);
-    return executors[node.spec.type]!(node, scope);
+    return executors[node.spec.type]!(node, scope, { definition: this.args.definition });
   }
 
   private settle(node: PlanNode, outcome: NodeOutcome | 'condition-false'): void {

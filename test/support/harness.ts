@@ -8,6 +8,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
+import { activitySettings } from '../../src/activities/settings.js';
+import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/api/app.js';
 import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -55,6 +57,10 @@ export interface Harness {
 export interface HarnessOptions {
   /** Start no in-process worker (the test runs its own, e.g. as a child process). */
   withoutWorker?: boolean;
+  /** Worker environment (WEFT_* settings and WEFT_SECRET_* secrets), as `weft worker` would read it. */
+  workerEnv?: Record<string, string>;
+  /** Where the worker's logs go (default: nowhere). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
@@ -74,7 +80,7 @@ export async function createTestDatabase(): Promise<string> {
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   installTemporalRuntime('error');
-  const logger = createLogger('silent');
+  const logger = options.logStream ? createLogger('info', 'weft-test', options.logStream) : createLogger('silent');
   const temporalAddress = inject('temporalAddress');
   const databaseUrl = await createTestDatabase();
   const database = await openDatabase({ url: databaseUrl, dataDir: '', migrate: true, maxConnections: 5 });
@@ -96,7 +102,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       connection: native,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({ repos, logger }),
+      activities: createActivities({ repos, logger, settings: activitySettings(loadConfig(options.workerEnv ?? {}), options.workerEnv ?? {}) }),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();

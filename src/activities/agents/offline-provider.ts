@@ -29,7 +29,8 @@ const tokensOf = (chars: number): number => Math.ceil(chars / 4);
 export function createOfflineProvider(): AgentProvider {
   return {
     name: 'offline',
-    async call(config, ctx) {
+    async call(call, ctx) {
+      const { config } = call;
       const parsed = resolvedMockSchema.safeParse(config.mock ?? {});
       if (!parsed.success) {
         const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -46,17 +47,9 @@ export function createOfflineProvider(): AgentProvider {
         });
       }
       const text = mock.text ?? (mock.json !== undefined ? JSON.stringify(mock.json) : config.prompt);
-      let json = mock.json;
-      if (json === undefined && config.output === 'json') {
-        try {
-          json = JSON.parse(text);
-        } catch {
-          throw activityFailure({ type: FailureType.OutputInvalid, message: 'offline response is not JSON but output: json was asked for', attempt: ctx.attempt });
-        }
-      }
       const usage = mock.usage ?? { inputTokens: tokensOf((config.system ?? '').length + config.prompt.length), outputTokens: tokensOf(text.length) };
       const costUsd = mock.costUsd ?? (usage.inputTokens + usage.outputTokens) / OFFLINE_TOKENS_PER_USD;
-      return { text, ...(json === undefined ? {} : { json }), usage, costUsd, provider: 'offline', model: config.model ?? null };
+      return { text, ...(mock.json === undefined ? {} : { json: mock.json }), usage, costUsd, model: call.model ?? null };
     },
   };
 }

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { estimateTier } from '../../dag/complexity.js';
+import { agentTiers, type AgentTier } from '../../dag/schema.js';
+import type { ResolvedAgentConfig } from '../contract.js';
+
+/** The model each tier means, by provider. */
+export type TierTable = Record<string, Record<AgentTier, string>>;
+
+export const DEFAULT_TIERS: TierTable = {
+  anthropic: { fast: 'claude-haiku-4-5', balanced: 'claude-sonnet-4-5', advanced: 'claude-opus-4-5' },
+  openai: { fast: 'gpt-4o-mini', balanced: 'gpt-4.1', advanced: 'o3' },
+  offline: { fast: 'offline-fast', balanced: 'offline-balanced', advanced: 'offline-advanced' },
+};
+
+const tiersSchema = z.record(z.string(), z.strictObject(Object.fromEntries(agentTiers.map((t) => [t, z.string().min(1)])) as Record<AgentTier, z.ZodString>));
+
+/** The tier table: defaults, with WEFT_MODEL_TIERS (JSON) merged over them per provider. */
+export function loadTiers(json?: string): TierTable {
+  if (!json) return DEFAULT_TIERS;
+  const parsed = tiersSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new Error(`WEFT_MODEL_TIERS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return { ...DEFAULT_TIERS, ...parsed.data };
+}
+
+/**
+ * The model a node calls: its `model`, or for `model: auto` the model of its
+ * `tier`, or of the tier the complexity estimate gives.
+ */
+export function pickModel(config: ResolvedAgentConfig, tiers: TierTable, upstream: number): { model: string | undefined; tier?: AgentTier; score?: number } {
+  if (config.model !== 'auto') return { model: config.model };
+  const estimate = config.tier ? undefined : estimateTier({ system: config.system, prompt: config.prompt, upstream, output: config.output });
+  const tier = config.tier ?? estimate!.tier;
+  const model = tiers[config.provider ?? '']?.[tier];
+  return { model, tier, ...(estimate ? { score: estimate.score } : {}) };
+}

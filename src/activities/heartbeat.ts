@@ -1,0 +1,14 @@
+import type { Context } from '@temporalio/activity';
+
+/**
+ * Heartbeats on a timer while an attempt is in flight, so cancellation reaches the
+ * activity and a dead worker is noticed within the heartbeat timeout. `details`
+ * ride along (they are what the next attempt sees).
+ */
+export function keepHeartbeating(ctx: Context, details?: unknown): () => void {
+  const timeoutMs = ctx.info.heartbeatTimeoutMs;
+  if (!timeoutMs) return () => {};
+  ctx.heartbeat(details);
+  const timer = setInterval(() => ctx.heartbeat(details), Math.max(200, Math.floor(timeoutMs / 3)));
+  return () => clearInterval(timer);
+}
