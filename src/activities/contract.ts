@@ -46,11 +46,42 @@ export interface FailureDetails {
   attempt: number;
 }
 
+/** What a node activity returns: its output and the Temporal attempt that produced it. */
+export interface NodeActivityResult<T> {
+  output: T;
+  attempt: number;
+}
+
+export interface HttpActivityInput {
+  nodeId: string;
+  request: { method?: string; url: string; headers?: Record<string, string>; query?: Record<string, string | number | boolean>; body?: unknown };
+  expectStatus?: number | number[];
+  deferred?: DeferredTemplate[];
+}
+
+export interface ExecActivityInput {
+  nodeId: string;
+  command: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  stdin?: string;
+  policy?: 'default' | 'sandbox';
+  deferred?: DeferredTemplate[];
+}
+
+export interface ExecOutput {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface FinishRunInput {
   snapshot: RunSnapshot;
 }
 
 export interface WeftActivities {
   runAgent(input: AgentActivityInput): Promise<AgentActivityResult>;
+  runHttp(input: HttpActivityInput): Promise<NodeActivityResult<{ status: number; headers: Record<string, string>; body: unknown }>>;
+  runExec(input: ExecActivityInput): Promise<NodeActivityResult<ExecOutput>>;
   finishRun(input: FinishRunInput): Promise<void>;
 }

@@ -9,6 +9,7 @@ export function keepHeartbeating(ctx: Context, details?: unknown): () => void {
   const timeoutMs = ctx.info.heartbeatTimeoutMs;
   if (!timeoutMs) return () => {};
   ctx.heartbeat(details);
-  const timer = setInterval(() => ctx.heartbeat(details), Math.max(200, Math.floor(timeoutMs / 3)));
+  // At least every second: cancellation arrives with a heartbeat's answer (the SDK throttles the sends).
+  const timer = setInterval(() => ctx.heartbeat(details), Math.min(1_000, Math.max(200, Math.floor(timeoutMs / 3))));
   return () => clearInterval(timer);
 }

@@ -5,7 +5,9 @@ import { createAnthropicProvider } from './agents/anthropic-provider.js';
 import { createOfflineProvider } from './agents/offline-provider.js';
 import { createOpenAiProvider } from './agents/openai-provider.js';
 import type { WeftActivities } from './contract.js';
+import { createExecActivity } from './exec/exec-activity.js';
 import { createFinishRunActivity } from './finish-run.js';
+import { createHttpActivity } from './http/http-activity.js';
 import { createExecutionRecorder } from './recorder.js';
 import type { ActivitySettings } from './settings.js';
 
@@ -28,6 +30,13 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
   const recorder = createExecutionRecorder({ executions: deps.repos.nodeExecutions, logger });
   return {
     runAgent: createAgentActivity({ providers, recorder, pricing: settings.pricing, tiers: settings.tiers, secrets: settings.secrets, logger }),
+    runHttp: createHttpActivity({
+      policy: { allowPrivate: settings.http.allowPrivate, allowHosts: settings.http.allowHosts },
+      maxResponseBytes: settings.http.maxResponseBytes,
+      secrets: settings.secrets,
+      recorder,
+    }),
+    runExec: createExecActivity({ ...settings.exec, secrets: settings.secrets, recorder }),
     finishRun: createFinishRunActivity({ runs: deps.repos.runs, executions: deps.repos.nodeExecutions }),
   };
 }

@@ -5,7 +5,7 @@ import type { Definition, NodeSpec } from './schema.js';
  * and a definition that uses it is refused at run start with `NOT_SUPPORTED`,
  * never half-run. The API and the interpreter both ask this one function.
  */
-export const EXECUTABLE_NODE_TYPES: ReadonlySet<string> = new Set(['agent', 'transform']);
+export const EXECUTABLE_NODE_TYPES: ReadonlySet<string> = new Set(['agent', 'transform', 'http', 'exec']);
 
 /** Why this build cannot run a definition, or null when it can. */
 export function unsupportedFeature(definition: Definition): string | null {

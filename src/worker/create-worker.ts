@@ -27,6 +27,10 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
+    // Cancellation reaches an activity only with a heartbeat's answer; the SDK's
+    // default throttle (80% of the heartbeat timeout) would delay it by up to 24s.
+    maxHeartbeatThrottleInterval: '2 seconds',
+    defaultHeartbeatThrottleInterval: '2 seconds',
     ...options.tuning,
   });
 }

@@ -2,7 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import { resolveTemplates, resolveTemplatesDeferringSecrets } from '../dag/expressions.js';
 import type { PlanNode } from '../dag/plan.js';
 import { systemPrompt } from '../dag/roles.js';
-import type { AgentNode, Definition, TransformNode } from '../dag/schema.js';
+import type { AgentNode, Definition, ExecNode, HttpNode, TransformNode } from '../dag/schema.js';
 import type { AgentActivityInput, ResolvedAgentConfig, WeftActivities } from '../activities/contract.js';
 import { describeFailure, errorOf, type TryFailure } from './failures.js';
 
@@ -82,5 +82,45 @@ const agent: NodeExecutor = async (node, scope, run) => {
   return { kind: 'failed', failure: { ...last!, attempts } };
 };
 
+/**
+ * A node run by one activity (http, exec): its fields resolved here, except
+ * templates that read secrets, which the activity resolves.
+ */
+function activityNode(call: (activities: WeftActivities, payload: never) => Promise<{ output: unknown; attempt: number }>, fields: (node: PlanNode) => object): NodeExecutor {
+  return async (node, scope) => {
+    let payload: object;
+    try {
+      const resolved = resolveTemplatesDeferringSecrets(fields(node), scope);
+      payload = { ...(resolved.value as object), nodeId: node.id, deferred: resolved.deferred };
+    } catch (err) {
+      return { kind: 'failed', failure: { error: errorOf(err), attempts: 1, cancelled: false } };
+    }
+    try {
+      const result = await call(activitiesFor(node), payload as never);
+      return { kind: 'succeeded', output: result.output, attempts: result.attempt, costUsd: null, fallback: null };
+    } catch (err) {
+      const failure = describeFailure(err, node.retry.maxAttempts);
+      if (failure.cancelled) throw err;
+      return { kind: 'failed', failure };
+    }
+  };
+}
+
+const http = activityNode(
+  (a, payload) => a.runHttp(payload),
+  (node) => {
+    const spec = node.spec as HttpNode;
+    return { request: spec.request, ...(spec.expectStatus === undefined ? {} : { expectStatus: spec.expectStatus }) };
+  },
+);
+
+const exec = activityNode(
+  (a, payload) => a.runExec(payload),
+  (node) => {
+    const { command, cwd, env, stdin, policy } = node.spec as ExecNode;
+    return { command, cwd, env, stdin, policy };
+  },
+);
+
 /** Executors of the node types this build runs (`EXECUTABLE_NODE_TYPES`); other types are refused at run start. */
-export const executors: Partial<Record<string, NodeExecutor>> = { agent, transform };
+export const executors: Partial<Record<string, NodeExecutor>> = { agent, transform, http, exec };

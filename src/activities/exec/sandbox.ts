@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+
+let probe: { available: boolean; reason: string } | undefined;
+
+/**
+ * Whether bubblewrap can run here: it needs the `bwrap` binary (Debian package
+ * `bubblewrap`) and user namespaces or privileges to create them. Probed once.
+ */
+export function sandboxAvailability(): { available: boolean; reason: string } {
+  if (!probe) {
+    const result = spawnSync('bwrap', ['--ro-bind', '/', '/', '--unshare-all', '--die-with-parent', 'true'], { encoding: 'utf8', timeout: 10_000 });
+    probe = result.error
+      ? { available: false, reason: `bwrap could not start (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}); install Debian's bubblewrap` }
+      : result.status === 0
+        ? { available: true, reason: '' }
+        : { available: false, reason: `bwrap failed: ${result.stderr.trim() || `exit ${result.status}`}` };
+  }
+  return probe;
+}
+
+/**
+ * The bubblewrap command line for `policy: sandbox`: every namespace unshared
+ * (so no network), the whole system read-only, private /dev, /proc and /tmp, and
+ * only the workspace writable; the sandbox dies with its parent.
+ */
+export function sandboxArgs(workspace: string, cwd: string, command: string[]): string[] {
+  return [
+    '--unshare-all',
+    '--die-with-parent',
+    '--new-session',
+    '--ro-bind', '/', '/',
+    '--dev', '/dev',
+    '--proc', '/proc',
+    '--tmpfs', '/tmp',
+    '--bind', workspace, workspace,
+    '--chdir', cwd,
+    '--',
+    ...command,
+  ];
+}
