@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { evaluateExpression, type DeferredTemplate } from '../dag/expressions.js';
 import { FailureType } from '../dag/failure-types.js';
 import { referencedNames } from '../dag/references.js';
@@ -87,4 +88,16 @@ export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
     return v;
   };
   return walk(value) as T;
+}
+
+/** A failure with secret values scrubbed from its message and details; type, retryability and retry delay kept. */
+export function scrubFailure(failure: ApplicationFailure, secrets: readonly string[]): ApplicationFailure {
+  if (secrets.length === 0) return failure;
+  return ApplicationFailure.create({
+    type: failure.type ?? undefined,
+    message: scrubSecrets(failure.message, secrets),
+    nonRetryable: failure.nonRetryable ?? false,
+    details: scrubSecrets(failure.details ?? [], secrets) as unknown[],
+    ...(failure.nextRetryDelay === undefined ? {} : { nextRetryDelay: failure.nextRetryDelay }),
+  });
 }

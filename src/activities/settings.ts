@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { loadPricing, type PricingTable } from '../pricing/pricing.js';
-import { loadTiers, type TierTable } from './agents/tiers.js';
+import { loadTiers, type TierTable } from '../pricing/tiers.js';
 import { SecretStore } from './secrets.js';
 
 /** Everything activities need from the worker's configuration, resolved once at start. */

@@ -2,6 +2,8 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
+import type { PricingTable } from '../pricing/pricing.js';
+import type { TierTable } from '../pricing/tiers.js';
 import { authenticate } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -18,6 +20,9 @@ export interface AppDeps {
   logger: Logger;
   /** Largest accepted request body. */
   maxBodyBytes: number;
+  /** List prices and model tiers, for cost estimates. */
+  pricing: PricingTable;
+  tiers: TierTable;
 }
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
@@ -39,7 +44,7 @@ export function createApp(deps: AppDeps): Express {
   const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger });
   const api = express.Router();
   api.use(authenticate(deps.repos.apiKeys));
-  api.use(workflowsRouter(deps.repos));
+  api.use(workflowsRouter(deps.repos, { pricing: deps.pricing, tiers: deps.tiers }));
   api.use(runsRouter(runs, deps.repos));
   app.use('/api/v1', api);
 

@@ -131,6 +131,30 @@ export class RunsService {
     return { items: page.map(summaryFrom), nextCursor };
   }
 
+  /** One node's record with every attempt (agent attempts carry their conversation; never secrets). */
+  async node(id: string, nodeId: string) {
+    const run = await this.get(id);
+    const record = run.nodes[nodeId];
+    if (!record) throw new AppError('NOT_FOUND', `run ${id} has no node ${nodeId}`);
+    const attempts = await this.deps.repos.nodeExecutions.list(id, nodeId);
+    return {
+      id: nodeId,
+      runId: id,
+      ...record,
+      attempts: attempts.map((a) => ({
+        attempt: a.attempt,
+        status: a.status,
+        fallback: a.fallback,
+        startedAt: a.startedAt?.toISOString() ?? null,
+        endedAt: a.endedAt?.toISOString() ?? null,
+        output: a.output ?? null,
+        error: a.error ?? null,
+        costUsd: a.costUsd,
+        detail: a.detail ?? null,
+      })),
+    };
+  }
+
   /** Asks Temporal to cancel the run; the workflow records the outcome. */
   async cancel(id: string): Promise<{ id: string; status: RunStatus }> {
     const row = await this.deps.repos.runs.get(id);

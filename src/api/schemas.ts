@@ -30,6 +30,8 @@ export const listRunsQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+export const estimateBody = z.strictObject({ input: z.unknown().optional() });
+
 export const runIdParam = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'not a run id');
 export const versionParam = z.coerce.number().int().min(1);
 

@@ -1,7 +1,8 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, max, min } from 'drizzle-orm';
 import type { NodeError, NodeRecord } from '../dag/run-state.js';
 import type { Db } from './client.js';
 import { nodeExecutions } from './schema/node-executions.js';
+import { runs } from './schema/runs.js';
 
 export type NodeExecutionRow = typeof nodeExecutions.$inferSelect;
 export type NewNodeExecution = typeof nodeExecutions.$inferInsert;
@@ -50,6 +51,17 @@ export class NodeExecutionsRepo {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await this.db.insert(nodeExecutions).values(rows.slice(i, i + INSERT_CHUNK)).onConflictDoNothing();
     }
+  }
+
+  /** Per node of a workflow, the lowest and highest cost of its successful attempts in earlier runs. */
+  async costHistory(workflowName: string): Promise<Map<string, { minUsd: number; maxUsd: number }>> {
+    const rows = await this.db
+      .select({ nodeId: nodeExecutions.nodeId, minUsd: min(nodeExecutions.costUsd), maxUsd: max(nodeExecutions.costUsd) })
+      .from(nodeExecutions)
+      .innerJoin(runs, eq(runs.id, nodeExecutions.runId))
+      .where(and(eq(runs.workflowName, workflowName), eq(nodeExecutions.status, 'succeeded'), isNotNull(nodeExecutions.costUsd)))
+      .groupBy(nodeExecutions.nodeId);
+    return new Map(rows.map((r) => [r.nodeId, { minUsd: r.minUsd ?? 0, maxUsd: r.maxUsd ?? 0 }]));
   }
 
   async list(runId: string, nodeId?: string): Promise<NodeExecutionRow[]> {

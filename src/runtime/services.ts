@@ -8,6 +8,8 @@ import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { createRepositories, type Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
+import { loadPricing } from '../pricing/pricing.js';
+import { loadTiers } from '../pricing/tiers.js';
 import { createWeftWorker } from '../worker/create-worker.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
@@ -61,6 +63,8 @@ export async function startApi(input: { config: Config; storage: Storage; logger
     temporal: { client, taskQueue: config.WEFT_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
     logger,
     maxBodyBytes: config.WEFT_MAX_BODY_BYTES,
+    pricing: loadPricing(config.WEFT_PRICING_FILE),
+    tiers: loadTiers(config.WEFT_MODEL_TIERS),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.WEFT_PORT, config.WEFT_HOST, () => resolve(s));

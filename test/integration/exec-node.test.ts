@@ -15,7 +15,7 @@ beforeAll(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'weft-ws-'));
   process.env.WEFT_TEST_NOT_ALLOWED = 'worker-private-value';
   [enabled, disabled] = await Promise.all([
-    createHarness({ workerEnv: { WEFT_EXEC: 'on', WEFT_EXEC_WORKSPACE: workspace, WEFT_EXEC_MAX_OUTPUT_BYTES: '2048' } }),
+    createHarness({ workerEnv: { WEFT_EXEC: 'on', WEFT_EXEC_WORKSPACE: workspace, WEFT_EXEC_MAX_OUTPUT_BYTES: '2048', WEFT_SECRET_DEPLOY_TOKEN: 'deploy-SECRET-7788' } }),
     createHarness(),
   ]);
 });
@@ -55,6 +55,11 @@ describe('exec node', () => {
     // No shell: metacharacters are just an argument.
     expect(run.nodes.literal!.output).toMatchObject({ stdout: '$HOME; rm -rf /\n' });
     await enabled.recordHistory('exec-node', run.id);
+  });
+
+  it('passes secrets in env to the command and scrubs them from its output', async () => {
+    const run = await enabled.run(definition('exec-secret', [exec('cmd', ['sh', '-c', 'printf "%s|" "$TOKEN" | wc -c; echo "token=$TOKEN"'], { env: { TOKEN: '{{ secrets.DEPLOY_TOKEN }}' } })]));
+    expect(run.nodes.cmd!.output).toMatchObject({ exitCode: 0, stdout: '19\ntoken=[secret]\n' });
   });
 
   it('confines cwd to the workspace, symlinks included', async () => {

@@ -15,6 +15,8 @@ import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
 import { createLogger } from '../../src/logger.js';
+import { loadPricing } from '../../src/pricing/pricing.js';
+import { loadTiers } from '../../src/pricing/tiers.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
 import { createWeftWorker } from '../../src/worker/create-worker.js';
 
@@ -114,6 +116,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     temporal: { client, taskQueue, namespace: 'default' },
     logger,
     maxBodyBytes: 1024 * 1024,
+    pricing: loadPricing(),
+    tiers: loadTiers(),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -8,10 +8,10 @@ import { costOf, type PricingTable } from '../../pricing/pricing.js';
 import type { AgentActivityInput, AgentActivityResult, AgentOutput } from '../contract.js';
 import { activityFailure } from '../failures.js';
 import type { ExecutionRecorder } from '../recorder.js';
-import { revealSecrets, scrubSecrets, type SecretStore } from '../secrets.js';
+import { revealSecrets, scrubFailure, scrubSecrets, type SecretStore } from '../secrets.js';
 import { keepHeartbeating } from '../heartbeat.js';
 import { buildMessages, type AgentProvider, type ProviderContext } from './provider.js';
-import { pickModel, type TierTable } from './tiers.js';
+import { pickModel, type TierTable } from '../../pricing/tiers.js';
 
 export interface AgentActivityDeps {
   providers: ReadonlyMap<string, AgentProvider>;
@@ -93,7 +93,7 @@ export function createAgentActivity(deps: AgentActivityDeps) {
         await record.cancelled();
         throw err instanceof CancelledFailure ? err : new CancelledFailure('cancelled');
       }
-      const failure = scrub(asFailure(err, attempt));
+      const failure = scrubFailure(asFailure(err, attempt), revealed.secrets);
       const error: NodeError = { type: failure.type ?? FailureType.Internal, message: failure.message };
       await record.failed(error, scrub({ ...conversation, latencyMs: Date.now() - started, error }));
       throw failure;

@@ -8,7 +8,7 @@ import type { ExecActivityInput, ExecOutput, NodeActivityResult } from '../contr
 import { activityFailure } from '../failures.js';
 import { keepHeartbeating } from '../heartbeat.js';
 import type { ExecutionRecorder } from '../recorder.js';
-import { revealSecrets, scrubSecrets, type SecretStore } from '../secrets.js';
+import { revealSecrets, scrubFailure, scrubSecrets, type SecretStore } from '../secrets.js';
 import { sandboxArgs, sandboxAvailability } from './sandbox.js';
 
 export interface ExecActivityDeps {
@@ -34,7 +34,9 @@ export function createExecActivity(deps: ExecActivityDeps) {
     if (!deps.enabled) {
       throw activityFailure({ type: FailureType.ExecDisabled, message: 'exec nodes are disabled on this worker (set WEFT_EXEC=on to enable them)', nonRetryable: true, attempt });
     }
-    const { value: env, secrets } = revealSecrets(input.env ?? {}, input.deferred, deps.secrets, attempt);
+    // Deferred paths are relative to the payload the workflow resolved (`env/NAME`).
+    const { value: revealed, secrets } = revealSecrets({ env: input.env ?? {} }, input.deferred, deps.secrets, attempt);
+    const { env } = revealed;
     const scrub = <T>(v: T): T => scrubSecrets(v, secrets);
     const cwd = await confinedCwd(deps.workspace, input.cwd, attempt);
     let argv = input.command;
@@ -51,6 +53,7 @@ export function createExecActivity(deps: ExecActivityDeps) {
     try {
       const output = scrub(await run(argv, { cwd, env: { ...allowedEnv(deps.envAllow), ...env }, stdin: input.stdin, maxOutputBytes: deps.maxOutputBytes, ctx }));
       if (output.exitCode !== 0) {
+        // `output` is already scrubbed, so the message built from it is too.
         const failure = activityFailure({ type: FailureType.ExitNonZero, message: `exit code ${output.exitCode}: ${output.stderr.slice(-500)}`, attempt });
         await record.failed({ type: FailureType.ExitNonZero, message: failure.message }, { ...detail, ...output });
         throw failure;
@@ -63,7 +66,7 @@ export function createExecActivity(deps: ExecActivityDeps) {
         await record.cancelled();
         throw err instanceof CancelledFailure ? err : new CancelledFailure('cancelled');
       }
-      const failure = scrub(err instanceof ApplicationFailure ? err : activityFailure({ type: FailureType.Internal, message: (err as Error).message, attempt }));
+      const failure = scrubFailure(err instanceof ApplicationFailure ? err : activityFailure({ type: FailureType.Internal, message: (err as Error).message, attempt }), secrets);
       await record.failed({ type: failure.type ?? FailureType.Internal, message: failure.message }, detail);
       throw failure;
     } finally {

@@ -7,7 +7,7 @@ import { activityFailure } from '../failures.js';
 import { keepHeartbeating } from '../heartbeat.js';
 import type { ExecutionRecorder } from '../recorder.js';
 import { retryAfterMs } from '../retry-after.js';
-import { revealSecrets, scrubSecrets, type SecretStore } from '../secrets.js';
+import { revealSecrets, scrubFailure, scrubSecrets, type SecretStore } from '../secrets.js';
 import { destinationGuard, DestinationRefusedError, type DestinationPolicy } from './destination-guard.js';
 
 export interface HttpOutput {
@@ -38,7 +38,9 @@ export function createHttpActivity(deps: HttpActivityDeps) {
   return async function runHttp(input: HttpActivityInput): Promise<NodeActivityResult<HttpOutput>> {
     const ctx = Context.current();
     const { attempt } = ctx.info;
-    const { value: request, secrets } = revealSecrets(input.request, input.deferred, deps.secrets, attempt);
+    // Deferred paths are relative to the payload the workflow resolved, `{request, expectStatus}`.
+    const { value: revealed, secrets } = revealSecrets({ request: input.request }, input.deferred, deps.secrets, attempt);
+    const { request } = revealed;
     const scrub = <T>(v: T): T => scrubSecrets(v, secrets);
     const record = deps.recorder.begin(input.nodeId, attempt, null);
     const detail = { request: { method: input.request.method ?? 'GET', url: input.request.url }, latencyMs: 0, status: null as number | null };
@@ -58,7 +60,7 @@ export function createHttpActivity(deps: HttpActivityDeps) {
         await record.cancelled();
         throw new CancelledFailure('cancelled');
       }
-      const failure = scrub(asFailure(err, attempt));
+      const failure = scrubFailure(asFailure(err, attempt), secrets);
       await record.failed({ type: failure.type ?? FailureType.HttpError, message: failure.message }, detail);
       throw failure;
     } finally {

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { nodeIdSchema } from '../../dag/schema.js';
 import type { Repositories } from '../../db/repositories.js';
 import { requireRole } from '../auth.js';
 import type { RunsService } from '../runs-service.js';
@@ -21,6 +22,12 @@ export function runsRouter(runs: RunsService, repos: Repositories): Router {
 
   router.get('/runs/:id', requireRole('viewer'), async (req, res) => {
     res.json(await runs.get(parseRequest(runIdParam, req.params.id, 'run id')));
+  });
+
+  router.get('/runs/:id/nodes/:nodeId', requireRole('viewer'), async (req, res) => {
+    const id = parseRequest(runIdParam, req.params.id, 'run id');
+    const nodeId = parseRequest(nodeIdSchema, req.params.nodeId, 'node id');
+    res.json(await runs.node(id, nodeId));
   });
 
   router.post('/runs/:id/cancel', requireRole('operator'), async (req, res) => {

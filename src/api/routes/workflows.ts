@@ -5,10 +5,13 @@ import type { Repositories } from '../../db/repositories.js';
 import { requireRole } from '../auth.js';
 import { receiveDefinition } from '../definitions.js';
 import { AppError } from '../errors.js';
-import { parseRequest, versionParam } from '../schemas.js';
+import { estimateBody, parseRequest, versionParam } from '../schemas.js';
+import { estimateCost } from '../estimate.js';
+import type { PricingTable } from '../../pricing/pricing.js';
+import type { TierTable } from '../../pricing/tiers.js';
 
 /** `/workflows`: store, read and validate definitions. */
-export function workflowsRouter(repos: Repositories): Router {
+export function workflowsRouter(repos: Repositories, models: { pricing: PricingTable; tiers: TierTable }): Router {
   const router = Router();
 
   router.post('/workflows', requireRole('operator'), async (req, res) => {
@@ -44,6 +47,15 @@ export function workflowsRouter(repos: Repositories): Router {
     const latest = await repos.workflows.get(name);
     if (!latest) throw new AppError('NOT_FOUND', `no stored workflow ${name}`);
     res.json({ ...latest, versions: await repos.workflows.versions(name) });
+  });
+
+  router.post('/workflows/:name/estimate', requireRole('viewer'), async (req, res) => {
+    const name = parseRequest(workflowNameSchema, req.params.name, 'workflow name');
+    const { input } = parseRequest(estimateBody, req.body ?? {}, 'estimate request');
+    const stored = await repos.workflows.get(name);
+    if (!stored) throw new AppError('NOT_FOUND', `no stored workflow ${name}`);
+    const history = await repos.nodeExecutions.costHistory(name);
+    res.json(estimateCost(stored.definition, input ?? {}, history, models.pricing, models.tiers));
   });
 
   router.get('/workflows/:name/versions/:version', requireRole('viewer'), async (req, res) => {

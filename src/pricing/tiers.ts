@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { estimateTier } from '../../dag/complexity.js';
-import { agentTiers, type AgentTier } from '../../dag/schema.js';
-import type { ResolvedAgentConfig } from '../contract.js';
+import { estimateTier } from '../dag/complexity.js';
+import { agentTiers, type AgentTier } from '../dag/schema.js';
+import type { ResolvedAgentConfig } from '../activities/contract.js';
 
 /** The model each tier means, by provider. */
 export type TierTable = Record<string, Record<AgentTier, string>>;
