@@ -1,11 +1,21 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { Definition } from '../dag/schema.js';
 import { unsupportedFeature } from '../dag/support.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/runs-repo.js';
 import type { Logger } from '../logger.js';
-import { RUN_WORKFLOW_TYPE, runStateQuery, type RunWorkflowInput } from '../workflows/messages.js';
+import {
+  approveUpdate,
+  budgetSignal,
+  NOT_WAITING,
+  pauseSignal,
+  resumeSignal,
+  RUN_WORKFLOW_TYPE,
+  runStateQuery,
+  type ApprovalOutput,
+  type RunWorkflowInput,
+} from '../workflows/messages.js';
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../workflows/search-attributes.js';
 import { checkRunInput, receiveDefinition } from './definitions.js';
 import { AppError } from './errors.js';
@@ -155,6 +165,44 @@ export class RunsService {
     };
   }
 
+  /**
+   * Decides an approval node. Whether the node is waiting is the workflow's call
+   * (its update validator), not guessed here: anything else is 409 NOT_WAITING.
+   */
+  async approve(id: string, nodeId: string, decision: { approved: boolean; comment?: string | undefined }, by: string): Promise<ApprovalOutput> {
+    await this.live(id);
+    try {
+      return await this.deps.temporal.client.workflow.getHandle(id).executeUpdate(approveUpdate, { args: [{ nodeId, approved: decision.approved, comment: decision.comment, by }] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && String(err.cause?.message ?? '').startsWith(NOT_WAITING)) throw new AppError('NOT_WAITING', err.cause!.message);
+      if (err instanceof WorkflowNotFoundError || isCompleted(err)) throw new AppError('NOT_WAITING', `run ${id} is no longer running`);
+      throw err;
+    }
+  }
+
+  /** Pause (no new nodes start; running ones finish), resume, or raise the budget of a live run. */
+  async signal(id: string, what: 'pause' | 'resume' | { budgetUsd: number }): Promise<{ id: string; status: RunStatus }> {
+    const row = await this.live(id);
+    const handle = this.deps.temporal.client.workflow.getHandle(id);
+    try {
+      if (what === 'pause') await handle.signal(pauseSignal);
+      else if (what === 'resume') await handle.signal(resumeSignal);
+      else await handle.signal(budgetSignal, what);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new AppError('CONFLICT', `run ${id} is no longer running`);
+      throw err;
+    }
+    return { id, status: row.status as RunStatus };
+  }
+
+  /** The run's row, which must exist and not have ended. */
+  private async live(id: string): Promise<RunRow> {
+    const row = await this.deps.repos.runs.get(id);
+    if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+    if (isTerminalRun(row.status as RunStatus)) throw new AppError('CONFLICT', `run ${id} already ended (${row.status})`);
+    return row;
+  }
+
   /** Asks Temporal to cancel the run; the workflow records the outcome. */
   async cancel(id: string): Promise<{ id: string; status: RunStatus }> {
     const row = await this.deps.repos.runs.get(id);
@@ -168,6 +216,11 @@ export class RunsService {
     }
     return { id, status: row.status as RunStatus };
   }
+}
+
+/** An update sent to a run that has just completed. */
+function isCompleted(err: unknown): boolean {
+  return /already completed|workflow execution already completed/i.test(String((err as Error)?.message ?? ''));
 }
 
 function startedFrom(row: RunRow): StartedRun {

@@ -32,6 +32,9 @@ export const listRunsQuery = z.object({
 
 export const estimateBody = z.strictObject({ input: z.unknown().optional() });
 
+export const approvalBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(10_000).optional() });
+export const budgetBody = z.strictObject({ budgetUsd: z.number().positive() });
+
 export const runIdParam = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'not a run id');
 export const versionParam = z.coerce.number().int().min(1);
 

@@ -44,6 +44,10 @@ export const FailureType = {
   CwdOutsideWorkspace: 'CWD_OUTSIDE_WORKSPACE',
   /** `policy: sandbox` was asked for but bubblewrap cannot run here. */
   SandboxUnavailable: 'SANDBOX_UNAVAILABLE',
+  /** An approval was rejected (`onReject: fail`). */
+  ApprovalRejected: 'APPROVAL_REJECTED',
+  /** No decision came within an approval's `timeout` (`onTimeout: fail`). */
+  ApprovalTimeout: 'APPROVAL_TIMEOUT',
   /** The node was cancelled (run cancelled or failed fast). */
   Cancelled: 'CANCELLED',
   /** Anything the workflow could not classify. */

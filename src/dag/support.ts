@@ -5,13 +5,10 @@ import type { Definition, NodeSpec } from './schema.js';
  * and a definition that uses it is refused at run start with `NOT_SUPPORTED`,
  * never half-run. The API and the interpreter both ask this one function.
  */
-export const EXECUTABLE_NODE_TYPES: ReadonlySet<string> = new Set(['agent', 'transform', 'http', 'exec']);
+export const EXECUTABLE_NODE_TYPES: ReadonlySet<string> = new Set(['agent', 'transform', 'http', 'exec', 'switch', 'sleep', 'approval']);
 
 /** Why this build cannot run a definition, or null when it can. */
 export function unsupportedFeature(definition: Definition): string | null {
-  const limits = definition.limits;
-  if (limits?.budgetUsd !== undefined) return 'limits.budgetUsd is not supported by this Weft version yet';
-  if (limits?.timeout !== undefined) return 'limits.timeout is not supported by this Weft version yet';
   for (const node of definition.nodes) {
     const feature = nodeFeature(node);
     if (feature) return `node ${node.id}: ${feature} is not supported by this Weft version yet`;

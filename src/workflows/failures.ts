@@ -33,6 +33,7 @@ export function errorOf(err: unknown): NodeError {
   if (err instanceof ApplicationFailure) return { type: err.type ?? 'Error', message: err.message };
   if (err instanceof TimeoutFailure) return { type: FailureType.Timeout, message: `attempt timed out (${err.timeoutType ?? 'timeout'})` };
   if (err instanceof ExpressionError) return { type: FailureType.ExpressionError, message: `${err.message} in ${JSON.stringify(err.expression)}` };
+  if (err instanceof RangeError) return { type: FailureType.ConfigInvalid, message: err.message };
   if (err instanceof Error) return { type: FailureType.Internal, message: err.message };
   return { type: FailureType.Internal, message: String(err) };
 }

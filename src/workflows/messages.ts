@@ -1,4 +1,4 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Definition } from '../dag/schema.js';
 import type { RunError, RunSnapshot, RunStatus } from '../dag/run-state.js';
 
@@ -23,3 +23,34 @@ export interface RunWorkflowResult {
 
 /** The run's live state, as `GET /runs/{id}` shows it. */
 export const runStateQuery = defineQuery<RunSnapshot>('weft.runState');
+
+/** A decision on an approval node, from `POST /runs/{id}/approvals/{nodeId}`. */
+export interface ApprovalDecision {
+  nodeId: string;
+  approved: boolean;
+  comment?: string | undefined;
+  /** Who decided: the API key's name. */
+  by: string;
+}
+
+/** An approval node's output (contract 1.3). */
+export interface ApprovalOutput {
+  approved: boolean;
+  by: string | null;
+  comment: string | null;
+  decidedAt: string;
+  auto: boolean;
+}
+
+/** The prefix of the validator's refusal when the node is not waiting; the API answers 409 NOT_WAITING. */
+export const NOT_WAITING = 'NOT_WAITING';
+
+/** Decides an approval. Rejected by the workflow (not guessed by the API) when that node is not waiting. */
+export const approveUpdate = defineUpdate<ApprovalOutput, [ApprovalDecision]>('weft.approve');
+
+/** Stops new nodes from starting; running ones finish. */
+export const pauseSignal = defineSignal('weft.pause');
+/** Lets a paused run go on. */
+export const resumeSignal = defineSignal('weft.resume');
+/** Raises (or sets) `limits.budgetUsd` while the run lives. */
+export const budgetSignal = defineSignal<[{ budgetUsd: number }]>('weft.budget');

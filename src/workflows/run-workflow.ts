@@ -1,12 +1,15 @@
 import {
+  ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { parseDuration } from '../dag/duration.js';
 import { evaluateExpression, isTruthy, resolveTemplates } from '../dag/expressions.js';
 import { FailureType, RunErrorCode } from '../dag/failure-types.js';
 import { compilePlan, type Plan, type PlanNode } from '../dag/plan.js';
@@ -15,8 +18,18 @@ import { Scheduler } from '../dag/scheduler.js';
 import { unsupportedFeature } from '../dag/support.js';
 import type { WeftActivities } from '../activities/contract.js';
 import { errorOf } from './failures.js';
-import { runStateQuery, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
-import { executors, type NodeOutcome } from './node-executors.js';
+import {
+  approveUpdate,
+  budgetSignal,
+  NOT_WAITING,
+  pauseSignal,
+  resumeSignal,
+  runStateQuery,
+  type ApprovalDecision,
+  type RunWorkflowInput,
+  type RunWorkflowResult,
+} from './messages.js';
+import { executors, type NodeOutcome, type RunContext } from './node-executors.js';
 import { WEFT_STATUS } from './search-attributes.js';
 
 /** Persisting the outcome must outlast a database outage, so it retries for a long time. */
@@ -34,6 +47,10 @@ const { finishRun } = proxyActivities<WeftActivities>({
 export async function weftRun(args: RunWorkflowInput): Promise<RunWorkflowResult> {
   const run = new RunInterpreter(args);
   setHandler(runStateQuery, () => run.snapshot());
+  setHandler(approveUpdate, (decision) => run.decide(decision), { validator: (decision) => run.checkWaiting(decision) });
+  setHandler(pauseSignal, () => run.pause());
+  setHandler(resumeSignal, () => run.resume());
+  setHandler(budgetSignal, ({ budgetUsd }) => run.setBudget(budgetUsd));
   return run.execute();
 }
 
@@ -51,6 +68,10 @@ class RunInterpreter {
   private endedAt: string | null = null;
   private running = 0;
   private changed = false;
+  private paused = false;
+  private budgetUsd: number | undefined;
+  private readonly decisions = new Map<string, ApprovalDecision>();
+  private readonly context: RunContext;
 
   constructor(private readonly args: RunWorkflowInput) {
     this.plan = compilePlan(args.definition);
@@ -59,6 +80,55 @@ class RunInterpreter {
       this.records.set(node.id, pendingRecord());
       this.nodesView[node.id] = { output: null, status: 'pending' };
     }
+    this.budgetUsd = args.definition.limits?.budgetUsd;
+    this.context = {
+      definition: args.definition,
+      markWaiting: (id, output) => {
+        const record = this.records.get(id)!;
+        record.status = 'waiting';
+        if (output !== undefined) record.output = output;
+        this.setView(id, record);
+      },
+      awaitDecision: async (id, timeoutMs) => {
+        const arrived = () => this.decisions.has(id);
+        if (timeoutMs === undefined) await condition(arrived);
+        else if (!(await condition(arrived, timeoutMs))) return null;
+        return this.decisions.get(id)!;
+      },
+    };
+  }
+
+  /** Refuses a decision for a node that is not an approval waiting for one (the API answers 409). */
+  checkWaiting(decision: ApprovalDecision): void {
+    const record = this.records.get(decision.nodeId);
+    const node = this.plan.byId.get(decision.nodeId);
+    if (!record || node?.spec.type !== 'approval' || record.status !== 'waiting' || this.decisions.has(decision.nodeId)) {
+      throw ApplicationFailure.create({ type: NOT_WAITING, message: `${NOT_WAITING}: node ${decision.nodeId} is ${record ? record.status : 'not in this run'}, not waiting for approval` });
+    }
+  }
+
+  decide(decision: ApprovalDecision) {
+    this.decisions.set(decision.nodeId, decision);
+    return { approved: decision.approved, by: decision.by, comment: decision.comment ?? null, decidedAt: new Date().toISOString(), auto: false };
+  }
+
+  pause(): void {
+    if (this.status !== 'running') return;
+    this.paused = true;
+    this.status = 'paused';
+    this.changed = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.status === 'paused') this.status = 'running';
+    this.changed = true;
+  }
+
+  setBudget(budgetUsd: number): void {
+    if (Number.isFinite(budgetUsd) && budgetUsd >= 0) this.budgetUsd = budgetUsd;
+    this.changed = true;
   }
 
   async execute(): Promise<RunWorkflowResult> {
@@ -67,6 +137,7 @@ class RunInterpreter {
     if (refusal) {
       this.failRun({ code: RunErrorCode.NotSupported, message: refusal });
     } else {
+      const timer = this.startRunTimer();
       try {
         for (const id of this.scheduler.start()) this.skip(id, 'upstream');
         await this.loop();
@@ -77,10 +148,12 @@ class RunInterpreter {
         this.status = 'cancelled';
         this.error = { code: RunErrorCode.Cancelled, message: 'the run was cancelled' };
         this.cancelRunning();
+      } finally {
+        timer?.cancel();
       }
     }
     this.closePending();
-    if (this.status === 'running') this.status = this.error ? 'failed' : 'succeeded';
+    if (this.status === 'running' || this.status === 'paused') this.status = this.error ? 'failed' : 'succeeded';
     this.endedAt = new Date().toISOString();
     // Recording the outcome must happen even when the run itself was cancelled.
     await CancellationScope.nonCancellable(async () => {
@@ -114,15 +187,45 @@ class RunInterpreter {
   /** Starts ready nodes up to the parallelism limit and waits for any to settle, until none can run. */
   private async loop(): Promise<void> {
     for (;;) {
-      while (!this.error && this.running < this.plan.maxParallel) {
+      while (!this.error && !this.paused && this.running < this.plan.maxParallel) {
         const id = this.scheduler.takeReady();
         if (id === undefined) break;
-        this.launch(this.plan.byId.get(id)!);
+        const node = this.plan.byId.get(id)!;
+        if (node.spec.type === 'agent' && this.overBudget()) {
+          this.failRun({ code: RunErrorCode.BudgetExceeded, node: id, message: `the run has spent $${this.costUsd()} of its $${this.budgetUsd} budget; ${id} was not started` });
+          break;
+        }
+        this.launch(node);
       }
-      if (this.running === 0) return;
+      // Paused with work queued: wait for resume (or cancel) rather than end.
+      if (this.running === 0 && (this.error || !this.paused || this.scheduler.readyCount === 0)) return;
       this.changed = false;
       await condition(() => this.changed);
     }
+  }
+
+  /** Contract 3.6: once the spend reaches the budget, no new agent node starts. */
+  private overBudget(): boolean {
+    return this.budgetUsd !== undefined && this.costUsd() >= this.budgetUsd;
+  }
+
+  /** `limits.timeout`: when it passes, the run ends `timed_out` (RUN_TIMEOUT), cancelling what runs. */
+  private startRunTimer(): CancellationScope | undefined {
+    const timeout = this.args.definition.limits?.timeout;
+    if (!timeout) return undefined;
+    const scope = new CancellationScope();
+    scope
+      .run(() => sleep(parseDuration(timeout)))
+      .then(
+        () => {
+          if (this.error) return;
+          this.status = 'timed_out';
+          this.failRun({ code: RunErrorCode.RunTimeout, message: `the run did not finish within ${timeout}` });
+          this.changed = true;
+        },
+        () => {},
+      );
+    return scope;
   }
 
   private launch(node: PlanNode): void {
@@ -156,7 +259,7 @@ class RunInterpreter {
     record.status = 'running';
     record.startedAt = new Date().toISOString();
     this.setView(node.id, record);
-    return executors[node.spec.type]!(node, scope, { definition: this.args.definition });
+    return executors[node.spec.type]!(node, scope, this.context);
   }
 
   private settle(node: PlanNode, outcome: NodeOutcome | 'condition-false'): void {
@@ -177,6 +280,12 @@ class RunInterpreter {
         degraded: outcome.fallback !== null,
       });
       this.setView(node.id, record);
+      for (const id of outcome.notTaken ?? []) {
+        if (this.records.get(id)!.status !== 'pending') continue;
+        this.scheduler.withdraw(id);
+        this.skip(id, 'branch');
+        this.propagate(id, 'skipped');
+      }
       this.propagate(node.id, 'succeeded');
       return;
     }

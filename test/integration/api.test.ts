@@ -136,9 +136,10 @@ describe('runs', () => {
   });
 
   it('refuses node types this build does not execute yet with NOT_SUPPORTED, before anything runs', async () => {
-    const res = await h.api('POST', '/api/v1/runs', { definition: definition('later', [{ id: 'a', type: 'transform', output: 1 }, { id: 's', type: 'sleep', duration: '1s' }]) });
+    const loop = { id: 'l', type: 'loop', until: 'true', maxIterations: 2, nodes: [{ id: 'x', type: 'transform', output: 1 }] };
+    const res = await h.api('POST', '/api/v1/runs', { definition: definition('later', [{ id: 'a', type: 'transform', output: 1 }, loop]) });
     expectEnvelope(res, 422, 'NOT_SUPPORTED');
-    expect(res.body.error.message).toContain('sleep');
+    expect(res.body.error.message).toContain('loop');
   });
 
   it('returns the same run for the same idempotency key', async () => {
