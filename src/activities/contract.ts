@@ -1,5 +1,5 @@
 import type { DeferredTemplate } from '../dag/expressions.js';
-import type { AgentConfig } from '../dag/schema.js';
+import type { AgentConfig, Definition } from '../dag/schema.js';
 import type { RunSnapshot } from '../dag/run-state.js';
 
 /**
@@ -77,6 +77,14 @@ export interface ExecOutput {
 
 export interface FinishRunInput {
   snapshot: RunSnapshot;
+  /** A child scope (loop iteration, map batch): its attempts are recorded, but it is not a run of its own. */
+  scopeOnly?: boolean;
+}
+
+/** A stored definition, as a `workflow` node or a map over a workflow starts it. */
+export interface LoadedWorkflow {
+  definition: Definition;
+  version: number;
 }
 
 export interface WeftActivities {
@@ -84,4 +92,5 @@ export interface WeftActivities {
   runHttp(input: HttpActivityInput): Promise<NodeActivityResult<{ status: number; headers: Record<string, string>; body: unknown }>>;
   runExec(input: ExecActivityInput): Promise<NodeActivityResult<ExecOutput>>;
   finishRun(input: FinishRunInput): Promise<void>;
+  loadWorkflow(input: { name: string; version?: number }): Promise<LoadedWorkflow>;
 }

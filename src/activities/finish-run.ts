@@ -8,8 +8,8 @@ import type { FinishRunInput } from './contract.js';
  * are safe.
  */
 export function createFinishRunActivity(deps: { runs: RunsRepo; executions: NodeExecutionsRepo }) {
-  return async function finishRun({ snapshot }: FinishRunInput): Promise<void> {
+  return async function finishRun({ snapshot, scopeOnly }: FinishRunInput): Promise<void> {
     await deps.executions.fillFromRun(snapshot.id, snapshot.nodes);
-    await deps.runs.finish(snapshot);
+    if (!scopeOnly) await deps.runs.finish(snapshot);
   };
 }

@@ -8,6 +8,7 @@ import type { WeftActivities } from './contract.js';
 import { createExecActivity } from './exec/exec-activity.js';
 import { createFinishRunActivity } from './finish-run.js';
 import { createHttpActivity } from './http/http-activity.js';
+import { createLoadWorkflowActivity } from './load-workflow.js';
 import { createExecutionRecorder } from './recorder.js';
 import type { ActivitySettings } from './settings.js';
 
@@ -38,5 +39,6 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
     }),
     runExec: createExecActivity({ ...settings.exec, secrets: settings.secrets, recorder }),
     finishRun: createFinishRunActivity({ runs: deps.repos.runs, executions: deps.repos.nodeExecutions }),
+    loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
   };
 }

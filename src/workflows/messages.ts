@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Definition } from '../dag/schema.js';
-import type { RunError, RunSnapshot, RunStatus } from '../dag/run-state.js';
+import type { NodeRecord, RunError, RunSnapshot, RunStatus } from '../dag/run-state.js';
 
 /** The interpreter workflow's type name, as clients start it. */
 export const RUN_WORKFLOW_TYPE = 'weftRun';
@@ -11,6 +11,18 @@ export interface RunWorkflowInput {
   input: unknown;
   workflow: string;
   version: number | null;
+  /** Set when the interpreter runs a scope of its own as a child: a loop iteration or a batch of map items. */
+  scope?: ChildScope;
+}
+
+/** What a child scope sees of its parent, and how it reports back. */
+export interface ChildScope {
+  /** The enclosing scope's nodes (output and status) that this scope may read. */
+  outerNodes: Record<string, { output: unknown; status: string }>;
+  /** Variables every node of the scope sees (a loop's `iteration` and `previous`). */
+  vars?: Record<string, unknown>;
+  /** Variables per node (a map item's `item` and `index`). */
+  nodeVars?: Record<string, Record<string, unknown>>;
 }
 
 /** What a run returns when it ends. */
@@ -19,6 +31,8 @@ export interface RunWorkflowResult {
   output: unknown;
   error: RunError | null;
   costUsd: number;
+  /** Every node's record, for child scopes (the parent builds its loop or map output from them). */
+  nodes?: Record<string, NodeRecord>;
 }
 
 /** The run's live state, as `GET /runs/{id}` shows it. */

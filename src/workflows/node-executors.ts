@@ -6,6 +6,7 @@ import type { PlanNode } from '../dag/plan.js';
 import { systemPrompt } from '../dag/roles.js';
 import type { AgentNode, ApprovalNode, Definition, ExecNode, HttpNode, SleepNode, SwitchNode, TransformNode } from '../dag/schema.js';
 import type { ApprovalDecision, ApprovalOutput } from './messages.js';
+import { loop, map, workflowNode } from './child-scopes.js';
 import type { AgentActivityInput, ResolvedAgentConfig, WeftActivities } from '../activities/contract.js';
 import { describeFailure, errorOf, type TryFailure } from './failures.js';
 
@@ -20,7 +21,7 @@ export type NodeOutcome =
       /** A switch's branches not taken: skipped with reason `branch`. */
       notTaken?: string[];
     }
-  | { kind: 'failed'; failure: TryFailure };
+  | { kind: 'failed'; failure: TryFailure; costUsd?: number };
 
 const succeeded = (output: unknown, extra: Partial<Extract<NodeOutcome, { kind: 'succeeded' }>> = {}): NodeOutcome => ({
   kind: 'succeeded',
@@ -40,6 +41,12 @@ export interface RunContext {
   markWaiting(nodeId: string, output?: unknown): void;
   /** The decision on an approval node, or null when `timeoutMs` passes first. */
   awaitDecision(nodeId: string, timeoutMs: number | undefined): Promise<ApprovalDecision | null>;
+  /** The nodes this scope can see now (a child scope's outer nodes). */
+  nodesView(): Record<string, { output: unknown; status: string }>;
+  /** What is left of `limits.budgetUsd`, for child scopes. */
+  remainingBudgetUsd(): number | undefined;
+  /** The run-wide parallelism limit. */
+  maxParallel: number;
 }
 
 /** An executor runs one node of its type against the expression scope. */
@@ -61,6 +68,11 @@ function activitiesFor(node: PlanNode): WeftActivities {
       nonRetryableErrorTypes: r.nonRetryable,
     },
   });
+}
+
+/** A resolved template as text: strings as they are, anything else as JSON. */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
 }
 
 /** `transform`: the node's `output`, templates resolved, in the workflow. */
@@ -90,7 +102,9 @@ const agent: NodeExecutor = async (node, scope, run) => {
     try {
       const resolved = resolveTemplatesDeferringSecrets(raw, scope);
       const config = resolved.value as ResolvedAgentConfig;
-      config.system = systemPrompt(config.role, config.system, run.definition.roles);
+      // A prompt that is one template keeps its value's type; the model gets text.
+      config.prompt = asText(config.prompt);
+      config.system = systemPrompt(config.role, config.system === undefined ? undefined : asText(config.system), run.definition.roles);
       input = { nodeId: node.id, attemptOffset: attempts, fallback, config, deferred: resolved.deferred, upstream: node.needs.length };
     } catch (err) {
       return { kind: 'failed', failure: { error: errorOf(err), attempts: Math.max(attempts, 1), cancelled: false } };
@@ -222,4 +236,15 @@ const approval: NodeExecutor = async (node, scope, run) => {
 };
 
 /** Executors of the node types this build runs (`EXECUTABLE_NODE_TYPES`); other types are refused at run start. */
-export const executors: Partial<Record<string, NodeExecutor>> = { agent, transform, http, exec, switch: switchNode, sleep: sleepNode, approval };
+export const executors: Partial<Record<string, NodeExecutor>> = {
+  agent,
+  transform,
+  http,
+  exec,
+  switch: switchNode,
+  sleep: sleepNode,
+  approval,
+  loop,
+  map,
+  workflow: workflowNode,
+};

@@ -89,6 +89,9 @@ class RunInterpreter {
         if (output !== undefined) record.output = output;
         this.setView(id, record);
       },
+      nodesView: () => ({ ...this.args.scope?.outerNodes, ...this.nodesView }),
+      remainingBudgetUsd: () => (this.budgetUsd === undefined ? undefined : Math.max(this.budgetUsd - this.costUsd(), 0)),
+      maxParallel: this.plan.maxParallel,
       awaitDecision: async (id, timeoutMs) => {
         const arrived = () => this.decisions.has(id);
         if (timeoutMs === undefined) await condition(arrived);
@@ -158,11 +161,17 @@ class RunInterpreter {
     // Recording the outcome must happen even when the run itself was cancelled.
     await CancellationScope.nonCancellable(async () => {
       upsertSearchAttributes([{ key: WEFT_STATUS, value: this.status }]);
-      await finishRun({ snapshot: this.snapshot() });
+      await finishRun({ snapshot: this.snapshot(), scopeOnly: this.args.scope !== undefined });
     });
     // Rethrowing marks the Temporal execution itself as cancelled.
     if (cancelled) throw cancelled;
-    return { status: this.status, output: this.output, error: this.error, costUsd: this.costUsd() };
+    return {
+      status: this.status,
+      output: this.output,
+      error: this.error,
+      costUsd: this.costUsd(),
+      ...(this.args.scope ? { nodes: Object.fromEntries(this.records) } : {}),
+    };
   }
 
   /** The run as `GET /runs/{id}` shows it. */
@@ -247,7 +256,7 @@ class RunInterpreter {
 
   /** Decides `when`, then runs the node with its type's executor. */
   private async runNode(node: PlanNode): Promise<NodeOutcome | 'condition-false'> {
-    const scope = this.scope();
+    const scope = this.scope(node.id);
     if (node.spec.when !== undefined) {
       try {
         if (!isTruthy(evaluateExpression(node.spec.when, scope))) return 'condition-false';
@@ -292,6 +301,7 @@ class RunInterpreter {
     const { failure } = outcome;
     record.attempts = failure.attempts;
     record.error = failure.error;
+    if (outcome.costUsd !== undefined) record.costUsd = outcome.costUsd;
     if (failure.cancelled || this.status === 'cancelled') {
       record.status = 'cancelled';
       this.setView(node.id, record);
@@ -357,12 +367,16 @@ class RunInterpreter {
     this.nodesView[id] = { output: record.output, status: record.status };
   }
 
-  private scope(): object {
+  /** What a node's expressions see: the run input, nodes (a child scope's outer ones too), `run`, and scope variables. */
+  private scope(nodeId?: string): object {
     const info = workflowInfo();
+    const child = this.args.scope;
     return {
       input: this.args.input,
-      nodes: this.nodesView,
-      run: { id: info.workflowId, workflow: this.args.workflow, version: this.args.version, startedAt: this.startedAt },
+      nodes: child ? { ...child.outerNodes, ...this.nodesView } : this.nodesView,
+      run: { id: info.parent?.workflowId ?? info.workflowId, workflow: this.args.workflow, version: this.args.version, startedAt: this.startedAt },
+      ...child?.vars,
+      ...(nodeId === undefined ? {} : child?.nodeVars?.[nodeId]),
     };
   }
 

@@ -136,10 +136,13 @@ describe('runs', () => {
   });
 
   it('refuses node types this build does not execute yet with NOT_SUPPORTED, before anything runs', async () => {
-    const loop = { id: 'l', type: 'loop', until: 'true', maxIterations: 2, nodes: [{ id: 'x', type: 'transform', output: 1 }] };
-    const res = await h.api('POST', '/api/v1/runs', { definition: definition('later', [{ id: 'a', type: 'transform', output: 1 }, loop]) });
-    expectEnvelope(res, 422, 'NOT_SUPPORTED');
-    expect(res.body.error.message).toContain('loop');
+    const cached = { id: 'c', type: 'agent', cache: { ttl: '1h' }, agent: { provider: 'offline', prompt: 'p' } };
+    const inLoop = { id: 'l', type: 'loop', until: 'true', maxIterations: 2, nodes: [cached] };
+    for (const node of [cached, inLoop]) {
+      const res = await h.api('POST', '/api/v1/runs', { definition: definition('later', [{ id: 'a', type: 'transform', output: 1 }, node]) });
+      expectEnvelope(res, 422, 'NOT_SUPPORTED');
+      expect(res.body.error.message).toContain('cache');
+    }
   });
 
   it('returns the same run for the same idempotency key', async () => {

@@ -12,7 +12,7 @@ import { HISTORIES_DIR } from '../support/harness.js';
  * change that would break runs in flight fails here.
  */
 const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
-const load = (file: string) => JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')) as { events: Record<string, unknown>[] };
+const load = (file: string) => JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')) as { workflowId?: string; events: Record<string, unknown>[] };
 
 function replayOptions() {
   installTemporalRuntime('error');
@@ -25,7 +25,10 @@ describe('replay', () => {
   });
 
   it('replays every recorded history deterministically', async () => {
-    const histories = files.map((file) => ({ workflowId: file, history: historyFromJSON(load(file)) }));
+    const histories = files.map((file) => {
+      const { workflowId, ...history } = load(file);
+      return { workflowId: workflowId ?? file, history: historyFromJSON(history) };
+    });
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories(replayOptions(), histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
@@ -34,7 +37,7 @@ describe('replay', () => {
   });
 
   it('notices a history the current code would not produce', async () => {
-    const json = load('retry-then-succeed.json');
+    const { workflowId: _id, ...json } = load('retry-then-succeed.json');
     const scheduled = json.events.find((e) => e.activityTaskScheduledEventAttributes) as { activityTaskScheduledEventAttributes: { activityType: { name: string } } };
     scheduled.activityTaskScheduledEventAttributes.activityType.name = 'someOtherActivity';
     await expect(Worker.runReplayHistory(replayOptions(), historyFromJSON(json), 'tampered')).rejects.toThrow(/[Nn]ondetermin|activity type/);

@@ -173,7 +173,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       if (process.env.WEFT_RECORD_HISTORIES !== '1') return;
       const history = await client.workflow.getHandle(id).fetchHistory();
       mkdirSync(HISTORIES_DIR, { recursive: true });
-      writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
+      // The workflow id goes along: child workflow ids derive from it, so replay needs the original.
+      const json = { workflowId: id, ...JSON.parse(historyToJSON(history)) };
+      writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

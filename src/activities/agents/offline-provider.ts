@@ -6,7 +6,8 @@ import type { AgentProvider } from './provider.js';
 
 /** The offline mock after templates are resolved: every field has its final type. */
 const resolvedMockSchema = z.strictObject({
-  text: z.string().optional(),
+  // A lone template keeps its type, so `text: "{{ item }}"` may arrive as a number.
+  text: z.union([z.string(), z.number(), z.boolean()]).transform(String).optional(),
   json: z.unknown().optional(),
   delay: z.string().regex(DURATION_PATTERN, 'must be a duration').optional(),
   failTimes: z.coerce.number().int().min(0).optional(),
