@@ -21,6 +21,8 @@ export interface AgentActivityInput {
   deferred?: DeferredTemplate[];
   /** How many nodes feed this one (for the `model: auto` complexity estimate). */
   upstream?: number;
+  /** `cache: {ttl}`, in milliseconds. */
+  cache?: { ttlMs: number };
 }
 
 /** An agent node's output (contract 1.3). */
@@ -57,6 +59,7 @@ export interface HttpActivityInput {
   request: { method?: string; url: string; headers?: Record<string, string>; query?: Record<string, string | number | boolean>; body?: unknown };
   expectStatus?: number | number[];
   deferred?: DeferredTemplate[];
+  cache?: { ttlMs: number };
 }
 
 export interface ExecActivityInput {

@@ -30,8 +30,10 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
   );
   const recorder = createExecutionRecorder({ executions: deps.repos.nodeExecutions, logger });
   return {
-    runAgent: createAgentActivity({ providers, recorder, pricing: settings.pricing, tiers: settings.tiers, secrets: settings.secrets, logger }),
+    runAgent: createAgentActivity({ providers, cache: deps.repos.cache, recorder, pricing: settings.pricing, tiers: settings.tiers, secrets: settings.secrets, logger }),
     runHttp: createHttpActivity({
+      cache: deps.repos.cache,
+      logger,
       policy: { allowPrivate: settings.http.allowPrivate, allowHosts: settings.http.allowHosts },
       maxResponseBytes: settings.http.maxResponseBytes,
       secrets: settings.secrets,

@@ -1,7 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { Definition } from '../dag/schema.js';
-import { unsupportedFeature } from '../dag/support.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/runs-repo.js';
 import type { Logger } from '../logger.js';
@@ -58,8 +57,8 @@ export class RunsService {
 
   /**
    * Starts a run of a stored workflow (latest or given version) or of an ad-hoc
-   * definition. Nothing starts unless the definition is valid, supported and the
-   * input matches its schema. The same idempotency key returns the same run.
+   * definition. Nothing starts unless the definition is valid and the input
+   * matches its schema. The same idempotency key returns the same run.
    */
   async start(request: StartRunRequest, actor: string | null): Promise<StartedRun> {
     const { repos } = this.deps;
@@ -82,8 +81,6 @@ export class RunsService {
     }
     const input = request.input ?? {};
     checkRunInput(definition, input);
-    const refusal = unsupportedFeature(definition);
-    if (refusal) throw new AppError('NOT_SUPPORTED', refusal);
 
     const id = newRunId();
     const { row, created } = await repos.runs.insert({

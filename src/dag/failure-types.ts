@@ -8,8 +8,6 @@ export const FailureType = {
   ExpressionError: 'EXPRESSION_ERROR',
   /** An attempt ran past the node's `timeout`. */
   Timeout: 'TIMEOUT',
-  /** A node type this build cannot execute yet. */
-  NotSupported: 'NOT_SUPPORTED',
   /** The offline provider's default failure. */
   MockFailure: 'MockFailure',
   /** An agent's output did not parse or match its schema. */
@@ -62,7 +60,6 @@ export const RunErrorCode = {
   BudgetExceeded: 'BUDGET_EXCEEDED',
   RunTimeout: 'RUN_TIMEOUT',
   Cancelled: 'CANCELLED',
-  NotSupported: 'NOT_SUPPORTED',
 } as const;
 
 export type RunErrorCodeName = (typeof RunErrorCode)[keyof typeof RunErrorCode];

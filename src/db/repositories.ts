@@ -1,6 +1,7 @@
 import type { Db } from './client.js';
 import { ApiKeysRepo } from './api-keys-repo.js';
 import { AuditRepo } from './audit-repo.js';
+import { CacheRepo } from './cache-repo.js';
 import { NodeExecutionsRepo } from './node-executions-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { WorkflowsRepo } from './workflows-repo.js';
@@ -12,6 +13,7 @@ export interface Repositories {
   nodeExecutions: NodeExecutionsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
+  cache: CacheRepo;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -21,5 +23,6 @@ export function createRepositories(db: Db): Repositories {
     nodeExecutions: new NodeExecutionsRepo(db),
     apiKeys: new ApiKeysRepo(db),
     audit: new AuditRepo(db),
+    cache: new CacheRepo(db),
   };
 }

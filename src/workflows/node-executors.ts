@@ -70,6 +70,11 @@ function activitiesFor(node: PlanNode): WeftActivities {
   });
 }
 
+/** `cache: {ttl}` as activity input. */
+function cacheOf(spec: { cache?: { ttl: string } | undefined }): { cache?: { ttlMs: number } } {
+  return spec.cache ? { cache: { ttlMs: parseDuration(spec.cache.ttl) } } : {};
+}
+
 /** A resolved template as text: strings as they are, anything else as JSON. */
 function asText(value: unknown): string {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
@@ -105,7 +110,7 @@ const agent: NodeExecutor = async (node, scope, run) => {
       // A prompt that is one template keeps its value's type; the model gets text.
       config.prompt = asText(config.prompt);
       config.system = systemPrompt(config.role, config.system === undefined ? undefined : asText(config.system), run.definition.roles);
-      input = { nodeId: node.id, attemptOffset: attempts, fallback, config, deferred: resolved.deferred, upstream: node.needs.length };
+      input = { nodeId: node.id, attemptOffset: attempts, fallback, config, deferred: resolved.deferred, upstream: node.needs.length, ...cacheOf(spec) };
     } catch (err) {
       return { kind: 'failed', failure: { error: errorOf(err), attempts: Math.max(attempts, 1), cancelled: false } };
     }
@@ -150,7 +155,7 @@ const http = activityNode(
   (a, payload) => a.runHttp(payload),
   (node) => {
     const spec = node.spec as HttpNode;
-    return { request: spec.request, ...(spec.expectStatus === undefined ? {} : { expectStatus: spec.expectStatus }) };
+    return { request: spec.request, ...(spec.expectStatus === undefined ? {} : { expectStatus: spec.expectStatus }), ...cacheOf(spec) };
   },
 );
 

@@ -15,7 +15,6 @@ import { FailureType, RunErrorCode } from '../dag/failure-types.js';
 import { compilePlan, type Plan, type PlanNode } from '../dag/plan.js';
 import { pendingRecord, type NodeRecord, type RunError, type RunSnapshot, type RunStatus, type SkippedReason } from '../dag/run-state.js';
 import { Scheduler } from '../dag/scheduler.js';
-import { unsupportedFeature } from '../dag/support.js';
 import type { WeftActivities } from '../activities/contract.js';
 import { errorOf } from './failures.js';
 import {
@@ -136,24 +135,19 @@ class RunInterpreter {
 
   async execute(): Promise<RunWorkflowResult> {
     let cancelled: unknown;
-    const refusal = unsupportedFeature(this.args.definition);
-    if (refusal) {
-      this.failRun({ code: RunErrorCode.NotSupported, message: refusal });
-    } else {
-      const timer = this.startRunTimer();
-      try {
-        for (const id of this.scheduler.start()) this.skip(id, 'upstream');
-        await this.loop();
-        if (!this.error) this.computeOutput();
-      } catch (err) {
-        if (!isCancellation(err)) throw err;
-        cancelled = err;
-        this.status = 'cancelled';
-        this.error = { code: RunErrorCode.Cancelled, message: 'the run was cancelled' };
-        this.cancelRunning();
-      } finally {
-        timer?.cancel();
-      }
+    const timer = this.startRunTimer();
+    try {
+      for (const id of this.scheduler.start()) this.skip(id, 'upstream');
+      await this.loop();
+      if (!this.error) this.computeOutput();
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      cancelled = err;
+      this.status = 'cancelled';
+      this.error = { code: RunErrorCode.Cancelled, message: 'the run was cancelled' };
+      this.cancelRunning();
+    } finally {
+      timer?.cancel();
     }
     this.closePending();
     if (this.status === 'running' || this.status === 'paused') this.status = this.error ? 'failed' : 'succeeded';
@@ -268,7 +262,16 @@ class RunInterpreter {
     record.status = 'running';
     record.startedAt = new Date().toISOString();
     this.setView(node.id, record);
-    return executors[node.spec.type]!(node, scope, this.context);
+    const execute = () => executors[node.spec.type]!(node, scope, this.context);
+    if (node.totalTimeoutMs === null) return execute();
+    // totalTimeout bounds every attempt and fallback together: past it, whatever runs is cancelled.
+    const deadline = Date.now() + node.totalTimeoutMs;
+    try {
+      return await CancellationScope.withTimeout(node.totalTimeoutMs, execute);
+    } catch (err) {
+      if (!isCancellation(err) || Date.now() < deadline || this.status === 'cancelled') throw err;
+      return { kind: 'failed', failure: { error: { type: FailureType.Timeout, message: `totalTimeout ${node.spec.totalTimeout} exceeded` }, attempts: Math.max(record.attempts, 1), cancelled: false } };
+    }
   }
 
   private settle(node: PlanNode, outcome: NodeOutcome | 'condition-false'): void {

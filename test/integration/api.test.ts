@@ -135,16 +135,6 @@ describe('runs', () => {
     expect((await h.finished(ok.body.id)).output).toEqual({ a: 3 });
   });
 
-  it('refuses node types this build does not execute yet with NOT_SUPPORTED, before anything runs', async () => {
-    const cached = { id: 'c', type: 'agent', cache: { ttl: '1h' }, agent: { provider: 'offline', prompt: 'p' } };
-    const inLoop = { id: 'l', type: 'loop', until: 'true', maxIterations: 2, nodes: [cached] };
-    for (const node of [cached, inLoop]) {
-      const res = await h.api('POST', '/api/v1/runs', { definition: definition('later', [{ id: 'a', type: 'transform', output: 1 }, node]) });
-      expectEnvelope(res, 422, 'NOT_SUPPORTED');
-      expect(res.body.error.message).toContain('cache');
-    }
-  });
-
   it('returns the same run for the same idempotency key', async () => {
     const body = { definition: simple('idem'), idempotencyKey: 'order-42' };
     const [a, b] = await Promise.all([h.api('POST', '/api/v1/runs', body), h.api('POST', '/api/v1/runs', body)]);

@@ -11,10 +11,13 @@ import type { ExecutionRecorder } from '../recorder.js';
 import { revealSecrets, scrubFailure, scrubSecrets, type SecretStore } from '../secrets.js';
 import { keepHeartbeating } from '../heartbeat.js';
 import { buildMessages, type AgentProvider, type ProviderContext } from './provider.js';
+import type { CacheRepo } from '../../db/cache-repo.js';
+import { nodeCache } from '../node-cache.js';
 import { pickModel, type TierTable } from '../../pricing/tiers.js';
 
 export interface AgentActivityDeps {
   providers: ReadonlyMap<string, AgentProvider>;
+  cache: CacheRepo;
   recorder: ExecutionRecorder;
   pricing: PricingTable;
   tiers: TierTable;
@@ -60,6 +63,14 @@ export function createAgentActivity(deps: AgentActivityDeps) {
     const { system } = buildMessages(call);
     const conversation = { system: system ?? null, prompt: config.prompt, feedback: memo.feedback ?? null, model: pick.model ?? null, ...(pick.tier ? { tier: pick.tier, complexity: pick.score ?? null } : {}) };
     const providerCtx: ProviderContext = { attempt, signal: ctx.cancellationSignal, sleep: (ms) => ctx.sleep(ms) };
+    // The key holds what the workflow resolved (secret templates as written) and the model.
+    const cache = input.cache ? nodeCache(deps.cache, deps.logger, 'agent', { config: input.config, deferred: input.deferred ?? [], model: pick.model ?? null }) : undefined;
+    const hit = await cache?.get<AgentOutput>();
+    if (hit) {
+      const output: AgentOutput = { ...hit, costUsd: 0, cached: true, fallback: input.fallback };
+      await record.succeeded(output, 0, { ...conversation, cached: true });
+      return { output, attempt };
+    }
     const stopHeartbeats = keepHeartbeating(ctx, memo);
     const started = Date.now();
     try {
@@ -87,6 +98,7 @@ export function createAgentActivity(deps: AgentActivityDeps) {
         fallback: input.fallback,
       });
       await record.succeeded(output, costUsd, scrub({ ...conversation, response: out.text, usage: out.usage, latencyMs, model, warnings }));
+      if (cache && input.cache) await cache.put(output, input.cache.ttlMs);
       return { output, attempt };
     } catch (err) {
       if (ctx.cancellationSignal.aborted) {

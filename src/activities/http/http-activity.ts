@@ -9,6 +9,9 @@ import type { ExecutionRecorder } from '../recorder.js';
 import { retryAfterMs } from '../retry-after.js';
 import { revealSecrets, scrubFailure, scrubSecrets, type SecretStore } from '../secrets.js';
 import { destinationGuard, DestinationRefusedError, type DestinationPolicy } from './destination-guard.js';
+import type { CacheRepo } from '../../db/cache-repo.js';
+import type { Logger } from '../../logger.js';
+import { nodeCache } from '../node-cache.js';
 
 export interface HttpOutput {
   status: number;
@@ -17,6 +20,8 @@ export interface HttpOutput {
 }
 
 export interface HttpActivityDeps {
+  cache: CacheRepo;
+  logger: Logger;
   policy: DestinationPolicy;
   maxResponseBytes: number;
   secrets: SecretStore;
@@ -44,6 +49,12 @@ export function createHttpActivity(deps: HttpActivityDeps) {
     const scrub = <T>(v: T): T => scrubSecrets(v, secrets);
     const record = deps.recorder.begin(input.nodeId, attempt, null);
     const detail = { request: { method: input.request.method ?? 'GET', url: input.request.url }, latencyMs: 0, status: null as number | null };
+    const cache = input.cache ? nodeCache(deps.cache, deps.logger, 'http', { request: input.request, deferred: input.deferred ?? [], expectStatus: input.expectStatus ?? null }) : undefined;
+    const hit = await cache?.get<HttpOutput>();
+    if (hit) {
+      await record.succeeded(hit, null, { ...detail, status: hit.status, cached: true });
+      return { output: hit, attempt };
+    }
     const stop = keepHeartbeating(ctx);
     const started = Date.now();
     try {
@@ -53,6 +64,7 @@ export function createHttpActivity(deps: HttpActivityDeps) {
       detail.latencyMs = Date.now() - started;
       if (!expected(response.status, input.expectStatus)) throw statusFailure(output, response, attempt);
       await record.succeeded(output, null, detail);
+      if (cache && input.cache) await cache.put(output, input.cache.ttlMs);
       return { output, attempt };
     } catch (err) {
       detail.latencyMs = Date.now() - started;

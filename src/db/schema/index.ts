@@ -3,3 +3,4 @@ export * from './runs.js';
 export * from './node-executions.js';
 export * from './api-keys.js';
 export * from './audit.js';
+export * from './cache.js';
