@@ -58,6 +58,15 @@ export function openApiDocument(): object {
       },
       '/workflows/{name}': { get: { summary: 'Latest version of a workflow', responses: { 200: ok('definition'), ...errors } } },
       '/workflows/{name}/versions/{version}': { get: { summary: 'One version', responses: { 200: ok('definition'), ...errors } } },
+      '/workflows/{name}/diagram': {
+        get: { summary: 'The DAG as a Mermaid flowchart (?format=mermaid&version=)', responses: { 200: { description: 'diagram', content: { 'text/vnd.mermaid': { schema: { type: 'string' } } } }, ...errors } },
+      },
+      '/workflows/{name}/estimate': { post: { summary: 'Expected cost range of a run', responses: { 200: ok('{minUsd, maxUsd, basis, nodes, unpriced}'), ...errors } } },
+      '/runs/{id}/nodes/{nodeId}': { get: { summary: 'A node with every attempt', responses: { 200: ok('node'), ...errors } } },
+      '/runs/{id}/approvals/{nodeId}': { post: { summary: 'Decide an approval (409 NOT_WAITING if that node is not waiting)', responses: { 200: ok('decision'), ...errors } } },
+      '/runs/{id}/pause': { post: { summary: 'Pause: start no new nodes', responses: { 202: ok('accepted'), ...errors } } },
+      '/runs/{id}/resume': { post: { summary: 'Resume a paused run', responses: { 202: ok('accepted'), ...errors } } },
+      '/runs/{id}/budget': { post: { summary: 'Raise the live budget {budgetUsd}', responses: { 202: ok('accepted'), ...errors } } },
       '/runs': {
         get: { summary: 'List runs, newest first', responses: { 200: ok('{items, nextCursor}'), ...errors } },
         post: {

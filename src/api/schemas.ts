@@ -30,6 +30,8 @@ export const listRunsQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+export const diagramQuery = z.object({ format: z.enum(['mermaid']).default('mermaid'), version: z.coerce.number().int().min(1).optional() });
+
 export const estimateBody = z.strictObject({ input: z.unknown().optional() });
 
 export const approvalBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(10_000).optional() });

@@ -283,7 +283,11 @@ export type NodeSpec =
   | LoopNode
   | WorkflowNode;
 
-export type InlineNode = Omit<NodeSpec, 'id' | 'needs'>;
+/** `Omit` over each member of a union (plain `Omit` keeps only the keys all members share). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A map's inline node: any node without `id` and `needs`. */
+export type InlineNode = DistributiveOmit<NodeSpec, 'id' | 'needs'>;
 
 /** A valid definition. */
 export type Definition = Omit<z.infer<typeof definitionSchema>, 'nodes'> & { nodes: NodeSpec[] };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
+import { ADMIN_KEY, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
 
 /** Contract section 4: the REST API over the real worker, Temporal and PostgreSQL. */
 let h: Harness;
@@ -70,6 +70,16 @@ describe('workflows', () => {
     expectEnvelope(await h.api('GET', '/api/v1/workflows/ghost'), 404, 'NOT_FOUND');
     const list = await h.api('GET', '/api/v1/workflows');
     expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'versioned', latestVersion: 2 })]));
+  });
+
+  it('draws a stored workflow as a Mermaid flowchart', async () => {
+    await h.api('POST', '/api/v1/workflows', definition('drawn', [{ id: 'a', type: 'transform', output: 1 }, { id: 'b', type: 'transform', needs: ['a'], output: 2 }]));
+    const res = await fetch(`${h.url}/api/v1/workflows/drawn/diagram?format=mermaid`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/vnd\.mermaid/);
+    expect(await res.text()).toBe('flowchart TD\n  a("a · transform")\n  b("b · transform")\n  a --> b\n');
+    expectEnvelope(await h.api('GET', '/api/v1/workflows/drawn/diagram?format=svg'), 400, 'BAD_REQUEST');
+    expectEnvelope(await h.api('GET', '/api/v1/workflows/drawn/diagram?version=5'), 404, 'NOT_FOUND');
   });
 
   it('accepts YAML and keeps the text as sent', async () => {

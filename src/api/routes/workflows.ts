@@ -5,7 +5,8 @@ import type { Repositories } from '../../db/repositories.js';
 import { requireRole } from '../auth.js';
 import { receiveDefinition } from '../definitions.js';
 import { AppError } from '../errors.js';
-import { estimateBody, parseRequest, versionParam } from '../schemas.js';
+import { diagramQuery, estimateBody, parseRequest, versionParam } from '../schemas.js';
+import { mermaidDiagram } from '../../dag/diagram.js';
 import { estimateCost } from '../estimate.js';
 import type { PricingTable } from '../../pricing/pricing.js';
 import type { TierTable } from '../../pricing/tiers.js';
@@ -47,6 +48,14 @@ export function workflowsRouter(repos: Repositories, models: { pricing: PricingT
     const latest = await repos.workflows.get(name);
     if (!latest) throw new AppError('NOT_FOUND', `no stored workflow ${name}`);
     res.json({ ...latest, versions: await repos.workflows.versions(name) });
+  });
+
+  router.get('/workflows/:name/diagram', requireRole('viewer'), async (req, res) => {
+    const name = parseRequest(workflowNameSchema, req.params.name, 'workflow name');
+    const { format, version } = parseRequest(diagramQuery, req.query, 'query');
+    const stored = await repos.workflows.get(name, version);
+    if (!stored) throw new AppError('NOT_FOUND', `no stored workflow ${name}${version ? `@${version}` : ''}`);
+    res.type(format === 'mermaid' ? 'text/vnd.mermaid' : 'text/plain').send(mermaidDiagram(stored.definition));
   });
 
   router.post('/workflows/:name/estimate', requireRole('viewer'), async (req, res) => {
