@@ -5,6 +5,7 @@ import { openDatabase } from '../db/client.js';
 import { apiCommand } from './commands/api.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { devCommand } from './commands/dev.js';
+import { importCommand } from './commands/import.js';
 import { workerCommand } from './commands/worker.js';
 
 const program = new Command('weft').description('Durable DAG workflows of AI-agent steps on Temporal').showHelpAfterError();
@@ -43,6 +44,19 @@ program
   .option('--only <prefixes>', 'comma-separated case file prefixes, e.g. 01,02,16', (v: string) => v.split(',').filter(Boolean))
   .action(async (dirs: string[], opts: { url: string; key?: string; only?: string[] }) => {
     process.exitCode = await conformanceCommand(dirs, opts);
+  });
+
+program
+  .command('import')
+  .description('convert a workflow-designer document (JSON or YAML) into a Weft definition')
+  .argument('<file>', 'the designer document')
+  .option('--provider <provider>', 'provider for the agent nodes', 'offline')
+  .option('--model <model>', 'model for the agent nodes')
+  .option('--format <format>', 'yaml or json', 'yaml')
+  .option('-o, --out <file>', 'write here instead of stdout')
+  .action(async (file: string, opts: { provider: string; model?: string; format: string; out?: string }) => {
+    if (opts.format !== 'yaml' && opts.format !== 'json') throw new Error('--format is yaml or json');
+    process.exitCode = await importCommand(file, { ...opts, format: opts.format });
   });
 
 program.parseAsync().catch((err: unknown) => {

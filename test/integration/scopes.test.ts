@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importDesigner } from '../../src/dag/import-designer.js';
 import { agentNode, createHarness, definition, type Harness } from '../support/harness.js';
 
 /** loop, map and workflow nodes: child scopes and child runs. */
@@ -108,5 +111,16 @@ describe('workflow node', () => {
     const child = await h.api('GET', `/api/v1/runs/${run.id}.latest`);
     expect(child.body).toMatchObject({ workflow: 'double', version: 2, status: 'succeeded' });
     await h.recordHistory('workflow-node', run.id);
+  });
+});
+
+describe('imported designer workflows', () => {
+  it('run as imported, the offline decision taking its first choice', async () => {
+    const doc = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'designer', 'release.json'), 'utf8'));
+    const run = await h.run(importDesigner(doc, { provider: 'offline' }).definition);
+    expect(run.status).toBe('succeeded');
+    expect(run.nodes.review_route).toMatchObject({ output: { selected: 'approved' } });
+    expect(run.nodes.deploy!.status).toBe('succeeded');
+    expect(run.nodes.fix).toMatchObject({ status: 'skipped', skippedReason: 'branch' });
   });
 });
