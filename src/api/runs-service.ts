@@ -167,7 +167,10 @@ export class RunsService {
    * (its update validator), not guessed here: anything else is 409 NOT_WAITING.
    */
   async approve(id: string, nodeId: string, decision: { approved: boolean; comment?: string | undefined }, by: string): Promise<ApprovalOutput> {
-    await this.live(id);
+    const row = await this.deps.repos.runs.get(id);
+    if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+    // A node of a run that has ended is not waiting either: the same answer, whatever the race.
+    if (isTerminalRun(row.status as RunStatus)) throw new AppError('NOT_WAITING', `run ${id} already ended (${row.status}); node ${nodeId} is not waiting`);
     try {
       return await this.deps.temporal.client.workflow.getHandle(id).executeUpdate(approveUpdate, { args: [{ nodeId, approved: decision.approved, comment: decision.comment, by }] });
     } catch (err) {

