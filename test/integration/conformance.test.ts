@@ -23,22 +23,17 @@ afterAll(async () => {
 const options = () => ({ url: h.url, key: ADMIN_KEY, caseTimeoutMs: 60_000 });
 const name = (file: string) => file.slice(file.lastIndexOf('/') + 1);
 
-describe('own conformance cases', async () => {
-  const files = await listCases(OWN);
-  it('exist', () => expect(files.length).toBeGreaterThan(0));
-  it.each(files.map((f) => [name(f), f]))('%s', async (_name, file) => {
-    const result = await runCase(file, options());
-    expect(result.message).toBeNull();
-    expect(result.passed).toBe(true);
+for (const [label, dir] of [
+  ['own', OWN],
+  ['shared', SHARED],
+] as const) {
+  describe.runIf(existsSync(dir))(`${label} conformance cases`, async () => {
+    const files = await listCases(dir);
+    it('exist', () => expect(files.length).toBeGreaterThan(0));
+    it.each(files.map((f) => [name(f), f]))('%s', async (_name, file) => {
+      const result = await runCase(file, options());
+      expect(result.message).toBeNull();
+      expect(result.passed).toBe(true);
+    });
   });
-});
-
-describe.runIf(existsSync(SHARED))('shared conformance cases', async () => {
-  const files = await listCases(SHARED);
-  it('exist', () => expect(files.length).toBeGreaterThan(0));
-  it.each(files.map((f) => [name(f), f]))('%s', async (_name, file) => {
-    const result = await runCase(file, options());
-    expect(result.message).toBeNull();
-    expect(result.passed).toBe(true);
-  });
-});
+}
