@@ -1,0 +1,191 @@
+/**
+ * `npm run bench [-- --runs 9 --concurrency 8 --throughput-runs 32]`: Weft's
+ * interpreter against the same DAG shapes written by hand as plain Temporal
+ * workflows, both calling the same no-op activity on the same dev server in the
+ * same process. Reports per-run wall time (median), runs/s at a fixed
+ * concurrency, history events per node, and Weft / hand-written ratios; writes
+ * the table to docs/benchmarks.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../src/activities/index.js';
+import { activitySettings } from '../src/activities/settings.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { createRepositories } from '../src/db/repositories.js';
+import { createLogger } from '../src/logger.js';
+import { findTemporalCli, startTemporalDevServer } from '../src/runtime/temporal-dev-server.js';
+import { installTemporalRuntime } from '../src/runtime/temporal-runtime.js';
+import { RUN_WORKFLOW_TYPE } from '../src/workflows/messages.js';
+import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
+import { startThrowawayPostgres } from '../test/support/postgres-cluster.js';
+import { freePort } from '../test/support/ports.js';
+import { shapes, type Shape } from './shapes.js';
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '9' }, concurrency: { type: 'string', default: '8' }, 'throughput-runs': { type: 'string', default: '32' }, out: { type: 'string', default: 'docs/benchmarks.md' } },
+});
+const RUNS = Number(values.runs);
+const CONCURRENCY = Number(values.concurrency);
+const THROUGHPUT_RUNS = Number(values['throughput-runs']);
+const TASK_QUEUE = 'bench';
+
+type Variant = 'weft' | 'hand';
+
+interface Measure {
+  medianMs: number;
+  runsPerSecond: number;
+  eventsPerNode: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  installTemporalRuntime('error');
+  const binary = findTemporalCli(process.env.TEMPORAL_CLI);
+  const [server, postgres] = await Promise.all([freePort().then((port) => startTemporalDevServer({ binary, port, headless: true })), startThrowawayPostgres()]);
+  const scratch = mkdtempSync(join(tmpdir(), 'weft-bench-'));
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  try {
+    const database = await openDatabase({ url: postgres.url, dataDir: scratch, migrate: true });
+    const repos = createRepositories(database.db);
+    const bundle = await bundleWorkflowCode({ workflowsPath: new URL('./workflows/index.ts', import.meta.url).pathname, logger: quiet });
+    const native = await NativeConnection.connect({ address: server.address });
+    const worker = await Worker.create({
+      connection: native,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: bundle,
+      activities: createActivities({ repos, logger: createLogger('silent'), settings: activitySettings(loadConfig({}), {}) }),
+      maxHeartbeatThrottleInterval: '2 seconds',
+      defaultHeartbeatThrottleInterval: '2 seconds',
+    });
+    const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+    const rows: string[] = [];
+    await worker.runUntil(async () => {
+      for (const shape of shapes()) {
+        const result = await measureShape(client, shape);
+        const ratio = (a: number, b: number) => (a / b).toFixed(2);
+        rows.push(
+          `| ${shape.name} | ${result.weft.medianMs.toFixed(0)} | ${result.hand.medianMs.toFixed(0)} | **${ratio(result.weft.medianMs, result.hand.medianMs)}** | ` +
+            `${result.weft.runsPerSecond.toFixed(2)} | ${result.hand.runsPerSecond.toFixed(2)} | **${ratio(result.hand.runsPerSecond, result.weft.runsPerSecond)}** | ` +
+            `${result.weft.eventsPerNode.toFixed(2)} | ${result.hand.eventsPerNode.toFixed(2)} |`,
+        );
+        process.stdout.write(`${rows[rows.length - 1]}\n`);
+      }
+    });
+    await native.close();
+    await database.close();
+    const table = [
+      '| shape | Weft ms/run (median) | hand-written ms/run | ratio | Weft runs/s | hand-written runs/s | ratio (time per run) | Weft events/node | hand-written events/node |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...rows,
+    ].join('\n');
+    const report = renderReport(table, peakRss, binary);
+    writeFileSync(values.out!, report);
+    process.stdout.write(`\n${table}\n\npeak RSS of the bench process (worker included): ${(peakRss / 1024 / 1024).toFixed(0)} MiB\nwritten to ${values.out}\n`);
+  } finally {
+    clearInterval(sampler);
+    await server.stop();
+    postgres.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function measureShape(client: Client, shape: Shape): Promise<Record<Variant, Measure>> {
+  const start = (variant: Variant) => {
+    const workflowId = `bench-${variant}-${randomBytes(6).toString('hex')}`;
+    const handle =
+      variant === 'weft'
+        ? client.workflow.start(RUN_WORKFLOW_TYPE, {
+            workflowId,
+            taskQueue: TASK_QUEUE,
+            args: [{ definition: shape.definition, input: {}, workflow: shape.definition.name, version: null }],
+            typedSearchAttributes: [
+              { key: WEFT_WORKFLOW, value: shape.definition.name },
+              { key: WEFT_STATUS, value: 'running' },
+            ],
+          })
+        : client.workflow.start(shape.handwritten.type, { workflowId, taskQueue: TASK_QUEUE, args: shape.handwritten.args });
+    return handle.then(async (h) => {
+      await h.result();
+      return h;
+    });
+  };
+  // Warm both paths (bundle caches, connections, the JIT) before measuring.
+  for (const variant of ['weft', 'hand'] as const) await start(variant);
+  const times: Record<Variant, number[]> = { weft: [], hand: [] };
+  for (let i = 0; i < RUNS; i++) {
+    // Interleaved, so drift in the machine's load affects both sides alike.
+    for (const variant of ['weft', 'hand'] as const) {
+      const t0 = performance.now();
+      await start(variant);
+      times[variant].push(performance.now() - t0);
+    }
+  }
+  const throughput = async (variant: Variant) => {
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < THROUGHPUT_RUNS) await start(variant);
+      }),
+    );
+    return THROUGHPUT_RUNS / ((performance.now() - t0) / 1000);
+  };
+  const eventsPerNode = async (variant: Variant) => {
+    const handle = await start(variant);
+    const history = await handle.fetchHistory();
+    return (history.events?.length ?? 0) / shape.nodes;
+  };
+  const result = {} as Record<Variant, Measure>;
+  const rates: Record<Variant, number[]> = { weft: [], hand: [] };
+  for (let round = 0; round < 2; round++) for (const variant of ['weft', 'hand'] as const) rates[variant].push(await throughput(variant));
+  for (const variant of ['weft', 'hand'] as const) {
+    result[variant] = { medianMs: median(times[variant]), runsPerSecond: Math.max(...rates[variant]), eventsPerNode: await eventsPerNode(variant) };
+  }
+  return result;
+}
+
+function renderReport(table: string, peakRss: number, binary: string): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const temporal = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
+  return `# Benchmarks
+
+Weft's interpreter against the same DAG shapes written by hand as plain Temporal
+workflows. Both call the same no-op activity (Weft's \`runAgent\` with the offline
+provider: no delay, one idempotent attempt record in PostgreSQL), on the same
+Temporal dev server, worker and database, in one process; runs of the two are
+interleaved so load drift affects both alike. Weft's extra work per run: its
+\`finishRun\` activity (the run's outcome and the records of in-workflow nodes),
+one search-attribute upsert, and template evaluation in the workflow.
+
+Command: \`npm run bench -- --runs ${RUNS} --concurrency ${CONCURRENCY} --throughput-runs ${THROUGHPUT_RUNS}\`
+Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${temporal}, PostgreSQL (throwaway cluster).
+Date: ${new Date().toISOString().slice(0, 10)}.
+
+${table}
+
+- *ms/run*: median wall time of ${RUNS} runs one at a time, from start to result.
+- *runs/s*: ${THROUGHPUT_RUNS} runs with ${CONCURRENCY} in flight, best of two rounds; its ratio is hand-written ÷ Weft, i.e. Weft's time per run relative to the baseline.
+- *events/node*: history events of one run ÷ nodes.
+- Peak RSS of the bench process (worker, client and bundles): ${(peakRss / 1024 / 1024).toFixed(0)} MiB.
+
+Not measured yet: the 10,000-node run (wall time, largest history, worker RSS),
+which needs the continue-as-new work of issue 3.
+`;
+}
+
+const noop = () => {};
+const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
