@@ -13,11 +13,3 @@ export function parseDuration(text: string): number {
   if (!match) throw new RangeError(`not a duration: ${JSON.stringify(text)} (use e.g. 250ms, 30s, 5m, 2h, 1d)`);
   return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
 }
-
-/** Formats milliseconds as the shortest exact Weft duration. */
-export function formatDuration(ms: number): string {
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
-    if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
-  }
-  return `${ms}ms`;
-}

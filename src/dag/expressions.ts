@@ -160,11 +160,6 @@ function skipQuoted(text: string, start: number, quote: string): number {
   return -1;
 }
 
-/** Every expression source held by the templates of a string (none if no template). */
-export function templateExpressions(text: string): string[] {
-  return (parseTemplate(text) ?? []).flatMap((p) => (p.kind === 'expr' ? [p.source] : []));
-}
-
 /**
  * Resolves the templates of one string. A string that is exactly one template
  * keeps the value's type; otherwise values are stringified into the text
@@ -254,10 +249,19 @@ export function resolveTemplatesDeferringSecrets(value: unknown, scope: object, 
 /** Whether an expression reads the `secrets` root (`secrets.NAME`). */
 export function readsSecrets(source: string): boolean {
   if (!source.includes('secrets')) return false;
-  const names = new Set<string>();
-  collectPaths(compileExpression(source).ast(), 'secrets', names);
-  return names.size > 0;
+  let reads = secretReaders.get(source);
+  if (reads === undefined) {
+    const names = new Set<string>();
+    collectPaths(compileExpression(source).ast(), 'secrets', names);
+    reads = names.size > 0;
+    if (secretReaders.size >= MAX_COMPILED) secretReaders.clear();
+    secretReaders.set(source, reads);
+  }
+  return reads;
 }
+
+/** Whether a source reads secrets, by source: templates are resolved per node, the AST walk once. */
+const secretReaders = new Map<string, boolean>();
 
 /** Collects `<root>.<name>` path heads from a JSONata AST. */
 export function collectPaths(node: unknown, root: string, names: Set<string>): void {

@@ -68,6 +68,7 @@ export function compileScope(specs: NodeSpec[], defaults: Definition['defaults']
   }
   const nodes: PlanNode[] = specs.map((raw, index) => {
     const spec = mergeDefaults(raw, defaults);
+    const timeout = spec.timeout ?? defaults?.timeout;
     const needs = [...new Set([...(spec.needs ?? []), ...(implicit.get(spec.id) ?? [])])];
     return {
       id: spec.id,
@@ -78,7 +79,7 @@ export function compileScope(specs: NodeSpec[], defaults: Definition['defaults']
       trigger: spec.trigger ?? 'none_failed',
       onFailure: spec.onFailure ?? 'fail',
       retry: retryPolicy(defaults?.retry, spec.retry),
-      timeoutMs: parseDuration(spec.timeout ?? defaults?.timeout ?? '10m'),
+      timeoutMs: timeout ? parseDuration(timeout) : DEFAULT_NODE_TIMEOUT_MS,
       totalTimeoutMs: spec.totalTimeout ? parseDuration(spec.totalTimeout) : null,
     };
   });

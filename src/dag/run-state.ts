@@ -8,12 +8,7 @@ export type RunStatus = (typeof runStatuses)[number];
 
 export type SkippedReason = 'condition' | 'branch' | 'upstream' | 'onFailure';
 
-const TERMINAL_NODE: ReadonlySet<NodeStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 const TERMINAL_RUN: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']);
-
-export function isTerminalNode(status: NodeStatus): boolean {
-  return TERMINAL_NODE.has(status);
-}
 
 export function isTerminalRun(status: RunStatus): boolean {
   return TERMINAL_RUN.has(status);

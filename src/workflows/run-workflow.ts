@@ -68,6 +68,8 @@ class RunInterpreter {
   private running = 0;
   private changed = false;
   private paused = false;
+  /** Sum of node costs, kept as nodes settle: the budget check runs before every agent node. */
+  private spent = 0;
   private budgetUsd: number | undefined;
   private readonly decisions = new Map<string, ApprovalDecision>();
   private readonly context: RunContext;
@@ -285,6 +287,7 @@ class RunInterpreter {
     const record = this.records.get(node.id)!;
     record.endedAt = new Date().toISOString();
     if (outcome.kind === 'succeeded') {
+      this.spent += outcome.costUsd ?? 0;
       Object.assign(record, {
         status: 'succeeded',
         attempts: outcome.attempts,
@@ -306,7 +309,10 @@ class RunInterpreter {
     const { failure } = outcome;
     record.attempts = failure.attempts;
     record.error = failure.error;
-    if (outcome.costUsd !== undefined) record.costUsd = outcome.costUsd;
+    if (outcome.costUsd !== undefined) {
+      record.costUsd = outcome.costUsd;
+      this.spent += outcome.costUsd;
+    }
     if (failure.cancelled || this.status === 'cancelled') {
       record.status = 'cancelled';
       this.setView(node.id, record);
@@ -404,8 +410,6 @@ class RunInterpreter {
 
   /** The sum of node costs, rounded to 1e-12 USD so float noise never shows (prices are far coarser). */
   private costUsd(): number {
-    let sum = 0;
-    for (const record of this.records.values()) sum += record.costUsd ?? 0;
-    return Math.round(sum * 1e12) / 1e12;
+    return Math.round(this.spent * 1e12) / 1e12;
   }
 }

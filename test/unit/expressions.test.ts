@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExpressionError, evaluateExpression, isTruthy, parseTemplate, resolveTemplates, templateExpressions } from '../../src/dag/expressions.js';
+import { ExpressionError, evaluateExpression, isTruthy, parseTemplate, resolveTemplates } from '../../src/dag/expressions.js';
 import { referencedNames } from '../../src/dag/references.js';
 
 const scope = {
@@ -39,7 +39,7 @@ describe('templates', () => {
       { kind: 'expr', source: '{"k": {"v": 1}}', offset: 2 },
       { kind: 'text', text: ' b' },
     ]);
-    expect(templateExpressions("{{ '}}' & 'x' }}")).toEqual(["'}}' & 'x'"]);
+    expect(parseTemplate("{{ '}}' & 'x' }}")).toEqual([{ kind: 'expr', source: "'}}' & 'x'", offset: 0 }]);
     expect(parseTemplate('no templates here')).toBeNull();
   });
 
