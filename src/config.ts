@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SEGMENT_EVENTS } from './workflows/messages.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z
@@ -41,6 +42,8 @@ export const configSchema = z.object({
   /** Comma-separated names of worker environment variables passed to commands (besides the node's env). */
   WEFT_EXEC_ENV_ALLOW: list.default(['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR']),
   WEFT_EXEC_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1_024).default(1024 * 1024),
+  /** History events after which a run continues as new; lower it only to exercise continue-as-new. */
+  WEFT_SEGMENT_EVENTS: z.coerce.number().int().min(100).max(9_000).default(SEGMENT_EVENTS),
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI: optionalText,

@@ -1,6 +1,6 @@
 import type { DeferredTemplate } from '../dag/expressions.js';
 import type { AgentConfig, Definition } from '../dag/schema.js';
-import type { RunSnapshot } from '../dag/run-state.js';
+import type { NodeRecord, RunSnapshot } from '../dag/run-state.js';
 
 /**
  * The activities the interpreter calls, as types only: the workflow imports this
@@ -79,8 +79,16 @@ export interface ExecOutput {
 }
 
 export interface FinishRunInput {
+  /** The run's final state; `nodes` holds the records not stored by `saveNodes` before. */
   snapshot: RunSnapshot;
   /** A child scope (loop iteration, map batch): its attempts are recorded, but it is not a run of its own. */
+  scopeOnly?: boolean;
+}
+
+export interface SaveNodesInput {
+  runId: string;
+  /** Settled nodes' records, a chunk small enough for one payload. */
+  nodes: Record<string, NodeRecord>;
   scopeOnly?: boolean;
 }
 
@@ -94,6 +102,7 @@ export interface WeftActivities {
   runAgent(input: AgentActivityInput): Promise<AgentActivityResult>;
   runHttp(input: HttpActivityInput): Promise<NodeActivityResult<{ status: number; headers: Record<string, string>; body: unknown }>>;
   runExec(input: ExecActivityInput): Promise<NodeActivityResult<ExecOutput>>;
+  saveNodes(input: SaveNodesInput): Promise<void>;
   finishRun(input: FinishRunInput): Promise<void>;
   loadWorkflow(input: { name: string; version?: number }): Promise<LoadedWorkflow>;
 }

@@ -6,7 +6,7 @@ import { createOfflineProvider } from './agents/offline-provider.js';
 import { createOpenAiProvider } from './agents/openai-provider.js';
 import type { WeftActivities } from './contract.js';
 import { createExecActivity } from './exec/exec-activity.js';
-import { createFinishRunActivity } from './finish-run.js';
+import { createRunStoreActivities } from './run-store.js';
 import { createHttpActivity } from './http/http-activity.js';
 import { createLoadWorkflowActivity } from './load-workflow.js';
 import { createExecutionRecorder } from './recorder.js';
@@ -40,7 +40,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
       recorder,
     }),
     runExec: createExecActivity({ ...settings.exec, secrets: settings.secrets, recorder }),
-    finishRun: createFinishRunActivity({ runs: deps.repos.runs, executions: deps.repos.nodeExecutions }),
+    ...createRunStoreActivities({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, executions: deps.repos.nodeExecutions }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
   };
 }

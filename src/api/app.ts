@@ -23,6 +23,8 @@ export interface AppDeps {
   /** List prices and model tiers, for cost estimates. */
   pricing: PricingTable;
   tiers: TierTable;
+  /** History events after which runs continue as new (default: the workflow's `SEGMENT_EVENTS`). */
+  segmentEvents?: number;
 }
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
@@ -41,7 +43,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument());
   });
 
-  const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger });
+  const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger, ...(deps.segmentEvents === undefined ? {} : { segmentEvents: deps.segmentEvents }) });
   const api = express.Router();
   api.use(authenticate(deps.repos.apiKeys));
   api.use(workflowsRouter(deps.repos, { pricing: deps.pricing, tiers: deps.tiers }));

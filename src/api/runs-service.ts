@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
+import { assembleNodes, isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { Definition } from '../dag/schema.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/runs-repo.js';
@@ -22,11 +22,14 @@ import { newRunId } from './ids.js';
 
 /** A live query that takes longer than this falls back to the stored row. */
 const QUERY_DEADLINE_MS = 5_000;
+/** Stored versions whose node order is kept in memory (versions never change). */
+const NODE_ORDER_CACHE = 256;
 
 export interface RunsServiceDeps {
   repos: Repositories;
   temporal: { client: Client; taskQueue: string };
   logger: Logger;
+  segmentEvents?: number;
 }
 
 export type StartRunRequest =
@@ -53,6 +56,8 @@ export interface RunSummary {
 
 /** Starting, reading, listing and cancelling runs: the API's view of the interpreter. */
 export class RunsService {
+  private readonly nodeOrders = new Map<string, string[]>();
+
   constructor(private readonly deps: RunsServiceDeps) {}
 
   /**
@@ -93,7 +98,8 @@ export class RunsService {
       createdBy: actor,
     });
     if (!created) return startedFrom(row);
-    const args: RunWorkflowInput = { definition, input, workflow: definition.name, version };
+    const { segmentEvents } = this.deps;
+    const args: RunWorkflowInput = { definition, input, workflow: definition.name, version, ...(segmentEvents === undefined ? {} : { segmentEvents }) };
     try {
       await this.deps.temporal.client.workflow.start(RUN_WORKFLOW_TYPE, {
         workflowId: id,
@@ -112,21 +118,46 @@ export class RunsService {
     return { id, status: 'running', workflow: definition.name, version };
   }
 
-  /** The run: live from the workflow while it runs, from the database once it ended. */
+  /**
+   * The run: live from the workflow while it runs, from the database once it
+   * ended. Node records stored as the run went (`run_nodes`) complete the live
+   * answer, which holds only the current execution's nodes.
+   */
   async get(id: string): Promise<RunSnapshot> {
     const row = await this.deps.repos.runs.get(id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
-    if (isTerminalRun(row.status as RunStatus)) return snapshotFrom(row);
+    const run = isTerminalRun(row.status as RunStatus) ? snapshotFrom(row) : await this.live(row);
+    const [stored, order] = await Promise.all([this.deps.repos.runNodes.list(id), this.nodeOrder(row)]);
+    return { ...run, nodes: assembleNodes(order, stored, run.nodes) };
+  }
+
+  /** A running run's state from its workflow, or from its row when the workflow cannot answer. */
+  private async live(row: RunRow): Promise<RunSnapshot> {
     try {
-      const handle = this.deps.temporal.client.workflow.getHandle(id);
+      const handle = this.deps.temporal.client.workflow.getHandle(row.id);
       return await this.deps.temporal.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(runStateQuery));
     } catch (err) {
       // The run may have just ended (its row is written a moment later) or no
       // worker may be up to answer: the stored row is the best answer left.
-      const fresh = (await this.deps.repos.runs.get(id)) ?? row;
-      if (!(err instanceof WorkflowNotFoundError)) this.deps.logger.warn({ runId: id, err: (err as Error).message }, 'live run query failed');
+      const fresh = (await this.deps.repos.runs.get(row.id)) ?? row;
+      if (!(err instanceof WorkflowNotFoundError)) this.deps.logger.warn({ runId: row.id, err: (err as Error).message }, 'live run query failed');
       return snapshotFrom(fresh);
     }
+  }
+
+  /** The run's node ids in definition order: from its ad-hoc definition, or its stored version (cached). */
+  private async nodeOrder(row: RunRow): Promise<string[]> {
+    if (row.definition) return (row.definition as Definition).nodes.map((n) => n.id);
+    if (row.workflowVersion === null) return [];
+    const key = `${row.workflowName}@${row.workflowVersion}`;
+    let order = this.nodeOrders.get(key);
+    if (!order) {
+      const stored = await this.deps.repos.workflows.get(row.workflowName, row.workflowVersion);
+      order = stored ? stored.definition.nodes.map((n) => n.id) : [];
+      if (this.nodeOrders.size >= NODE_ORDER_CACHE) this.nodeOrders.delete(this.nodeOrders.keys().next().value!);
+      this.nodeOrders.set(key, order);
+    }
+    return order;
   }
 
   async list(query: { workflow?: string | undefined; status?: RunStatus | undefined; limit: number; cursor?: string | undefined }) {
@@ -182,7 +213,7 @@ export class RunsService {
 
   /** Pause (no new nodes start; running ones finish), resume, or raise the budget of a live run. */
   async signal(id: string, what: 'pause' | 'resume' | { budgetUsd: number }): Promise<{ id: string; status: RunStatus }> {
-    const row = await this.live(id);
+    const row = await this.running(id);
     const handle = this.deps.temporal.client.workflow.getHandle(id);
     try {
       if (what === 'pause') await handle.signal(pauseSignal);
@@ -196,7 +227,7 @@ export class RunsService {
   }
 
   /** The run's row, which must exist and not have ended. */
-  private async live(id: string): Promise<RunRow> {
+  private async running(id: string): Promise<RunRow> {
     const row = await this.deps.repos.runs.get(id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
     if (isTerminalRun(row.status as RunStatus)) throw new AppError('CONFLICT', `run ${id} already ended (${row.status})`);
@@ -246,7 +277,7 @@ function snapshotFrom(row: RunRow): RunSnapshot {
     input: row.input ?? null,
     output: row.output ?? null,
     error: (row.error as RunSnapshot['error']) ?? null,
-    nodes: (row.nodes as RunSnapshot['nodes']) ?? {},
+    nodes: {},
   };
 }
 

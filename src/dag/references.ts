@@ -10,3 +10,30 @@ export function referencedNames(source: string, root: string): Set<string> {
   collectPaths(compileExpression(source).ast(), root, names);
   return names;
 }
+
+/**
+ * Whether an expression reads `root` other than through a fixed name
+ * (`$keys(nodes)`, `nodes[0]`, `nodes.*`): then no static list of what it reads exists.
+ * @throws ExpressionError on a syntax error.
+ */
+export function readsDynamically(source: string, root: string): boolean {
+  return hasDynamicRead(compileExpression(source).ast(), root);
+}
+
+type Step = { type?: string; value?: unknown; stages?: unknown[]; predicate?: unknown[] };
+
+function hasDynamicRead(node: unknown, root: string): boolean {
+  if (Array.isArray(node)) return node.some((child) => hasDynamicRead(child, root));
+  if (node === null || typeof node !== 'object') return false;
+  const ast = node as { type?: string; steps?: Step[] };
+  if (ast.type === 'path' && Array.isArray(ast.steps)) {
+    // `$.nodes` and `$$.nodes` read the same root as `nodes`.
+    const steps = ast.steps[0]?.type === 'variable' && ast.steps[0].value === '' ? ast.steps.slice(1) : ast.steps;
+    const [first, second] = steps;
+    if (first?.type === 'name' && first.value === root) {
+      const fixed = !first.stages && !first.predicate && second?.type === 'name' && typeof second.value === 'string';
+      if (!fixed) return true;
+    }
+  }
+  return Object.values(ast).some((value) => value !== null && typeof value === 'object' && hasDynamicRead(value, root));
+}

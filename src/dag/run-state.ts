@@ -70,3 +70,57 @@ export function pendingRecord(): NodeRecord {
     skippedReason: null,
   };
 }
+
+/**
+ * A run's node records in definition order: this execution's (`live`) over the
+ * stored ones, and pending for nodes neither holds. Records of nodes the
+ * definition does not list (none, unless it is missing) follow at the end.
+ */
+export function assembleNodes(order: readonly string[], stored: ReadonlyMap<string, NodeRecord>, live: Readonly<Record<string, NodeRecord>>): Record<string, NodeRecord> {
+  const nodes: Record<string, NodeRecord> = {};
+  for (const id of order) nodes[id] = live[id] ?? stored.get(id) ?? pendingRecord();
+  for (const [id, record] of stored) nodes[id] ??= live[id] ?? record;
+  for (const [id, record] of Object.entries(live)) nodes[id] ??= record;
+  return nodes;
+}
+
+/** One character per node status, so a 10,000-node run's progress fits in 10 kB. */
+const STATUS_CODES: Record<NodeStatus, string> = { pending: 'p', running: 'r', waiting: 'w', succeeded: 's', failed: 'f', skipped: 'k', cancelled: 'c' };
+const STATUS_BY_CODE = new Map(Object.entries(STATUS_CODES).map(([status, code]) => [code, status as NodeStatus]));
+
+/** Encodes node statuses, in plan order, one character each. */
+export function encodeStatuses(statuses: readonly NodeStatus[]): string {
+  return statuses.map((s) => STATUS_CODES[s]).join('');
+}
+
+/** Decodes what `encodeStatuses` wrote. */
+export function decodeStatuses(codes: string): NodeStatus[] {
+  return [...codes].map((c) => {
+    const status = STATUS_BY_CODE.get(c);
+    if (!status) throw new Error(`unknown node status code ${JSON.stringify(c)}`);
+    return status;
+  });
+}
+
+/**
+ * What a run carries into its next execution when it continues as new: the
+ * settled nodes' records are in the database by then, so only their statuses
+ * and the outputs something may still read travel on.
+ */
+export interface RunCarry {
+  /** When the run (its first execution) started. */
+  startedAt: string;
+  /** Every node's status in plan order (`encodeStatuses`); settled nodes' records are stored. */
+  statuses: string;
+  /** Outputs of settled nodes that unsettled nodes or the run output may read. */
+  outputs: Record<string, unknown>;
+  /** Cost so far, USD. */
+  spent: number;
+  /** `limits.budgetUsd` as the run has it now (a signal may have raised it). */
+  budgetUsd?: number;
+  paused: boolean;
+  /** Whether any stored node was degraded. */
+  degraded: boolean;
+  /** How many executions came before this one. */
+  continuations: number;
+}

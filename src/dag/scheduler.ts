@@ -78,16 +78,24 @@ export class Scheduler {
     while (queue.length > 0) {
       const [current, currentStatus] = queue.shift()!;
       for (const dependentId of this.byId.get(current)?.dependents ?? []) {
-        const c = this.counts.get(dependentId)!;
-        c.terminal += 1;
-        if (currentStatus === 'succeeded') c.succeeded += 1;
-        if (currentStatus === 'failed') c.failed += 1;
+        this.count(dependentId, currentStatus);
         const before = skipped.length;
         this.decide(this.byId.get(dependentId)!, skipped);
         for (const s of skipped.slice(before)) queue.push([s, 'skipped']);
       }
     }
     return skipped;
+  }
+
+  /**
+   * Brings a fresh scheduler to where an earlier one was, from the nodes that had
+   * settled (a run continuing as new). Call before `start`, which then decides the rest.
+   */
+  restore(settled: Iterable<[string, NodeStatus]>): void {
+    for (const [id, status] of settled) {
+      this.decided.add(id);
+      for (const dependentId of this.byId.get(id)?.dependents ?? []) this.count(dependentId, status);
+    }
   }
 
   /** Marks a node as decided without running it (e.g. cancelled while pending). */
@@ -103,6 +111,14 @@ export class Scheduler {
 
   get readyCount(): number {
     return this.ready.size;
+  }
+
+  /** Counts one more settled need of `id`. */
+  private count(id: string, status: NodeStatus): void {
+    const c = this.counts.get(id)!;
+    c.terminal += 1;
+    if (status === 'succeeded') c.succeeded += 1;
+    if (status === 'failed') c.failed += 1;
   }
 
   private decide(node: PlanNode, skipped: string[]): void {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ExpressionError, compileExpression, parseTemplate, readsSecrets } from './expressions.js';
+import { BARE_EXPRESSION_FIELDS, LITERAL_FIELDS } from './expression-fields.js';
 import { referencedNames } from './references.js';
 import { BUILTIN_ROLES } from './roles.js';
 import { definitionSchema, nodeSchemas, type BuiltinNodeType, type Definition } from './schema.js';
@@ -38,11 +39,6 @@ export type ValidationResult = { valid: true; definition: Definition; errors: []
 /** Limits the contract sets on one definition. */
 export const DSL_LIMITS = { nodesPerScope: 10_000, maxIterations: 1_000, maxParallel: 500 } as const;
 
-/** Fields holding a bare expression rather than templates. */
-const BARE_EXPRESSION_FIELDS = ['when', 'items', 'until', 'value', 'autoApprove'] as const;
-
-/** Fields whose strings are neither expressions nor templates. */
-const LITERAL_FIELDS = new Set(['id', 'type', 'needs', 'trigger', 'onFailure', 'title', 'description', 'tags', 'cases', 'default', 'schema', 'retry', 'timeout', 'totalTimeout', 'workflow']);
 
 /** Where `secrets.NAME` may be read: fields that only activities resolve (contract 1.1). */
 const SECRET_FIELDS = /\/(agent\/apiKey|fallback\/\d+\/apiKey|request\/url|request\/headers\/[^/]+|request\/query\/[^/]+|request\/body(\/.*)?|env\/[^/]+)$/;
@@ -298,7 +294,7 @@ function checkNodeExpressions(raw: RawNode, path: string, visible: Visibility, o
     }
   }
   for (const [key, value] of Object.entries(raw)) {
-    if (LITERAL_FIELDS.has(key) || (BARE_EXPRESSION_FIELDS as readonly string[]).includes(key)) continue;
+    if (LITERAL_FIELDS.has(key) || BARE_EXPRESSION_FIELDS.includes(key)) continue;
     if ((raw.type === 'loop' && key === 'nodes') || (raw.type === 'map' && key === 'node')) continue;
     checkTemplates(value, pointer(path, key), visible, out);
   }

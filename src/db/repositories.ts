@@ -3,6 +3,7 @@ import { ApiKeysRepo } from './api-keys-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { CacheRepo } from './cache-repo.js';
 import { NodeExecutionsRepo } from './node-executions-repo.js';
+import { RunNodesRepo } from './run-nodes-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { WorkflowsRepo } from './workflows-repo.js';
 
@@ -10,6 +11,7 @@ import { WorkflowsRepo } from './workflows-repo.js';
 export interface Repositories {
   workflows: WorkflowsRepo;
   runs: RunsRepo;
+  runNodes: RunNodesRepo;
   nodeExecutions: NodeExecutionsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
@@ -20,6 +22,7 @@ export function createRepositories(db: Db): Repositories {
   return {
     workflows: new WorkflowsRepo(db),
     runs: new RunsRepo(db),
+    runNodes: new RunNodesRepo(db),
     nodeExecutions: new NodeExecutionsRepo(db),
     apiKeys: new ApiKeysRepo(db),
     audit: new AuditRepo(db),

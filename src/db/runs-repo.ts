@@ -76,15 +76,14 @@ export class RunsRepo {
       .limit(query.limit);
   }
 
-  /** Writes a run's final state; inserts the row when the run was started outside the API. */
-  async finish(snapshot: RunSnapshot): Promise<void> {
+  /** Writes a run's final state (its nodes' records go to `run_nodes`); inserts the row when the run was started outside the API. */
+  async finish(snapshot: Omit<RunSnapshot, 'nodes'>): Promise<void> {
     const final = {
       status: snapshot.status,
       degraded: snapshot.degraded,
       output: snapshot.output,
       error: snapshot.error,
       costUsd: snapshot.costUsd,
-      nodes: snapshot.nodes,
       endedAt: snapshot.endedAt ? new Date(snapshot.endedAt) : new Date(),
     };
     await this.db

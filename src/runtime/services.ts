@@ -65,6 +65,7 @@ export async function startApi(input: { config: Config; storage: Storage; logger
     maxBodyBytes: config.WEFT_MAX_BODY_BYTES,
     pricing: loadPricing(config.WEFT_PRICING_FILE),
     tiers: loadTiers(config.WEFT_MODEL_TIERS),
+    segmentEvents: config.WEFT_SEGMENT_EVENTS,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.WEFT_PORT, config.WEFT_HOST, () => resolve(s));

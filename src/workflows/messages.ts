@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Definition } from '../dag/schema.js';
-import type { NodeRecord, RunError, RunSnapshot, RunStatus } from '../dag/run-state.js';
+import type { NodeRecord, RunCarry, RunError, RunSnapshot, RunStatus } from '../dag/run-state.js';
 
 /** The interpreter workflow's type name, as clients start it. */
 export const RUN_WORKFLOW_TYPE = 'weftRun';
@@ -13,7 +13,19 @@ export interface RunWorkflowInput {
   version: number | null;
   /** Set when the interpreter runs a scope of its own as a child: a loop iteration or a batch of map items. */
   scope?: ChildScope;
+  /** Set when the run continued as new: where the execution before this one left off. */
+  carry?: RunCarry;
+  /** History events after which the run continues as new (default `SEGMENT_EVENTS`). */
+  segmentEvents?: number;
 }
+
+/**
+ * History events after which a run stops starting nodes, lets the running ones
+ * finish and continues as new. Nodes add about 6 events each and at most 500
+ * run at once (`limits.maxParallel`), so an execution stays far below
+ * Temporal's 10,240-event warning.
+ */
+export const SEGMENT_EVENTS = 5_000;
 
 /** What a child scope sees of its parent, and how it reports back. */
 export interface ChildScope {
@@ -35,7 +47,11 @@ export interface RunWorkflowResult {
   nodes?: Record<string, NodeRecord>;
 }
 
-/** The run's live state, as `GET /runs/{id}` shows it. */
+/**
+ * The run's live state. `nodes` holds only the records of this execution that
+ * are not pending: the API completes it with the records stored before (`run_nodes`)
+ * and pending ones for the rest, so the answer stays small on a 10,000-node run.
+ */
 export const runStateQuery = defineQuery<RunSnapshot>('weft.runState');
 
 /** A decision on an approval node, from `POST /runs/{id}/approvals/{nodeId}`. */

@@ -1,7 +1,9 @@
 import {
+  allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
   condition,
+  continueAsNew,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -12,8 +14,20 @@ import {
 import { parseDuration } from '../dag/duration.js';
 import { evaluateExpression, isTruthy, resolveTemplates } from '../dag/expressions.js';
 import { FailureType, RunErrorCode } from '../dag/failure-types.js';
+import { outputReaders } from '../dag/output-readers.js';
 import { compilePlan, type Plan, type PlanNode } from '../dag/plan.js';
-import { pendingRecord, type NodeRecord, type RunError, type RunSnapshot, type RunStatus, type SkippedReason } from '../dag/run-state.js';
+import {
+  decodeStatuses,
+  encodeStatuses,
+  pendingRecord,
+  type NodeRecord,
+  type NodeStatus,
+  type RunCarry,
+  type RunError,
+  type RunSnapshot,
+  type RunStatus,
+  type SkippedReason,
+} from '../dag/run-state.js';
 import { Scheduler } from '../dag/scheduler.js';
 import type { WeftActivities } from '../activities/contract.js';
 import { errorOf } from './failures.js';
@@ -24,6 +38,7 @@ import {
   pauseSignal,
   resumeSignal,
   runStateQuery,
+  SEGMENT_EVENTS,
   type ApprovalDecision,
   type RunWorkflowInput,
   type RunWorkflowResult,
@@ -32,7 +47,7 @@ import { executors, type NodeOutcome, type RunContext } from './node-executors.j
 import { WEFT_STATUS } from './search-attributes.js';
 
 /** Persisting the outcome must outlast a database outage, so it retries for a long time. */
-const { finishRun } = proxyActivities<WeftActivities>({
+const { finishRun, saveNodes } = proxyActivities<WeftActivities>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '7 days',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -53,6 +68,9 @@ export async function weftRun(args: RunWorkflowInput): Promise<RunWorkflowResult
   return run.execute();
 }
 
+/** Node records go to the database in chunks of about this many bytes of JSON, far below Temporal's 2 MB payload limit. */
+const STORE_CHUNK_BYTES = 256 * 1024;
+
 class RunInterpreter {
   private readonly plan: Plan;
   private readonly scheduler: Scheduler;
@@ -60,7 +78,11 @@ class RunInterpreter {
   /** What expressions see as `nodes`: each node's output and status. */
   private readonly nodesView: Record<string, { output: unknown; status: string }> = {};
   private readonly scopes = new Map<string, CancellationScope>();
-  private readonly startedAt = workflowInfo().startTime.toISOString();
+  /** Settled nodes whose records are in the database already (stored before continuing as new, or in chunks at the end). */
+  private readonly stored = new Set<string>();
+  private readonly startedAt: string;
+  /** Whether a node stored by an earlier execution was degraded. */
+  private readonly degradedBefore: boolean;
   private status: RunStatus = 'running';
   private error: RunError | null = null;
   private output: unknown = null;
@@ -77,11 +99,21 @@ class RunInterpreter {
   constructor(private readonly args: RunWorkflowInput) {
     this.plan = compilePlan(args.definition);
     this.scheduler = new Scheduler(this.plan.nodes);
+    const carry = args.carry;
+    const statuses = carry ? decodeStatuses(carry.statuses) : [];
     for (const node of this.plan.nodes) {
-      this.records.set(node.id, pendingRecord());
-      this.nodesView[node.id] = { output: null, status: 'pending' };
+      const status: NodeStatus = statuses[node.index] ?? 'pending';
+      this.records.set(node.id, { ...pendingRecord(), status });
+      this.nodesView[node.id] = { output: carry?.outputs[node.id] ?? null, status };
+      if (status !== 'pending') this.stored.add(node.id);
     }
-    this.budgetUsd = args.definition.limits?.budgetUsd;
+    this.scheduler.restore([...this.stored].map((id) => [id, this.records.get(id)!.status]));
+    this.startedAt = carry?.startedAt ?? workflowInfo().startTime.toISOString();
+    this.degradedBefore = carry?.degraded ?? false;
+    this.spent = carry?.spent ?? 0;
+    this.paused = carry?.paused ?? false;
+    if (this.paused) this.status = 'paused';
+    this.budgetUsd = carry ? carry.budgetUsd : args.definition.limits?.budgetUsd;
     this.context = {
       definition: args.definition,
       markWaiting: (id, output) => {
@@ -140,7 +172,7 @@ class RunInterpreter {
     const timer = this.startRunTimer();
     try {
       for (const id of this.scheduler.start()) this.skip(id, 'upstream');
-      await this.loop();
+      if ((await this.loop()) === 'continue') await this.continueRun();
       if (!this.error) this.computeOutput();
     } catch (err) {
       if (!isCancellation(err)) throw err;
@@ -159,6 +191,8 @@ class RunInterpreter {
       // Only runs started with Weft's attributes (the API's, child runs) update them: a namespace
       // without them registered would reject the upsert and the run could never complete.
       if (workflowInfo().typedSearchAttributes.get(WEFT_STATUS) !== undefined) upsertSearchAttributes([{ key: WEFT_STATUS, value: this.status }]);
+      // A large run stores its records in chunks first, so finishRun's payload stays small.
+      if (JSON.stringify(this.snapshot()).length > STORE_CHUNK_BYTES) await this.storeSettled();
       await finishRun({ snapshot: this.snapshot(), scopeOnly: this.args.scope !== undefined });
     });
     // Rethrowing marks the Temporal execution itself as cancelled.
@@ -172,7 +206,7 @@ class RunInterpreter {
     };
   }
 
-  /** The run as `GET /runs/{id}` shows it. */
+  /** The run as `GET /runs/{id}` shows it, with only the node records neither pending nor stored (see `runStateQuery`). */
   snapshot(): RunSnapshot {
     const info = workflowInfo();
     return {
@@ -180,21 +214,30 @@ class RunInterpreter {
       workflow: this.args.workflow,
       version: this.args.version,
       status: this.status,
-      degraded: [...this.records.values()].some((r) => r.degraded),
+      degraded: this.degradedBefore || [...this.records.values()].some((r) => r.degraded),
       input: this.args.input,
       output: this.output,
       error: this.error,
       costUsd: this.costUsd(),
       startedAt: this.startedAt,
       endedAt: this.endedAt,
-      nodes: Object.fromEntries(this.records),
+      nodes: Object.fromEntries(this.unstored()),
     };
   }
 
-  /** Starts ready nodes up to the parallelism limit and waits for any to settle, until none can run. */
-  private async loop(): Promise<void> {
+  /** Records of this execution's nodes that are neither pending nor stored yet. */
+  private unstored(): [string, NodeRecord][] {
+    return [...this.records].filter(([id, r]) => r.status !== 'pending' && !this.stored.has(id));
+  }
+
+  /**
+   * Starts ready nodes up to the parallelism limit and waits for any to settle,
+   * until none can run (`done`) or this execution's history is full and nothing
+   * runs any more (`continue`).
+   */
+  private async loop(): Promise<'done' | 'continue'> {
     for (;;) {
-      while (!this.error && !this.paused && this.running < this.plan.maxParallel) {
+      while (!this.error && !this.paused && this.running < this.plan.maxParallel && !this.historyFull()) {
         const id = this.scheduler.takeReady();
         if (id === undefined) break;
         const node = this.plan.byId.get(id)!;
@@ -204,11 +247,75 @@ class RunInterpreter {
         }
         this.launch(node);
       }
-      // Paused with work queued: wait for resume (or cancel) rather than end.
-      if (this.running === 0 && (this.error || !this.paused || this.scheduler.readyCount === 0)) return;
+      if (this.running === 0) {
+        if (this.error || this.scheduler.readyCount === 0) return 'done';
+        // Work is queued: the history is full, or the run is paused (then wait for resume or cancel).
+        if (!this.paused) return 'continue';
+      }
       this.changed = false;
       await condition(() => this.changed);
     }
+  }
+
+  /**
+   * Whether this execution should start no more nodes and continue as new. Child
+   * scopes never do: a map batch is 100 items, and a loop body is bounded by its size.
+   */
+  private historyFull(): boolean {
+    if (this.args.scope) return false;
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= (this.args.segmentEvents ?? SEGMENT_EVENTS);
+  }
+
+  /** Stores the settled records, then continues as new with what the rest of the run needs. */
+  private async continueRun(): Promise<never> {
+    await this.storeSettled();
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof weftRun>({ ...this.args, carry: this.carry() });
+  }
+
+  /** Stores every settled record not stored yet, in chunks of at most STORE_CHUNK_BYTES. */
+  private async storeSettled(): Promise<void> {
+    const scopeOnly = this.args.scope !== undefined;
+    const runId = workflowInfo().workflowId;
+    let chunk: Record<string, NodeRecord> = {};
+    let bytes = 0;
+    const flush = async () => {
+      await saveNodes({ runId, nodes: chunk, scopeOnly });
+      for (const id of Object.keys(chunk)) this.stored.add(id);
+      chunk = {};
+      bytes = 0;
+    };
+    for (const [id, record] of this.unstored()) {
+      const size = JSON.stringify(record).length + id.length;
+      if (bytes > 0 && bytes + size > STORE_CHUNK_BYTES) await flush();
+      chunk[id] = record;
+      bytes += size;
+    }
+    if (bytes > 0) await flush();
+  }
+
+  /** What the next execution needs: statuses, and the outputs a node yet to run or the run output may read. */
+  private carry(): RunCarry {
+    const statusOf = (id: string) => this.records.get(id)!.status;
+    const { readers, dynamic, forOutput } = outputReaders(this.args.definition, this.plan.sinks);
+    const keepAll = forOutput === null || dynamic.some((id) => statusOf(id) === 'pending');
+    const outputs: Record<string, unknown> = {};
+    for (const node of this.plan.nodes) {
+      if (statusOf(node.id) === 'pending') continue;
+      const read = keepAll || forOutput.has(node.id) || (readers.get(node.id) ?? []).some((r) => statusOf(r) === 'pending');
+      if (read) outputs[node.id] = this.nodesView[node.id]!.output;
+    }
+    return {
+      startedAt: this.startedAt,
+      statuses: encodeStatuses(this.plan.nodes.map((n) => statusOf(n.id))),
+      outputs,
+      spent: this.spent,
+      ...(this.budgetUsd === undefined ? {} : { budgetUsd: this.budgetUsd }),
+      paused: this.paused,
+      degraded: this.degradedBefore || [...this.records.values()].some((r) => r.degraded),
+      continuations: (this.args.carry?.continuations ?? 0) + 1,
+    };
   }
 
   /** Contract 3.6: once the spend reaches the budget, no new agent node starts. */
@@ -220,9 +327,11 @@ class RunInterpreter {
   private startRunTimer(): CancellationScope | undefined {
     const timeout = this.args.definition.limits?.timeout;
     if (!timeout) return undefined;
+    // Measured from the run's start, which an earlier execution may have made.
+    const left = parseDuration(timeout) - (Date.now() - Date.parse(this.startedAt));
     const scope = new CancellationScope();
     scope
-      .run(() => sleep(parseDuration(timeout)))
+      .run(() => sleep(Math.max(left, 1)))
       .then(
         () => {
           if (this.error) return;
@@ -396,7 +505,7 @@ class RunInterpreter {
     const outputs = this.args.definition.outputs;
     if (outputs === undefined) {
       this.output = Object.fromEntries(
-        this.plan.sinks.filter((id) => this.records.get(id)!.status === 'succeeded').map((id) => [id, this.records.get(id)!.output]),
+        this.plan.sinks.filter((id) => this.records.get(id)!.status === 'succeeded').map((id) => [id, this.nodesView[id]!.output]),
       );
       return;
     }

@@ -63,6 +63,8 @@ export interface HarnessOptions {
   workerEnv?: Record<string, string>;
   /** Where the worker's logs go (default: nowhere). */
   logStream?: NodeJS.WritableStream;
+  /** History events after which the API's runs continue as new. */
+  segmentEvents?: number;
 }
 
 /** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
@@ -118,6 +120,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     maxBodyBytes: 1024 * 1024,
     pricing: loadPricing(),
     tiers: loadTiers(),
+    ...(options.segmentEvents === undefined ? {} : { segmentEvents: options.segmentEvents }),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -4,3 +4,4 @@ export * from './node-executions.js';
 export * from './api-keys.js';
 export * from './audit.js';
 export * from './cache.js';
+export * from './run-nodes.js';

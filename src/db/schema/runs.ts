@@ -1,6 +1,6 @@
 import { doublePrecision, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** One row per run; the id is the Temporal workflow id. Final state is written when the run ends. */
+/** One row per run; the id is the Temporal workflow id. Final state is written when the run ends; node records live in `run_nodes`. */
 export const runs = pgTable(
   'runs',
   {
@@ -15,8 +15,6 @@ export const runs = pgTable(
     output: jsonb('output'),
     error: jsonb('error'),
     costUsd: doublePrecision('cost_usd').notNull().default(0),
-    /** Node records (contract 3.1) as the run ended. */
-    nodes: jsonb('nodes'),
     idempotencyKey: text('idempotency_key').unique(),
     createdBy: text('created_by'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),

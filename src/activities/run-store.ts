@@ -1,0 +1,33 @@
+import type { NodeExecutionsRepo } from '../db/node-executions-repo.js';
+import type { RunNodesRepo } from '../db/run-nodes-repo.js';
+import type { RunsRepo } from '../db/runs-repo.js';
+import type { FinishRunInput, SaveNodesInput } from './contract.js';
+
+interface RunStoreDeps {
+  runs: RunsRepo;
+  runNodes: RunNodesRepo;
+  executions: NodeExecutionsRepo;
+}
+
+/**
+ * Builds `saveNodes` and `finishRun`. A run stores its settled nodes' records in
+ * chunks (`saveNodes`, before continuing as new or ending) and then its final
+ * state (`finishRun`, with the records not stored yet). Both make sure every
+ * attempt a record counts has a row, and both are idempotent, so their retries
+ * (through a database outage) are safe.
+ */
+export function createRunStoreActivities(deps: RunStoreDeps) {
+  async function saveNodes({ runId, nodes, scopeOnly }: SaveNodesInput): Promise<void> {
+    await deps.executions.fillFromRun(runId, nodes);
+    // A child scope (loop iteration, map batch) is not a run of its own: its parent reports its nodes.
+    if (!scopeOnly) await deps.runNodes.save(runId, nodes);
+  }
+
+  async function finishRun({ snapshot, scopeOnly }: FinishRunInput): Promise<void> {
+    const { nodes, ...run } = snapshot;
+    await saveNodes({ runId: snapshot.id, nodes, ...(scopeOnly === undefined ? {} : { scopeOnly }) });
+    if (!scopeOnly) await deps.runs.finish(run);
+  }
+
+  return { saveNodes, finishRun };
+}

@@ -1,0 +1,28 @@
+import { eq, sql } from 'drizzle-orm';
+import type { NodeRecord } from '../dag/run-state.js';
+import type { Db } from './client.js';
+import { runNodes } from './schema/run-nodes.js';
+
+const UPSERT_CHUNK = 500;
+
+/** Node records of runs, one row per (run, node). */
+export class RunNodesRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Writes records; writing a node again replaces its record (idempotent, for retried activities). */
+  async save(runId: string, nodes: Record<string, NodeRecord>): Promise<void> {
+    const rows = Object.entries(nodes).map(([nodeId, record]) => ({ runId, nodeId, record }));
+    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+      await this.db
+        .insert(runNodes)
+        .values(rows.slice(i, i + UPSERT_CHUNK))
+        .onConflictDoUpdate({ target: [runNodes.runId, runNodes.nodeId], set: { record: sql`excluded.record` } });
+    }
+  }
+
+  /** Every stored record of a run, by node id. */
+  async list(runId: string): Promise<Map<string, NodeRecord>> {
+    const rows = await this.db.select({ nodeId: runNodes.nodeId, record: runNodes.record }).from(runNodes).where(eq(runNodes.runId, runId));
+    return new Map(rows.map((r) => [r.nodeId, r.record as NodeRecord]));
+  }
+}
