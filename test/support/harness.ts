@@ -51,8 +51,8 @@ export interface Harness {
   /** Starts a run and waits for it to end. */
   run(definition: unknown, input?: unknown): Promise<RunSnapshot>;
   handle(id: string): WorkflowHandle;
-  /** Saves a run's history as a replay fixture when WEFT_RECORD_HISTORIES=1. */
-  recordHistory(name: string, id: string): Promise<void>;
+  /** Saves a run's history (its latest execution, or `runId`'s) as a replay fixture when WEFT_RECORD_HISTORIES=1. */
+  recordHistory(name: string, id: string, runId?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -117,7 +117,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     pingDatabase: database.ping,
     temporal: { client, taskQueue, namespace: 'default' },
     logger,
-    maxBodyBytes: 1024 * 1024,
+    maxBodyBytes: 5 * 1024 * 1024,
     pricing: loadPricing(),
     tiers: loadTiers(),
     ...(options.segmentEvents === undefined ? {} : { segmentEvents: options.segmentEvents }),
@@ -172,9 +172,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       return harness.finished(await harness.startRun(definition, input));
     },
     handle: (id) => client.workflow.getHandle(id),
-    async recordHistory(name, id) {
+    async recordHistory(name, id, runId) {
       if (process.env.WEFT_RECORD_HISTORIES !== '1') return;
-      const history = await client.workflow.getHandle(id).fetchHistory();
+      const history = await client.workflow.getHandle(id, runId).fetchHistory();
       mkdirSync(HISTORIES_DIR, { recursive: true });
       // The workflow id goes along: child workflow ids derive from it, so replay needs the original.
       const json = { workflowId: id, ...JSON.parse(historyToJSON(history)) };

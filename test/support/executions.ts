@@ -1,0 +1,33 @@
+import type { Client } from '@temporalio/client';
+
+/** One Temporal execution of a run: the run's own (one per continue-as-new) or a child scope's. */
+export interface Execution {
+  workflowId: string;
+  runId: string;
+  events: number;
+  /** How the execution ended: `continued` when it continued as new. */
+  ended: 'continued' | 'other';
+}
+
+/**
+ * Every execution a run made, found by walking histories: the continue-as-new
+ * chain from the first execution, and every child started along the way.
+ */
+export async function executionsOf(client: Client, workflowId: string): Promise<Execution[]> {
+  const description = await client.workflow.getHandle(workflowId).describe();
+  const firstRunId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
+  const found: Execution[] = [];
+  const queue: { workflowId: string; runId: string }[] = [{ workflowId, runId: firstRunId }];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    const { events = [] } = await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory();
+    for (const event of events) {
+      const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+      if (child?.workflowId && child.runId) queue.push({ workflowId: child.workflowId, runId: child.runId });
+    }
+    const continued = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes;
+    if (continued?.newExecutionRunId) queue.push({ workflowId: next.workflowId, runId: continued.newExecutionRunId });
+    found.push({ ...next, events: events.length, ended: continued ? 'continued' : 'other' });
+  }
+  return found;
+}
