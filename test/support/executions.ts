@@ -20,7 +20,7 @@ export async function executionsOf(client: Client, workflowId: string): Promise<
   const queue: { workflowId: string; runId: string }[] = [{ workflowId, runId: firstRunId }];
   while (queue.length > 0) {
     const next = queue.shift()!;
-    const { events = [] } = await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory();
+    const events = (await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory()).events ?? [];
     for (const event of events) {
       const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
       if (child?.workflowId && child.runId) queue.push({ workflowId: child.workflowId, runId: child.runId });
