@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- --runs 9 --concurrency 8 --throughput-runs 32]`: Weft's
+ * `npm run bench [-- --runs 9 --concurrency 8 --throughput-runs 32 --big-nodes 10000]`: Weft's
  * interpreter against the same DAG shapes written by hand as plain Temporal
  * workflows, both calling the same no-op activity on the same dev server in the
  * same process. Reports per-run wall time (median), runs/s at a fixed
- * concurrency, history events per node, and Weft / hand-written ratios; writes
- * the table to docs/benchmarks.md.
+ * concurrency, history events per node, and Weft / hand-written ratios; then
+ * one run of a ~10,000-node DAG (wall time, executions, largest history, peak
+ * RSS). Writes the tables to docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,21 +23,39 @@ import { createRepositories } from '../src/db/repositories.js';
 import { createLogger } from '../src/logger.js';
 import { findTemporalCli, startTemporalDevServer } from '../src/runtime/temporal-dev-server.js';
 import { installTemporalRuntime } from '../src/runtime/temporal-runtime.js';
-import { RUN_WORKFLOW_TYPE } from '../src/workflows/messages.js';
+import type { Definition } from '../src/dag/schema.js';
+import { RUN_WORKFLOW_TYPE, type RunWorkflowResult } from '../src/workflows/messages.js';
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
+import { BIG_DEFAULTS, bigMix } from '../test/support/big-dags.js';
+import { executionsOf } from '../test/support/executions.js';
 import { startThrowawayPostgres } from '../test/support/postgres-cluster.js';
 import { freePort } from '../test/support/ports.js';
 import { shapes, type Shape } from './shapes.js';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '9' }, concurrency: { type: 'string', default: '8' }, 'throughput-runs': { type: 'string', default: '32' }, out: { type: 'string', default: 'docs/benchmarks.md' } },
+  options: {
+    runs: { type: 'string', default: '9' },
+    concurrency: { type: 'string', default: '8' },
+    'throughput-runs': { type: 'string', default: '32' },
+    'big-nodes': { type: 'string', default: '10000' },
+    out: { type: 'string', default: 'docs/benchmarks.md' },
+  },
 });
 const RUNS = Number(values.runs);
 const CONCURRENCY = Number(values.concurrency);
 const THROUGHPUT_RUNS = Number(values['throughput-runs']);
+const BIG_GROUPS = Math.floor(Number(values['big-nodes']) / 100);
 const TASK_QUEUE = 'bench';
 
 type Variant = 'weft' | 'hand';
+
+interface BigRun {
+  nodes: number;
+  wallSeconds: number;
+  executions: number;
+  largestHistory: number;
+  peakRssMiB: number;
+}
 
 interface Measure {
   medianMs: number;
@@ -53,6 +72,7 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'weft-bench-'));
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  let big: BigRun | null = null;
   try {
     const database = await openDatabase({ url: postgres.url, dataDir: scratch, migrate: true });
     const repos = createRepositories(database.db);
@@ -79,6 +99,13 @@ async function main(): Promise<void> {
         );
         process.stdout.write(`${rows[rows.length - 1]}\n`);
       }
+      if (BIG_GROUPS > 0) {
+        const before = peakRss;
+        peakRss = process.memoryUsage().rss;
+        big = await measureBig(client, () => peakRss);
+        peakRss = Math.max(before, peakRss);
+        process.stdout.write(`${JSON.stringify(big)}\n`);
+      }
     });
     await native.close();
     await database.close();
@@ -87,7 +114,7 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
     ].join('\n');
-    const report = renderReport(table, peakRss, binary);
+    const report = renderReport(table, peakRss, binary, big);
     writeFileSync(values.out!, report);
     process.stdout.write(`\n${table}\n\npeak RSS of the bench process (worker included): ${(peakRss / 1024 / 1024).toFixed(0)} MiB\nwritten to ${values.out}\n`);
   } finally {
@@ -96,6 +123,34 @@ async function main(): Promise<void> {
     postgres.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** One run of the big mix (bench/../test/support/big-dags.ts), with every execution it made. */
+async function measureBig(client: Client, peakRss: () => number): Promise<BigRun> {
+  const { nodes, total } = bigMix(BIG_GROUPS);
+  const definition = { apiVersion: 'weft/v1', name: 'bench-big', defaults: BIG_DEFAULTS, limits: { maxParallel: 64 }, nodes } as unknown as Definition;
+  const workflowId = `bench-big-${randomBytes(6).toString('hex')}`;
+  const t0 = performance.now();
+  const handle = await client.workflow.start(RUN_WORKFLOW_TYPE, {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [{ definition, input: {}, workflow: definition.name, version: null }],
+    typedSearchAttributes: [
+      { key: WEFT_WORKFLOW, value: definition.name },
+      { key: WEFT_STATUS, value: 'running' },
+    ],
+  });
+  const result = (await handle.result()) as RunWorkflowResult;
+  const wallSeconds = (performance.now() - t0) / 1000;
+  if (result.status !== 'succeeded' || (result.output as { end?: number }).end !== total) throw new Error(`the big run did not do its work: ${JSON.stringify(result).slice(0, 500)}`);
+  const executions = await executionsOf(client, workflowId);
+  return {
+    nodes: nodes.length,
+    wallSeconds,
+    executions: executions.length,
+    largestHistory: Math.max(...executions.map((e) => e.events)),
+    peakRssMiB: peakRss() / 1024 / 1024,
+  };
 }
 
 async function measureShape(client: Client, shape: Shape): Promise<Record<Variant, Measure>> {
@@ -153,7 +208,7 @@ async function measureShape(client: Client, shape: Shape): Promise<Record<Varian
   return result;
 }
 
-function renderReport(table: string, peakRss: number, binary: string): string {
+function renderReport(table: string, peakRss: number, binary: string, big: BigRun | null): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const temporal = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
   return `# Benchmarks
@@ -166,7 +221,7 @@ interleaved so load drift affects both alike. Weft's extra work per run: its
 \`finishRun\` activity (the run's outcome and the records of in-workflow nodes),
 one search-attribute upsert, and template evaluation in the workflow.
 
-Command: \`npm run bench -- --runs ${RUNS} --concurrency ${CONCURRENCY} --throughput-runs ${THROUGHPUT_RUNS}\`
+Command: \`npm run bench -- --runs ${RUNS} --concurrency ${CONCURRENCY} --throughput-runs ${THROUGHPUT_RUNS} --big-nodes ${BIG_GROUPS * 100}\`
 Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${temporal}, PostgreSQL (throwaway cluster).
 Date: ${new Date().toISOString().slice(0, 10)}.
 
@@ -176,9 +231,24 @@ ${table}
 - *runs/s*: ${THROUGHPUT_RUNS} runs with ${CONCURRENCY} in flight, best of two rounds; its ratio is hand-written ÷ Weft, i.e. Weft's time per run relative to the baseline.
 - *events/node*: history events of one run ÷ nodes.
 - Peak RSS of the bench process (worker, client and bundles): ${(peakRss / 1024 / 1024).toFixed(0)} MiB.
+${big ? renderBig(big) : ''}`;
+}
 
-Not measured yet: the 10,000-node run (wall time, largest history, worker RSS),
-which needs the continue-as-new work of issue 3.
+function renderBig(big: BigRun): string {
+  return `
+## One run of ${big.nodes.toLocaleString('en')} nodes
+
+The mix of \`test/support/big-dags.ts\`: ${BIG_GROUPS} groups, each a chain of 50
+agents fanning out to 49 more and joined by a transform, joined at the end;
+\`maxParallel\` 64. The run continues as new every ~5,000 events
+(\`WEFT_SEGMENT_EVENTS\`), storing its records in \`run_nodes\` as it goes.
+
+| nodes | wall time | executions | largest history (events) | peak RSS of the worker's process |
+| ---: | ---: | ---: | ---: | ---: |
+| ${big.nodes} | ${big.wallSeconds.toFixed(1)} s | ${big.executions} | ${big.largestHistory} | ${big.peakRssMiB.toFixed(0)} MiB |
+
+Temporal warns at 10,240 events per execution; the worker's process includes
+the client and the benchmark itself, so the worker alone uses less.
 `;
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSnapshot } from '../../src/dag/run-state.js';
 import { SEGMENT_EVENTS } from '../../src/workflows/messages.js';
+import { BIG_DEFAULTS, bigAgent, bigChain, bigMix } from '../support/big-dags.js';
 import { executionsOf, type Execution } from '../support/executions.js';
 import { createHarness, definition, type Harness } from '../support/harness.js';
 import { waitFor } from '../support/processes.js';
@@ -16,10 +17,8 @@ const MAX_PARALLEL = 64;
 /** Sequential nodes take ~50 ms each on a 2-core machine; the deadline only bounds a broken run. */
 const timeout = Math.max(60_000, N * 150);
 
-const defaults = { agent: { provider: 'offline', mock: { text: '0' } }, retry: { maxAttempts: 2, initialInterval: '100ms' } };
+const defaults = BIG_DEFAULTS;
 const limits = { maxParallel: MAX_PARALLEL };
-/** An offline agent whose answer is the given template. */
-const agent = (id: string, text: string, needs?: string[]) => ({ id, type: 'agent', ...(needs ? { needs } : {}), agent: { prompt: id, mock: { text } } });
 
 let h: Harness;
 /** Runs continue as new every ~200 events, so a short chain shows what happens across executions. */
@@ -31,11 +30,9 @@ afterAll(async () => {
   await Promise.all([h?.close(), small?.close()]);
 });
 
-const chain = (length: number) => [agent('n0', '1'), ...Array.from({ length: length - 1 }, (_, i) => agent(`n${i + 1}`, `{{ $string($number(nodes.n${i}.output.text) + 1) }}`, [`n${i}`]))];
-
 describe('continue-as-new', () => {
   it('keeps the live state, node details and cancel working across executions', async () => {
-    const id = await small.startRun(definition('segments', chain(150), { defaults, limits }));
+    const id = await small.startRun(definition('segments', bigChain(150), { defaults, limits }));
     const handle = small.handle(id);
     const firstRunId = await waitFor(async () => {
       const d = await handle.describe();
@@ -105,7 +102,7 @@ function expectSmallHistories(id: string, executions: Execution[], activityNodes
 
 describe(`a run of ${N} nodes`, () => {
   it('a chain: each node reads the one before, across continue-as-new', { timeout }, async () => {
-    const { run, executions } = await runBig(definition('scale-chain', chain(N), { defaults, limits }));
+    const { run, executions } = await runBig(definition('scale-chain', bigChain(N), { defaults, limits }));
     expect(run.status).toBe('succeeded');
     expect(Object.keys(run.nodes)).toHaveLength(N);
     expect(Object.values(run.nodes).every((r) => r.status === 'succeeded' && r.attempts === 1)).toBe(true);
@@ -114,7 +111,7 @@ describe(`a run of ${N} nodes`, () => {
   });
 
   it('a wide fan-out within maxParallel, joined by a node that reads every output by key', { timeout }, async () => {
-    const workers = Array.from({ length: N - 2 }, (_, i) => agent(`w${i}`, '{{ nodes.root.output.text }}', ['root']));
+    const workers = Array.from({ length: N - 2 }, (_, i) => bigAgent(`w${i}`, '{{ nodes.root.output.text }}', ['root']));
     const join = {
       id: 'join',
       type: 'transform',
@@ -122,7 +119,7 @@ describe(`a run of ${N} nodes`, () => {
       // Reads nodes dynamically: the run must carry every output through its continuations.
       output: "{{ $sum($each(nodes, function($v, $k) { $substring($k, 0, 1) = 'w' ? $number($v.output.text) : 0 })) }}",
     };
-    const { run, executions } = await runBig(definition('scale-wide', [agent('root', '3'), ...workers, join], { defaults, limits }));
+    const { run, executions } = await runBig(definition('scale-wide', [bigAgent('root', '3'), ...workers, join], { defaults, limits }));
     expect(run.status).toBe('succeeded');
     expect(run.output).toEqual({ join: 3 * (N - 2) });
     expect(Object.keys(run.nodes)).toHaveLength(N);
@@ -131,25 +128,14 @@ describe(`a run of ${N} nodes`, () => {
   });
 
   it('a mix: parallel chains, each fanning out and joining, joined at the end', { timeout }, async () => {
-    const groups = Math.max(1, Math.floor(N / 100));
-    const nodes: unknown[] = [agent('root', '1')];
-    for (let g = 0; g < groups; g++) {
-      for (let i = 0; i < 50; i++) {
-        const prev = i === 0 ? 'root' : `g${g}c${i - 1}`;
-        nodes.push(agent(`g${g}c${i}`, `{{ $string($number(nodes.${prev}.output.text) + 1) }}`, [prev]));
-      }
-      const fan = Array.from({ length: 49 }, (_, j) => agent(`g${g}f${j}`, `{{ nodes.g${g}c49.output.text }}`, [`g${g}c49`]));
-      nodes.push(...fan, { id: `g${g}j`, type: 'transform', needs: fan.map((f) => f.id), output: `{{ $sum([${fan.map((f) => `$number(nodes.${f.id}.output.text)`).join(', ')}]) }}` });
-    }
-    const joins = Array.from({ length: groups }, (_, g) => `g${g}j`);
-    nodes.push({ id: 'end', type: 'transform', needs: joins, output: `{{ $sum([${joins.map((j) => `nodes.${j}.output`).join(', ')}]) }}` });
+    const { nodes, activityNodes, total } = bigMix(Math.max(1, Math.floor(N / 100)));
     const { run, executions } = await runBig(definition('scale-mix', nodes, { defaults, limits, outputs: { total: '{{ nodes.end.output }}', first: '{{ nodes.g0c0.output.text }}' } }));
     expect(run.status).toBe('succeeded');
     // Each chain counts 2..51; 49 fan-out nodes repeat 51.
-    expect(run.output).toEqual({ total: groups * 49 * 51, first: '2' });
+    expect(run.output).toEqual({ total, first: '2' });
     expect(Object.keys(run.nodes)).toHaveLength(nodes.length);
     expect(peakConcurrency(run)).toBeLessThanOrEqual(MAX_PARALLEL);
-    expectSmallHistories(run.id, executions, nodes.length - groups - 1);
+    expectSmallHistories(run.id, executions, activityNodes);
   });
 });
 
