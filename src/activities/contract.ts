@@ -103,6 +103,8 @@ export interface WeftActivities {
   runHttp(input: HttpActivityInput): Promise<NodeActivityResult<{ status: number; headers: Record<string, string>; body: unknown }>>;
   runExec(input: ExecActivityInput): Promise<NodeActivityResult<ExecOutput>>;
   saveNodes(input: SaveNodesInput): Promise<void>;
+  /** Outputs of stored nodes, for a run continuing as new whose carried outputs were too big to carry. */
+  loadOutputs(input: { runId: string; nodeIds: string[] }): Promise<Record<string, unknown>>;
   finishRun(input: FinishRunInput): Promise<void>;
   loadWorkflow(input: { name: string; version?: number }): Promise<LoadedWorkflow>;
 }

@@ -10,11 +10,12 @@ interface RunStoreDeps {
 }
 
 /**
- * Builds `saveNodes` and `finishRun`. A run stores its settled nodes' records in
+ * Builds `saveNodes`, `finishRun` and `loadOutputs`. A run stores its settled nodes' records in
  * chunks (`saveNodes`, before continuing as new or ending) and then its final
  * state (`finishRun`, with the records not stored yet). Both make sure every
  * attempt a record counts has a row, and both are idempotent, so their retries
- * (through a database outage) are safe.
+ * (through a database outage) are safe. `loadOutputs` reads stored outputs back
+ * for a run whose carried outputs were too big for its continue-as-new input.
  */
 export function createRunStoreActivities(deps: RunStoreDeps) {
   async function saveNodes({ runId, nodes, scopeOnly }: SaveNodesInput): Promise<void> {
@@ -29,5 +30,9 @@ export function createRunStoreActivities(deps: RunStoreDeps) {
     if (!scopeOnly) await deps.runs.finish(run);
   }
 
-  return { saveNodes, finishRun };
+  async function loadOutputs({ runId, nodeIds }: { runId: string; nodeIds: string[] }): Promise<Record<string, unknown>> {
+    return deps.runNodes.outputs(runId, nodeIds);
+  }
+
+  return { saveNodes, finishRun, loadOutputs };
 }

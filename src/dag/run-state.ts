@@ -112,8 +112,10 @@ export interface RunCarry {
   startedAt: string;
   /** Every node's status in plan order (`encodeStatuses`); settled nodes' records are stored. */
   statuses: string;
-  /** Outputs of settled nodes that unsettled nodes or the run output may read. */
+  /** Outputs of settled nodes that unsettled nodes or the run output may read, when they are small. */
   outputs: Record<string, unknown>;
+  /** Otherwise the ids of those nodes, in chunks to load from their stored records. */
+  storedOutputs?: string[][];
   /** Cost so far, USD. */
   spent: number;
   /** `limits.budgetUsd` as the run has it now (a signal may have raised it). */

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { NodeRecord } from '../dag/run-state.js';
 import type { Db } from './client.js';
 import { runNodes } from './schema/run-nodes.js';
@@ -18,6 +18,15 @@ export class RunNodesRepo {
         .values(rows.slice(i, i + UPSERT_CHUNK))
         .onConflictDoUpdate({ target: [runNodes.runId, runNodes.nodeId], set: { record: sql`excluded.record` } });
     }
+  }
+
+  /** The outputs of some of a run's stored nodes, by node id. */
+  async outputs(runId: string, nodeIds: string[]): Promise<Record<string, unknown>> {
+    const rows = await this.db
+      .select({ nodeId: runNodes.nodeId, output: sql<unknown>`${runNodes.record}->'output'` })
+      .from(runNodes)
+      .where(and(eq(runNodes.runId, runId), inArray(runNodes.nodeId, nodeIds)));
+    return Object.fromEntries(rows.map((r) => [r.nodeId, r.output ?? null]));
   }
 
   /** Every stored record of a run, by node id. */

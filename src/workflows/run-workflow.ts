@@ -47,7 +47,7 @@ import { executors, type NodeOutcome, type RunContext } from './node-executors.j
 import { WEFT_STATUS } from './search-attributes.js';
 
 /** Persisting the outcome must outlast a database outage, so it retries for a long time. */
-const { finishRun, saveNodes } = proxyActivities<WeftActivities>({
+const { finishRun, saveNodes, loadOutputs } = proxyActivities<WeftActivities>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '7 days',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -70,6 +70,11 @@ export async function weftRun(args: RunWorkflowInput): Promise<RunWorkflowResult
 
 /** Node records go to the database in chunks of about this many bytes of JSON, far below Temporal's 2 MB payload limit. */
 const STORE_CHUNK_BYTES = 256 * 1024;
+/**
+ * Carried outputs up to this size travel in the continue-as-new input (next to
+ * the definition); beyond it, the next execution loads them from their stored records.
+ */
+const CARRY_INLINE_BYTES = 256 * 1024;
 
 class RunInterpreter {
   private readonly plan: Plan;
@@ -77,7 +82,12 @@ class RunInterpreter {
   private readonly records = new Map<string, NodeRecord>();
   /** What expressions see as `nodes`: each node's output and status. */
   private readonly nodesView: Record<string, { output: unknown; status: string }> = {};
-  private readonly scopes = new Map<string, CancellationScope>();
+  /**
+   * Every node runs in this one scope, cancelled as a whole on fail-fast: a scope
+   * per node would cost three more promises each, and the SDK captures a
+   * source-mapped stack for every promise a workflow creates.
+   */
+  private readonly nodeScope = new CancellationScope();
   /** Settled nodes whose records are in the database already (stored before continuing as new, or in chunks at the end). */
   private readonly stored = new Set<string>();
   private readonly startedAt: string;
@@ -172,6 +182,7 @@ class RunInterpreter {
     const timer = this.startRunTimer();
     try {
       for (const id of this.scheduler.start()) this.skip(id, 'upstream');
+      await this.loadStoredOutputs();
       if ((await this.loop()) === 'continue') await this.continueRun();
       if (!this.error) this.computeOutput();
     } catch (err) {
@@ -245,7 +256,7 @@ class RunInterpreter {
           this.failRun({ code: RunErrorCode.BudgetExceeded, node: id, message: `the run has spent $${this.costUsd()} of its $${this.budgetUsd} budget; ${id} was not started` });
           break;
         }
-        this.launch(node);
+        void this.launch(node);
       }
       if (this.running === 0) {
         if (this.error || this.scheduler.readyCount === 0) return 'done';
@@ -295,21 +306,47 @@ class RunInterpreter {
     if (bytes > 0) await flush();
   }
 
+  /** Loads the outputs an earlier execution left in the database rather than in the carry. */
+  private async loadStoredOutputs(): Promise<void> {
+    const runId = workflowInfo().workflowId;
+    for (const nodeIds of this.args.carry?.storedOutputs ?? []) {
+      for (const [id, output] of Object.entries(await loadOutputs({ runId, nodeIds }))) this.nodesView[id]!.output = output;
+    }
+  }
+
   /** What the next execution needs: statuses, and the outputs a node yet to run or the run output may read. */
   private carry(): RunCarry {
     const statusOf = (id: string) => this.records.get(id)!.status;
     const { readers, dynamic, forOutput } = outputReaders(this.args.definition, this.plan.sinks);
     const keepAll = forOutput === null || dynamic.some((id) => statusOf(id) === 'pending');
-    const outputs: Record<string, unknown> = {};
+    const read: { id: string; bytes: number }[] = [];
     for (const node of this.plan.nodes) {
       if (statusOf(node.id) === 'pending') continue;
-      const read = keepAll || forOutput.has(node.id) || (readers.get(node.id) ?? []).some((r) => statusOf(r) === 'pending');
-      if (read) outputs[node.id] = this.nodesView[node.id]!.output;
+      if (keepAll || forOutput.has(node.id) || (readers.get(node.id) ?? []).some((r) => statusOf(r) === 'pending')) {
+        read.push({ id: node.id, bytes: (JSON.stringify(this.nodesView[node.id]!.output) ?? '').length + node.id.length });
+      }
+    }
+    const total = read.reduce((sum, r) => sum + r.bytes, 0);
+    const outputs: Record<string, unknown> = {};
+    const storedOutputs: string[][] = [];
+    if (total <= CARRY_INLINE_BYTES) {
+      for (const { id } of read) outputs[id] = this.nodesView[id]!.output;
+    } else {
+      let bytes = Infinity;
+      for (const r of read) {
+        if (bytes + r.bytes > STORE_CHUNK_BYTES) {
+          storedOutputs.push([]);
+          bytes = 0;
+        }
+        storedOutputs[storedOutputs.length - 1]!.push(r.id);
+        bytes += r.bytes;
+      }
     }
     return {
       startedAt: this.startedAt,
       statuses: encodeStatuses(this.plan.nodes.map((n) => statusOf(n.id))),
       outputs,
+      ...(storedOutputs.length > 0 ? { storedOutputs } : {}),
       spent: this.spent,
       ...(this.budgetUsd === undefined ? {} : { budgetUsd: this.budgetUsd }),
       paused: this.paused,
@@ -344,21 +381,20 @@ class RunInterpreter {
     return scope;
   }
 
-  private launch(node: PlanNode): void {
+  /** Runs a node; the loop does not wait for it, it settles when done. */
+  private async launch(node: PlanNode): Promise<void> {
     this.running += 1;
-    const scope = new CancellationScope();
-    this.scopes.set(node.id, scope);
-    scope
-      .run(() => this.runNode(node))
-      .then(
-        (outcome) => this.settle(node, outcome),
-        (err) => this.settleError(node, err),
-      )
-      .finally(() => {
-        this.scopes.delete(node.id);
-        this.running -= 1;
-        this.changed = true;
-      });
+    let outcome: NodeOutcome | 'condition-false' | undefined;
+    let error: unknown;
+    try {
+      outcome = await this.nodeScope.run(() => this.runNode(node));
+    } catch (err) {
+      error = err;
+    }
+    this.running -= 1;
+    this.changed = true;
+    if (outcome === undefined) this.settleError(node, error);
+    else this.settle(node, outcome);
   }
 
   /** Decides `when`, then runs the node with its type's executor. */
@@ -458,7 +494,7 @@ class RunInterpreter {
   }
 
   private cancelRunning(): void {
-    for (const scope of this.scopes.values()) scope.cancel();
+    this.nodeScope.cancel();
   }
 
   private propagate(id: string, status: 'succeeded' | 'failed' | 'skipped'): void {

@@ -33,7 +33,8 @@ describe('auth and errors', () => {
     expectEnvelope(await h.api('POST', '/api/v1/runs', undefined, { raw: '{"definition": ', headers: { 'content-type': 'application/json' } }), 400, 'BAD_REQUEST');
     expectEnvelope(await h.api('GET', '/api/v1/nothing-here'), 404, 'NOT_FOUND');
     expectEnvelope(await h.api('GET', '/nothing-here', undefined, { key: null }), 404, 'NOT_FOUND');
-    const big = 'x'.repeat(2 * 1024 * 1024);
+    // Past the harness's 5 MiB limit (the default WEFT_MAX_BODY_BYTES).
+    const big = 'x'.repeat(6 * 1024 * 1024);
     expectEnvelope(await h.api('POST', '/api/v1/workflows', { big }), 413, 'PAYLOAD_TOO_LARGE');
     expectEnvelope(await h.api('POST', '/api/v1/runs', { nonsense: true }), 400, 'BAD_REQUEST');
     expectEnvelope(await h.api('GET', '/api/v1/runs?limit=-4'), 400, 'BAD_REQUEST');

@@ -100,6 +100,22 @@ function expectSmallHistories(id: string, executions: Execution[], activityNodes
   expect(continued).toBeGreaterThanOrEqual(Math.floor((3 * activityNodes) / (SEGMENT_EVENTS + 6 * MAX_PARALLEL)));
 }
 
+describe('continue-as-new with big outputs', () => {
+  it('loads outputs too big to carry from their stored records', async () => {
+    // 60 outputs of 10 kB, all read at the end by key: 600 kB, more than a continuation carries inline.
+    const big = Array.from({ length: 60 }, (_, i) => bigAgent(`b${i}`, `{{ $pad('${i}', 10000, '.') }}`));
+    const join = { id: 'join', type: 'transform', needs: big.map((b) => b.id), output: '{{ $sum($each(nodes, function($v) { $length($v.output.text) })) }}' };
+    const run = await small.run(definition('big-outputs', [...big, join], { defaults, limits: { maxParallel: 4 } }));
+    expect(run.status).toBe('succeeded');
+    expect(run.output).toEqual({ join: 60 * 10_000 });
+    const executions = await executionsOf(small.client, run.id);
+    expect(executions.filter((e) => e.ended === 'continued').length).toBeGreaterThanOrEqual(1);
+    const loads = await Promise.all(executions.map(async (e) => (await small.client.workflow.getHandle(e.workflowId, e.runId).fetchHistory()).events!.filter((ev) => ev.activityTaskScheduledEventAttributes?.activityType?.name === 'loadOutputs').length));
+    expect(loads.slice(1).every((n) => n >= 2)).toBe(true);
+    await small.recordHistory('continue-as-new-stored-outputs', run.id);
+  });
+});
+
 describe(`a run of ${N} nodes`, () => {
   it('a chain: each node reads the one before, across continue-as-new', { timeout }, async () => {
     const { run, executions } = await runBig(definition('scale-chain', bigChain(N), { defaults, limits }));
