@@ -1,5 +1,11 @@
 import type { Client } from '@temporalio/client';
 
+/**
+ * Connection options for reading big histories: a page of a 10,000-node run's
+ * history (its start event holds the definition) passes gRPC's 4 MB default.
+ */
+export const BIG_HISTORY_CHANNEL = { channelArgs: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 } };
+
 /** One Temporal execution of a run: the run's own (one per continue-as-new) or a child scope's. */
 export interface Execution {
   workflowId: string;

@@ -11,6 +11,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { activitySettings } from '../../src/activities/settings.js';
 import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/api/app.js';
+import { BIG_HISTORY_CHANNEL } from './executions.js';
 import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
@@ -94,7 +95,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   await repos.apiKeys.ensure(VIEWER_KEY, 'viewer', 'viewer');
 
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
-  const connection = await Connection.connect({ address: temporalAddress });
+  const connection = await Connection.connect({ address: temporalAddress, ...BIG_HISTORY_CHANNEL });
   const client = new Client({ connection });
 
   let worker: Worker | null = null;
