@@ -133,22 +133,21 @@ describe(`a run of ${N} nodes`, () => {
       type: 'transform',
       needs: workers.map((w) => w.id),
       // Reads nodes dynamically: the run must carry every output through its continuations.
-      output: "{{ $sum($each(nodes, function($v, $k) { $substring($k, 0, 1) = 'w' ? $number($v.output.text) : 0 })) }}",
+      output: '{{ $sum(nodes.*.output.text.$number()) }}',
     };
     const { run, executions } = await runBig(definition('scale-wide', [bigAgent('root', '3'), ...workers, join], { defaults, limits }));
     expect(run.status).toBe('succeeded');
-    expect(run.output).toEqual({ join: 3 * (N - 2) });
+    expect(run.output).toEqual({ join: 3 * (N - 1) });
     expect(Object.keys(run.nodes)).toHaveLength(N);
     expect(peakConcurrency(run)).toBeLessThanOrEqual(MAX_PARALLEL);
     expectSmallHistories(run.id, executions, N - 1);
   });
 
-  it('a mix: parallel chains, each fanning out and joining, joined at the end', { timeout }, async () => {
-    const { nodes, activityNodes, total } = bigMix(Math.max(1, Math.floor(N / 100)));
-    const { run, executions } = await runBig(definition('scale-mix', nodes, { defaults, limits, outputs: { total: '{{ nodes.end.output }}', first: '{{ nodes.g0c0.output.text }}' } }));
+  it('a mix: parallel chains, each fanning out and joining, summed by the run output', { timeout }, async () => {
+    const { nodes, outputs, activityNodes, total } = bigMix(Math.max(1, Math.floor(N / 100)));
+    const { run, executions } = await runBig(definition('scale-mix', nodes, { defaults, limits, outputs }));
     expect(run.status).toBe('succeeded');
-    // Each chain counts 2..51; 49 fan-out nodes repeat 51.
-    expect(run.output).toEqual({ total, first: '2' });
+    expect(run.output).toEqual({ total });
     expect(Object.keys(run.nodes)).toHaveLength(nodes.length);
     expect(peakConcurrency(run)).toBeLessThanOrEqual(MAX_PARALLEL);
     expectSmallHistories(run.id, executions, activityNodes);

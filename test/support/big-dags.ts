@@ -15,21 +15,21 @@ export function bigChain(length: number): unknown[] {
 }
 
 /**
- * A mix of `groups` groups of 100 nodes after a root: a chain of 50 counting
- * 2..51, 49 nodes fanning out from its end, a transform summing them; `end`
- * sums the groups (groups × 49 × 51).
+ * A mix of `groups` groups of 100 nodes: a chain of 50 counting 1..50, 49 nodes
+ * fanning out from its end, a transform summing them. The run output `total`
+ * sums the groups (groups × 49 × 50).
  */
-export function bigMix(groups: number): { nodes: unknown[]; activityNodes: number; total: number } {
-  const nodes: unknown[] = [bigAgent('root', '1')];
+export function bigMix(groups: number): { nodes: unknown[]; outputs: Record<string, string>; activityNodes: number; total: number } {
+  const nodes: unknown[] = [];
   for (let g = 0; g < groups; g++) {
-    for (let i = 0; i < 50; i++) {
-      const prev = i === 0 ? 'root' : `g${g}c${i - 1}`;
+    nodes.push(bigAgent(`g${g}c0`, '1'));
+    for (let i = 1; i < 50; i++) {
+      const prev = `g${g}c${i - 1}`;
       nodes.push(bigAgent(`g${g}c${i}`, `{{ $string($number(nodes.${prev}.output.text) + 1) }}`, [prev]));
     }
     const fan = Array.from({ length: 49 }, (_, j) => bigAgent(`g${g}f${j}`, `{{ nodes.g${g}c49.output.text }}`, [`g${g}c49`]));
     nodes.push(...fan, { id: `g${g}j`, type: 'transform', needs: fan.map((f) => f.id), output: `{{ $sum([${fan.map((f) => `$number(nodes.${f.id}.output.text)`).join(', ')}]) }}` });
   }
-  const joins = Array.from({ length: groups }, (_, g) => `g${g}j`);
-  nodes.push({ id: 'end', type: 'transform', needs: joins, output: `{{ $sum([${joins.map((j) => `nodes.${j}.output`).join(', ')}]) }}` });
-  return { nodes, activityNodes: 1 + groups * 99, total: groups * 49 * 51 };
+  const joins = Array.from({ length: groups }, (_, g) => `nodes.g${g}j.output`);
+  return { nodes, outputs: { total: `{{ $sum([${joins.join(', ')}]) }}` }, activityNodes: groups * 99, total: groups * 49 * 50 };
 }
