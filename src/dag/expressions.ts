@@ -40,9 +40,14 @@ interface JsonataError {
   position?: number;
 }
 
-/** Compiled expressions by source; parsing dominates short templates' cost. */
+/**
+ * Compiled expressions by source; parsing dominates short templates' cost. Kept
+ * small on purpose: inside the workflow sandbox a compiled expression held ~150 kB,
+ * and a 10,000-node run's worker peaked at 1,350 MiB RSS with 5,000 cached, 903 MiB
+ * with 200 (`npm run bench -- --big-only`). Repeats (map items, loop bodies) still hit.
+ */
 const compiled = new Map<string, jsonata.Expression>();
-const MAX_COMPILED = 5_000;
+const MAX_COMPILED = 200;
 
 /** Parses an expression, throwing {@link ExpressionError} on a syntax error. */
 export function compileExpression(source: string): jsonata.Expression {
