@@ -242,7 +242,7 @@ workflows. Both call the same no-op activity (Weft's \`runAgent\` with the offli
 provider: no delay, one idempotent attempt record in PostgreSQL), on the same
 Temporal dev server, worker and database, in one process; runs of the two are
 interleaved so load drift affects both alike. Weft's extra work per run: its
-\`finishRun\` activity (the run's outcome and the records of in-workflow nodes),
+\`finishRun\` local activity (the run's outcome and the records of in-workflow nodes),
 one search-attribute upsert, and template evaluation in the workflow.
 
 Command: \`npm run bench -- --runs ${RUNS} --concurrency ${CONCURRENCY} --throughput-runs ${THROUGHPUT_RUNS} --big-nodes ${BIG_GROUPS * 100}\`

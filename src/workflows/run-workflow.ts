@@ -5,7 +5,9 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -47,11 +49,19 @@ import { executors, type NodeOutcome, type RunContext } from './node-executors.j
 import { WEFT_STATUS } from './search-attributes.js';
 
 /** Persisting the outcome must outlast a database outage, so it retries for a long time. */
-const { finishRun, saveNodes, loadOutputs } = proxyActivities<WeftActivities>({
+const storeOptions = {
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '7 days',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} as const;
+const { finishRun, saveNodes, loadOutputs } = proxyActivities<WeftActivities>(storeOptions);
+/**
+ * Runs from this patch on write their outcome in a local activity: one marker
+ * event instead of a server round trip through the task queue, on every run's
+ * critical path. Earlier histories keep the activity.
+ */
+const LOCAL_FINISH_PATCH = 'weft-local-finish-run';
+const local = proxyLocalActivities<WeftActivities>(storeOptions);
 
 /**
  * The Weft interpreter: runs one definition's DAG durably. The run id is the
@@ -204,7 +214,8 @@ class RunInterpreter {
       if (workflowInfo().typedSearchAttributes.get(WEFT_STATUS) !== undefined) upsertSearchAttributes([{ key: WEFT_STATUS, value: this.status }]);
       // A large run stores its records in chunks first, so finishRun's payload stays small.
       if (JSON.stringify(this.snapshot()).length > STORE_CHUNK_BYTES) await this.storeSettled();
-      await finishRun({ snapshot: this.snapshot(), scopeOnly: this.args.scope !== undefined });
+      const finish = patched(LOCAL_FINISH_PATCH) ? local.finishRun : finishRun;
+      await finish({ snapshot: this.snapshot(), scopeOnly: this.args.scope !== undefined });
     });
     // Rethrowing marks the Temporal execution itself as cancelled.
     if (cancelled) throw cancelled;

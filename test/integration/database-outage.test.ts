@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { agentNode, createHarness, definition, type Harness } from '../support/harness.js';
 import { waitFor } from '../support/processes.js';
+import { WEFT_STATUS } from '../../src/workflows/search-attributes.js';
 
 /**
  * Contract 3.5: a database outage loses nothing. The run goes on while PostgreSQL
@@ -35,12 +36,12 @@ describe('database outage', () => {
     );
     await cutDatabase();
 
-    // The workflow keeps retrying its final write until the database answers.
+    // The run has reached its end (its WeftStatus says so) but stays open: its
+    // final write (a local activity) keeps retrying until the database answers.
     await waitFor(async () => {
       const description = await h.handle(id).describe();
-      const finish = description.raw.pendingActivities?.find((p) => p.activityType?.name === 'finishRun');
-      return (finish?.attempt ?? 0) >= 2 ? true : undefined;
-    }, 'finishRun to be retried');
+      return description.typedSearchAttributes.get(WEFT_STATUS) === 'succeeded' && description.status.name === 'RUNNING' ? true : undefined;
+    }, 'the run to wait on its final write');
     const ready = await h.api('GET', '/ready', undefined, { key: null });
     expect(ready.status).toBe(503);
     expect(ready.body.error.details.checks.database).toMatch(/^down/);

@@ -11,7 +11,10 @@ import { HISTORIES_DIR } from '../support/harness.js';
  * refreshed with WEFT_RECORD_HISTORIES=1) against the current interpreter: a
  * change that would break runs in flight fails here.
  */
-const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+/** Histories of earlier interpreter versions stay in subfolders (e.g. before-local-finish/): runs in flight may still be on them. */
+const files = readdirSync(HISTORIES_DIR, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (file: string) => JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')) as { workflowId?: string; events: Record<string, unknown>[] };
 
 function replayOptions() {
