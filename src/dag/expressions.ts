@@ -268,6 +268,18 @@ export function readsSecrets(source: string): boolean {
 /** Whether a source reads secrets, by source: templates are resolved per node, the AST walk once. */
 const secretReaders = new Map<string, boolean>();
 
+/**
+ * Calls `visit` with every string inside a JSON value that may hold templates,
+ * and its keys from the value's root. `schema` objects (JSON Schema) are skipped.
+ */
+export function forEachTemplateString(value: unknown, visit: (text: string, keys: (string | number)[]) => void, keys: (string | number)[] = []): void {
+  if (typeof value === 'string') visit(value, keys);
+  else if (Array.isArray(value)) value.forEach((item, i) => forEachTemplateString(item, visit, [...keys, i]));
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) if (key !== 'schema') forEachTemplateString(item, visit, [...keys, key]);
+  }
+}
+
 /** Collects `<root>.<name>` path heads from a JSONata AST. */
 export function collectPaths(node: unknown, root: string, names: Set<string>): void {
   if (Array.isArray(node)) {

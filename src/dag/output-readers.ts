@@ -1,5 +1,5 @@
 import { BARE_EXPRESSION_FIELDS, LITERAL_FIELDS } from './expression-fields.js';
-import { parseTemplate } from './expressions.js';
+import { forEachTemplateString, parseTemplate } from './expressions.js';
 import { readsDynamically, referencedNames } from './references.js';
 import type { Definition } from './schema.js';
 
@@ -56,13 +56,9 @@ function collectNodeReads(spec: Record<string, unknown>, reads: Reads): void {
 }
 
 function collectTemplateReads(value: unknown, reads: Reads): void {
-  if (typeof value === 'string') {
-    for (const part of parseTemplate(value) ?? []) if (part.kind === 'expr') collectExpressionReads(part.source, reads);
-  } else if (Array.isArray(value)) {
-    for (const item of value) collectTemplateReads(item, reads);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) if (key !== 'schema') collectTemplateReads(item, reads);
-  }
+  forEachTemplateString(value, (text) => {
+    for (const part of parseTemplate(text) ?? []) if (part.kind === 'expr') collectExpressionReads(part.source, reads);
+  });
 }
 
 function collectExpressionReads(source: string, reads: Reads): void {

@@ -123,6 +123,4 @@ export interface RunCarry {
   paused: boolean;
   /** Whether any stored node was degraded. */
   degraded: boolean;
-  /** How many executions came before this one. */
-  continuations: number;
 }

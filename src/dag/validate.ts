@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ExpressionError, compileExpression, parseTemplate, readsSecrets } from './expressions.js';
+import { ExpressionError, compileExpression, forEachTemplateString, parseTemplate, readsSecrets } from './expressions.js';
 import { BARE_EXPRESSION_FIELDS, LITERAL_FIELDS } from './expression-fields.js';
 import { referencedNames } from './references.js';
 import { BUILTIN_ROLES } from './roles.js';
@@ -301,11 +301,12 @@ function checkNodeExpressions(raw: RawNode, path: string, visible: Visibility, o
 }
 
 /** Checks every template inside a JSON value. */
-function checkTemplates(value: unknown, path: string, visible: Visibility, out: Collector): void {
-  if (typeof value === 'string') {
+function checkTemplates(value: unknown, base: string, visible: Visibility, out: Collector): void {
+  forEachTemplateString(value, (text, keys) => {
+    const path = pointer(base, ...keys);
     let parts;
     try {
-      parts = parseTemplate(value);
+      parts = parseTemplate(text);
     } catch (err) {
       out.add(ValidationCode.ExpressionSyntax, path, (err as Error).message);
       return;
@@ -313,14 +314,7 @@ function checkTemplates(value: unknown, path: string, visible: Visibility, out: 
     for (const part of parts ?? []) {
       if (part.kind === 'expr') checkExpression(part.source, path, visible, out);
     }
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkTemplates(item, pointer(path, i), visible, out));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key === 'schema') continue;
-      checkTemplates(item, pointer(path, key), visible, out);
-    }
-  }
+  });
 }
 
 /** Checks one expression's syntax and that every `nodes.x` it reads can exist. */

@@ -16,6 +16,7 @@ import {
 import { parseDuration } from '../dag/duration.js';
 import { evaluateExpression, isTruthy, resolveTemplates } from '../dag/expressions.js';
 import { FailureType, RunErrorCode } from '../dag/failure-types.js';
+import { chunkBySize } from '../dag/chunks.js';
 import { outputReaders } from '../dag/output-readers.js';
 import { compilePlan, type Plan, type PlanNode } from '../dag/plan.js';
 import {
@@ -213,9 +214,13 @@ class RunInterpreter {
       // without them registered would reject the upsert and the run could never complete.
       if (workflowInfo().typedSearchAttributes.get(WEFT_STATUS) !== undefined) upsertSearchAttributes([{ key: WEFT_STATUS, value: this.status }]);
       // A large run stores its records in chunks first, so finishRun's payload stays small.
-      if (JSON.stringify(this.snapshot()).length > STORE_CHUNK_BYTES) await this.storeSettled();
+      let snapshot = this.snapshot();
+      if (JSON.stringify(snapshot).length > STORE_CHUNK_BYTES) {
+        await this.storeSettled();
+        snapshot = this.snapshot();
+      }
       const finish = patched(LOCAL_FINISH_PATCH) ? local.finishRun : finishRun;
-      await finish({ snapshot: this.snapshot(), scopeOnly: this.args.scope !== undefined });
+      await finish({ snapshot, scopeOnly: this.args.scope !== undefined });
     });
     // Rethrowing marks the Temporal execution itself as cancelled.
     if (cancelled) throw cancelled;
@@ -236,7 +241,7 @@ class RunInterpreter {
       workflow: this.args.workflow,
       version: this.args.version,
       status: this.status,
-      degraded: this.degradedBefore || [...this.records.values()].some((r) => r.degraded),
+      degraded: this.degraded(),
       input: this.args.input,
       output: this.output,
       error: this.error,
@@ -245,6 +250,11 @@ class RunInterpreter {
       endedAt: this.endedAt,
       nodes: Object.fromEntries(this.unstored()),
     };
+  }
+
+  /** Whether any node, stored by an earlier execution or of this one, was degraded. */
+  private degraded(): boolean {
+    return this.degradedBefore || [...this.records.values()].some((r) => r.degraded);
   }
 
   /** Records of this execution's nodes that are neither pending nor stored yet. */
@@ -300,21 +310,10 @@ class RunInterpreter {
   private async storeSettled(): Promise<void> {
     const scopeOnly = this.args.scope !== undefined;
     const runId = workflowInfo().workflowId;
-    let chunk: Record<string, NodeRecord> = {};
-    let bytes = 0;
-    const flush = async () => {
-      await saveNodes({ runId, nodes: chunk, scopeOnly });
-      for (const id of Object.keys(chunk)) this.stored.add(id);
-      chunk = {};
-      bytes = 0;
-    };
-    for (const [id, record] of this.unstored()) {
-      const size = JSON.stringify(record).length + id.length;
-      if (bytes > 0 && bytes + size > STORE_CHUNK_BYTES) await flush();
-      chunk[id] = record;
-      bytes += size;
+    for (const chunk of chunkBySize(this.unstored(), ([id, record]) => JSON.stringify(record).length + id.length, STORE_CHUNK_BYTES)) {
+      await saveNodes({ runId, nodes: Object.fromEntries(chunk), scopeOnly });
+      for (const [id] of chunk) this.stored.add(id);
     }
-    if (bytes > 0) await flush();
   }
 
   /** Loads the outputs an earlier execution left in the database rather than in the carry. */
@@ -339,19 +338,11 @@ class RunInterpreter {
     }
     const total = read.reduce((sum, r) => sum + r.bytes, 0);
     const outputs: Record<string, unknown> = {};
-    const storedOutputs: string[][] = [];
+    let storedOutputs: string[][] = [];
     if (total <= CARRY_INLINE_BYTES) {
       for (const { id } of read) outputs[id] = this.nodesView[id]!.output;
     } else {
-      let bytes = Infinity;
-      for (const r of read) {
-        if (bytes + r.bytes > STORE_CHUNK_BYTES) {
-          storedOutputs.push([]);
-          bytes = 0;
-        }
-        storedOutputs[storedOutputs.length - 1]!.push(r.id);
-        bytes += r.bytes;
-      }
+      storedOutputs = chunkBySize(read, (r) => r.bytes, STORE_CHUNK_BYTES).map((chunk) => chunk.map((r) => r.id));
     }
     return {
       startedAt: this.startedAt,
@@ -361,8 +352,7 @@ class RunInterpreter {
       spent: this.spent,
       ...(this.budgetUsd === undefined ? {} : { budgetUsd: this.budgetUsd }),
       paused: this.paused,
-      degraded: this.degradedBefore || [...this.records.values()].some((r) => r.degraded),
-      continuations: (this.args.carry?.continuations ?? 0) + 1,
+      degraded: this.degraded(),
     };
   }
 

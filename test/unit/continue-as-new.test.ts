@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chunkBySize } from '../../src/dag/chunks.js';
 import { outputReaders } from '../../src/dag/output-readers.js';
 import { compilePlan } from '../../src/dag/plan.js';
 import { readsDynamically } from '../../src/dag/references.js';
@@ -77,6 +78,13 @@ describe('carried statuses', () => {
     expect(restored.takeReady()).toBeUndefined();
     expect(restored.settle('c', 'succeeded')).toEqual(['e']);
     expect(restored.takeReady()).toBe('d');
+  });
+});
+
+describe('chunks by size', () => {
+  it('fill each chunk up to the limit, in order; an oversized item goes alone', () => {
+    expect(chunkBySize([3, 3, 3, 1, 9, 2], (n) => n, 6)).toEqual([[3, 3], [3, 1], [9], [2]]);
+    expect(chunkBySize([], (n: number) => n, 6)).toEqual([]);
   });
 });
 
