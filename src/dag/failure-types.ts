@@ -46,13 +46,28 @@ export const FailureType = {
   ApprovalRejected: 'APPROVAL_REJECTED',
   /** No decision came within an approval's `timeout` (`onTimeout: fail`). */
   ApprovalTimeout: 'APPROVAL_TIMEOUT',
+  /** A loop iteration's child run did not succeed. */
+  LoopIterationFailed: 'LOOP_ITERATION_FAILED',
+  /** A loop's `until` did not hold within `maxIterations` (`onLimit: fail`). */
+  LoopLimit: 'LOOP_LIMIT',
+  /** More map items failed than `tolerateFailures` allows. */
+  MapItemsFailed: 'MAP_ITEMS_FAILED',
+  /** A `workflow` node's child run did not succeed. */
+  ChildRunFailed: 'CHILD_RUN_FAILED',
+  /** A decision was sent for a node that is not an approval waiting for one (the API answers 409). */
+  NotWaiting: 'NOT_WAITING',
+  /** A plugin node type (`<plugin>.<type>`) is not loaded on this worker. */
+  UnknownNodeType: 'UNKNOWN_NODE_TYPE',
+  /** A plugin's `run` threw something that was not a typed failure. */
+  PluginFailed: 'PLUGIN_FAILED',
   /** The node was cancelled (run cancelled or failed fast). */
   Cancelled: 'CANCELLED',
   /** Anything the workflow could not classify. */
   Internal: 'INTERNAL',
 } as const;
 
-export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
+/** A failure type of the catalogue (the const object and its type share the name, as the SDK's `RetryState`). */
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
 /** Run-level error codes (section 3.3 of the contract). */
 export const RunErrorCode = {
@@ -62,4 +77,4 @@ export const RunErrorCode = {
   Cancelled: 'CANCELLED',
 } as const;
 
-export type RunErrorCodeName = (typeof RunErrorCode)[keyof typeof RunErrorCode];
+export type RunErrorCode = (typeof RunErrorCode)[keyof typeof RunErrorCode];
