@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEGMENT_EVENTS } from './workflows/messages.js';
+import { SEGMENT_EVENTS } from './dag/run-state.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z

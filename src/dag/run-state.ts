@@ -103,6 +103,14 @@ export function decodeStatuses(codes: string): NodeStatus[] {
 }
 
 /**
+ * History events after which a run stops starting nodes, lets the running ones
+ * finish and continues as new. Nodes add about 6 events each and at most 500
+ * run at once (`limits.maxParallel`), so an execution stays far below
+ * Temporal's 10,240-event warning.
+ */
+export const SEGMENT_EVENTS = 5_000;
+
+/**
  * What a run carries into its next execution when it continues as new: the
  * settled nodes' records are in the database by then, so only their statuses
  * and the outputs something may still read travel on.

@@ -19,14 +19,6 @@ export interface RunWorkflowInput {
   segmentEvents?: number;
 }
 
-/**
- * History events after which a run stops starting nodes, lets the running ones
- * finish and continues as new. Nodes add about 6 events each and at most 500
- * run at once (`limits.maxParallel`), so an execution stays far below
- * Temporal's 10,240-event warning.
- */
-export const SEGMENT_EVENTS = 5_000;
-
 /** What a child scope sees of its parent, and how it reports back. */
 export interface ChildScope {
   /** The enclosing scope's nodes (output and status) that this scope may read. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSnapshot } from '../../src/dag/run-state.js';
-import { SEGMENT_EVENTS } from '../../src/workflows/messages.js';
+import { SEGMENT_EVENTS } from '../../src/dag/run-state.js';
 import { BIG_DEFAULTS, bigAgent, bigChain, bigMix } from '../support/big-dags.js';
 import { executionsOf, type Execution } from '../support/executions.js';
 import { createHarness, definition, type Harness } from '../support/harness.js';
