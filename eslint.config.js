@@ -17,6 +17,20 @@ const workflowImportRule = [
   },
 ];
 
+/** The node executors, one folder down, may also import the rest of src/workflows. */
+const nodeImportRule = [
+  'error',
+  {
+    patterns: [
+      {
+        regex: '^(?!@temporalio/workflow$|\\./|\\.\\./(?!\\.\\./)|\\.\\./\\.\\./dag/).*',
+        allowTypeImports: true,
+        message: 'src/workflows may import only @temporalio/workflow, pure src/dag modules and `import type` (replay determinism).',
+      },
+    ],
+  },
+];
+
 /** src/dag is pure: no I/O, no clock, no process; it runs inside the workflow sandbox. */
 const pureImportRule = [
   'error',
@@ -43,7 +57,8 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['src/workflows/**/*.ts'], rules: { 'no-restricted-imports': workflowImportRule } },
+  { files: ['src/workflows/*.ts'], rules: { 'no-restricted-imports': workflowImportRule } },
+  { files: ['src/workflows/nodes/**/*.ts'], rules: { 'no-restricted-imports': nodeImportRule } },
   { files: ['src/dag/**/*.ts'], rules: { 'no-restricted-imports': pureImportRule } },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

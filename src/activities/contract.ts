@@ -1,6 +1,7 @@
 import type { DeferredTemplate } from '../dag/expressions.js';
 import type { AgentConfig, Definition } from '../dag/schema.js';
 import type { NodeRecord, RunSnapshot } from '../dag/run-state.js';
+import type { HookEvent, PluginActivityInput, PluginActivityResult } from '../plugins/contract.js';
 
 /**
  * The activities the interpreter calls, as types only: the workflow imports this
@@ -12,6 +13,8 @@ export type ResolvedAgentConfig = Omit<AgentConfig, 'mock'> & { mock?: Record<st
 
 export interface AgentActivityInput {
   nodeId: string;
+  /** The definition's name (for records, hooks and metrics); absent in histories recorded before it. */
+  workflow?: string;
   /** Attempts this node used before this activity (earlier fallbacks), so records number on. */
   attemptOffset: number;
   /** Index of the fallback entry in use, or null for the primary config. */
@@ -56,6 +59,8 @@ export interface NodeActivityResult<T> {
 
 export interface HttpActivityInput {
   nodeId: string;
+  /** The definition's name (for records, hooks and metrics); absent in histories recorded before it. */
+  workflow?: string;
   request: { method?: string; url: string; headers?: Record<string, string>; query?: Record<string, string | number | boolean>; body?: unknown };
   expectStatus?: number | number[];
   deferred?: DeferredTemplate[];
@@ -64,6 +69,8 @@ export interface HttpActivityInput {
 
 export interface ExecActivityInput {
   nodeId: string;
+  /** The definition's name (for records, hooks and metrics); absent in histories recorded before it. */
+  workflow?: string;
   command: string[];
   cwd?: string;
   env?: Record<string, string>;
@@ -102,6 +109,9 @@ export interface WeftActivities {
   runAgent(input: AgentActivityInput): Promise<AgentActivityResult>;
   runHttp(input: HttpActivityInput): Promise<NodeActivityResult<{ status: number; headers: Record<string, string>; body: unknown }>>;
   runExec(input: ExecActivityInput): Promise<NodeActivityResult<ExecOutput>>;
+  runPlugin(input: PluginActivityInput): Promise<PluginActivityResult>;
+  /** Calls the loaded plugins' hooks for events of nodes that run inside the workflow; only for runs started with hooks. */
+  deliverHooks(input: { events: HookEvent[] }): Promise<void>;
   saveNodes(input: SaveNodesInput): Promise<void>;
   /** Outputs of stored nodes, for a run continuing as new whose carried outputs were too big to carry. */
   loadOutputs(input: { runId: string; nodeIds: string[] }): Promise<Record<string, unknown>>;

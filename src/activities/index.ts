@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../dag/failure-types.js';
 import type { Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
 import { createAgentActivity } from './agents/agent-activity.js';
@@ -42,5 +44,9 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
     runExec: createExecActivity({ ...settings.exec, secrets: settings.secrets, recorder }),
     ...createRunStoreActivities({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, executions: deps.repos.nodeExecutions }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
+    runPlugin: async (input) => {
+      throw ApplicationFailure.create({ type: FailureType.UnknownNodeType, message: `node type ${input.type} is not loaded on this worker (no plugins are loaded)`, nonRetryable: true });
+    },
+    deliverHooks: async () => {},
   };
 }

@@ -1,4 +1,5 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { FailureType } from '../dag/failure-types.js';
 import { assembleNodes, isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { Definition } from '../dag/schema.js';
 import type { Repositories } from '../db/repositories.js';
@@ -7,7 +8,6 @@ import type { Logger } from '../logger.js';
 import {
   approveUpdate,
   budgetSignal,
-  NOT_WAITING,
   pauseSignal,
   resumeSignal,
   RUN_WORKFLOW_TYPE,
@@ -205,7 +205,7 @@ export class RunsService {
     try {
       return await this.deps.temporal.client.workflow.getHandle(id).executeUpdate(approveUpdate, { args: [{ nodeId, approved: decision.approved, comment: decision.comment, by }] });
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && String(err.cause?.message ?? '').startsWith(NOT_WAITING)) throw new AppError('NOT_WAITING', err.cause!.message);
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FailureType.NotWaiting) throw new AppError('NOT_WAITING', err.cause.message);
       if (err instanceof WorkflowNotFoundError || isCompleted(err)) throw new AppError('NOT_WAITING', `run ${id} is no longer running`);
       throw err;
     }

@@ -1,5 +1,24 @@
 import { parseDuration } from './duration.js';
-import type { AgentConfig, Definition, NodeSpec, OnFailureMode, RetrySpec, TriggerRule } from './schema.js';
+import type {
+  AgentConfig,
+  AgentNode,
+  ApprovalNode,
+  BuiltinNodeType,
+  Definition,
+  ExecNode,
+  HttpNode,
+  LoopNode,
+  MapNode,
+  NodeSpec,
+  OnFailureMode,
+  PluginNode,
+  RetrySpec,
+  SleepNode,
+  SwitchNode,
+  TransformNode,
+  TriggerRule,
+  WorkflowNode,
+} from './schema.js';
 
 /** A retry policy with every field set, durations in ms. */
 export interface RetryPolicySpec {
@@ -24,11 +43,28 @@ export const DEFAULT_NODE_TIMEOUT_MS = 10 * 60_000;
 /** `limits.maxParallel` when unset (contract 1). */
 export const DEFAULT_MAX_PARALLEL = 16;
 
-/** A node ready to interpret: defaults merged, edges resolved. */
-export interface PlanNode {
+/** Each node kind and the spec of its nodes: built-in types by name, every `<plugin>.<type>` as `plugin`. */
+export interface SpecByKind {
+  agent: AgentNode;
+  http: HttpNode;
+  exec: ExecNode;
+  transform: TransformNode;
+  switch: SwitchNode;
+  approval: ApprovalNode;
+  sleep: SleepNode;
+  map: MapNode;
+  loop: LoopNode;
+  workflow: WorkflowNode;
+  plugin: PluginNode;
+}
+
+/** How the interpreter runs a node. */
+export type NodeKind = keyof SpecByKind;
+
+/** What every node ready to interpret has, whatever its kind: defaults merged, edges resolved. */
+interface PlanNodeBase {
   id: string;
   index: number;
-  spec: NodeSpec;
   /** Explicit needs plus the implicit need of a switch's branches on the switch. */
   needs: string[];
   dependents: string[];
@@ -37,6 +73,20 @@ export interface PlanNode {
   retry: RetryPolicySpec;
   timeoutMs: number;
   totalTimeoutMs: number | null;
+}
+
+/**
+ * A node of kind `K` (or of any of the kinds `K` names): `kind` and `spec`
+ * correlated, so a function keyed by kind gets its spec typed, without casts.
+ */
+export type PlanNodeOf<K extends NodeKind = NodeKind> = { [P in K]: PlanNodeBase & { kind: P; spec: SpecByKind[P] } }[K];
+
+/** Any node ready to interpret. */
+export type PlanNode = PlanNodeOf;
+
+/** The kind a node type runs as: plugin types are the dotted ones (`slack.post`). */
+export function kindOf(type: string): NodeKind {
+  return type.includes('.') ? 'plugin' : (type as BuiltinNodeType);
 }
 
 export interface Plan {
@@ -70,9 +120,11 @@ export function compileScope(specs: NodeSpec[], defaults: Definition['defaults']
     const spec = mergeDefaults(raw, defaults);
     const timeout = spec.timeout ?? defaults?.timeout;
     const needs = [...new Set([...(spec.needs ?? []), ...(implicit.get(spec.id) ?? [])])];
+    // kindOf is the one place that pairs a type with its kind; TypeScript cannot correlate the two fields of the union.
     return {
       id: spec.id,
       index,
+      kind: kindOf(spec.type),
       spec,
       needs,
       dependents: [],
@@ -81,7 +133,7 @@ export function compileScope(specs: NodeSpec[], defaults: Definition['defaults']
       retry: retryPolicy(defaults?.retry, spec.retry),
       timeoutMs: timeout ? parseDuration(timeout) : DEFAULT_NODE_TIMEOUT_MS,
       totalTimeoutMs: spec.totalTimeout ? parseDuration(spec.totalTimeout) : null,
-    };
+    } as PlanNode;
   });
   const byId = new Map(nodes.map((n) => [n.id, n]));
   for (const node of nodes) for (const need of node.needs) byId.get(need)?.dependents.push(node.id);

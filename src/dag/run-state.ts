@@ -19,6 +19,12 @@ export interface NodeError {
   message: string;
 }
 
+/** Which plugin, at which version, ran a plugin node. */
+export interface PluginStamp {
+  name: string;
+  version: string;
+}
+
 /** What a run knows of one node (contract 3.1). */
 export interface NodeRecord {
   status: NodeStatus;
@@ -31,6 +37,8 @@ export interface NodeRecord {
   degraded: boolean;
   fallback: number | null;
   skippedReason: SkippedReason | null;
+  /** Set on plugin nodes that ran. */
+  plugin?: PluginStamp;
 }
 
 export interface RunError {

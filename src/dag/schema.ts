@@ -200,6 +200,17 @@ export const workflowNodeSchema = z.strictObject({
   input: z.unknown().optional(),
 });
 
+/**
+ * A node of a plugin-registered type (`<plugin>.<type>`). Its `config` is
+ * checked against the plugin's own schema by the validator.
+ */
+export const pluginNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.string().regex(/^[a-z][a-z0-9-]{0,31}\.[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must be <plugin>.<type>'),
+  config: z.unknown().optional(),
+  cache: cacheSchema.optional(),
+});
+
 /** Schemas of the built-in node types, by type name. */
 export const nodeSchemas = {
   agent: agentNodeSchema,
@@ -268,7 +279,7 @@ export type MapNode = Omit<z.infer<typeof mapNodeSchema>, 'node'> & { node?: Inl
 /** A loop node; its body is a DAG of its own. */
 export type LoopNode = Omit<z.infer<typeof loopNodeSchema>, 'nodes'> & { nodes: NodeSpec[] };
 /** A node of a plugin-registered type (`<plugin>.<type>`). */
-export type PluginNode = { id: string; type: `${string}.${string}`; needs?: string[] } & Record<string, unknown>;
+export type PluginNode = Omit<z.infer<typeof pluginNodeSchema>, 'type'> & { type: `${string}.${string}` };
 
 /** Any node of a valid definition. */
 export type NodeSpec =
@@ -281,7 +292,8 @@ export type NodeSpec =
   | SleepNode
   | MapNode
   | LoopNode
-  | WorkflowNode;
+  | WorkflowNode
+  | PluginNode;
 
 /** `Omit` over each member of a union (plain `Omit` keeps only the keys all members share). */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

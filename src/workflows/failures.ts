@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
 import { FailureType } from '../dag/failure-types.js';
-import { ExpressionError } from '../dag/expressions.js';
+import { nodeErrorOf } from '../dag/node-error.js';
 import type { NodeError } from '../dag/run-state.js';
 import type { FailureDetails } from '../activities/contract.js';
 
@@ -28,12 +28,9 @@ export function describeFailure(err: unknown, maxAttempts: number): TryFailure {
   return { error: errorOf(err), attempts: 1, cancelled: false };
 }
 
-/** A node error from any thrown value. */
+/** A node error from any thrown value: Temporal's failures here, the rest as pure code reads them. */
 export function errorOf(err: unknown): NodeError {
   if (err instanceof ApplicationFailure) return { type: err.type ?? 'Error', message: err.message };
   if (err instanceof TimeoutFailure) return { type: FailureType.Timeout, message: `attempt timed out (${err.timeoutType ?? 'timeout'})` };
-  if (err instanceof ExpressionError) return { type: FailureType.ExpressionError, message: `${err.message} in ${JSON.stringify(err.expression)}` };
-  if (err instanceof RangeError) return { type: FailureType.ConfigInvalid, message: err.message };
-  if (err instanceof Error) return { type: FailureType.Internal, message: err.message };
-  return { type: FailureType.Internal, message: String(err) };
+  return nodeErrorOf(err);
 }

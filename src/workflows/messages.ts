@@ -1,6 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Definition } from '../dag/schema.js';
+import type { InheritedBindings } from '../dag/bindings.js';
 import type { NodeRecord, RunCarry, RunError, RunSnapshot, RunStatus } from '../dag/run-state.js';
+import type { HookName } from '../plugins/contract.js';
 
 /** The interpreter workflow's type name, as clients start it. */
 export const RUN_WORKFLOW_TYPE = 'weftRun';
@@ -11,22 +13,18 @@ export interface RunWorkflowInput {
   input: unknown;
   workflow: string;
   version: number | null;
-  /** Set when the interpreter runs a scope of its own as a child: a loop iteration or a batch of map items. */
-  scope?: ChildScope;
+  /**
+   * Set on a child run that is a part of its parent (a loop iteration, a batch
+   * of map items): what it inherits to bind. (`scope` on the wire: recorded
+   * histories carry that name.)
+   */
+  scope?: InheritedBindings;
   /** Set when the run continued as new: where the execution before this one left off. */
   carry?: RunCarry;
   /** History events after which the run continues as new (default `SEGMENT_EVENTS`). */
   segmentEvents?: number;
-}
-
-/** What a child scope sees of its parent, and how it reports back. */
-export interface ChildScope {
-  /** The enclosing scope's nodes (output and status) that this scope may read. */
-  outerNodes: Record<string, { output: unknown; status: string }>;
-  /** Variables every node of the scope sees (a loop's `iteration` and `previous`). */
-  vars?: Record<string, unknown>;
-  /** Variables per node (a map item's `item` and `index`). */
-  nodeVars?: Record<string, Record<string, unknown>>;
+  /** The plugin hooks loaded where the run started; absent when none is, and then the run delivers no hook event itself. */
+  hooks?: HookName[];
 }
 
 /** What a run returns when it ends. */
@@ -35,7 +33,7 @@ export interface RunWorkflowResult {
   output: unknown;
   error: RunError | null;
   costUsd: number;
-  /** Every node's record, for child scopes (the parent builds its loop or map output from them). */
+  /** Every node's record, for a child run that is a part of its parent (the parent builds its loop or map output from them). */
   nodes?: Record<string, NodeRecord>;
 }
 
@@ -64,10 +62,11 @@ export interface ApprovalOutput {
   auto: boolean;
 }
 
-/** The prefix of the validator's refusal when the node is not waiting; the API answers 409 NOT_WAITING. */
-export const NOT_WAITING = 'NOT_WAITING';
-
-/** Decides an approval. Rejected by the workflow (not guessed by the API) when that node is not waiting. */
+/**
+ * Decides an approval. Rejected by the workflow (not guessed by the API) when
+ * that node is not waiting, with an `ApplicationFailure` of type
+ * `FailureType.NotWaiting`; the API answers 409 NOT_WAITING.
+ */
 export const approveUpdate = defineUpdate<ApprovalOutput, [ApprovalDecision]>('weft.approve');
 
 /** Stops new nodes from starting; running ones finish. */

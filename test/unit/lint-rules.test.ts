@@ -28,6 +28,14 @@ describe('workflow import rule', () => {
     expect(await restricted('src/workflows/probe.ts', code)).toEqual([]);
   });
 
+  it('holds one folder down too: node executors may import src/workflows and src/dag, nothing else at run time', async () => {
+    for (const source of ["import { Context } from '@temporalio/activity';", "import { createActivities } from '../../activities/index.js';", "import { x } from '../../db/client.js';"]) {
+      expect(await restricted('src/workflows/nodes/probe.ts', `${source}\nexport const y = x;\n`)).toHaveLength(1);
+    }
+    const allowed = ["import { sleep } from '@temporalio/workflow';", "import { succeeded } from '../../dag/outcome.js';", "import { errorOf } from '../failures.js';", "import { agent } from './agent.js';", "import type { WeftActivities } from '../../activities/contract.js';"];
+    expect(await restricted('src/workflows/nodes/probe.ts', `${allowed.join('\n')}\nexport const y = 1;\n`)).toEqual([]);
+  });
+
   it('keeps src/dag pure', async () => {
     expect(await restricted('src/dag/probe.ts', "import { randomUUID } from 'node:crypto';\nexport const x = randomUUID;\n")).toHaveLength(1);
   });

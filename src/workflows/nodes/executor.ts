@@ -1,0 +1,36 @@
+import type { NodesView } from '../../dag/bindings.js';
+import type { NodeOutcome } from '../../dag/outcome.js';
+import type { NodeKind, PlanNodeOf } from '../../dag/plan.js';
+import type { Definition } from '../../dag/schema.js';
+import type { HookName } from '../../plugins/contract.js';
+import type { ApprovalDecision } from '../messages.js';
+
+/** What a node's executor knows of its run besides the node. */
+export interface RunContext {
+  /** The run's workflow id; child runs are named after it. */
+  runId: string;
+  definition: Definition;
+  input: unknown;
+  /** The plugin hooks the run delivers, which its child runs deliver too. */
+  hooks?: HookName[] | undefined;
+  /** Whether the run has been cancelled (a node's own time limit did not end it then). */
+  cancelled(): boolean;
+  /** The run-wide parallelism limit. */
+  maxParallel: number;
+  /** Shows the node as `waiting` (an approval, a sleep), with what people should see meanwhile. */
+  wait(nodeId: string, output?: unknown): void;
+  /** The decision on an approval node, or null when `timeoutMs` passes first. */
+  awaitDecision(nodeId: string, timeoutMs: number | undefined): Promise<ApprovalDecision | null>;
+  /** The nodes this run's expressions can see now (a child run's inherited ones too). */
+  nodes(): NodesView;
+  /** What is left of `limits.budgetUsd`, for child runs. */
+  remainingBudgetUsd(): number | undefined;
+}
+
+/**
+ * Runs one node of kind `K` against its bindings (what its expressions see)
+ * and reports how it ended. Executors never throw for a node's own failure:
+ * they return a failed outcome (`src/dag/outcome.ts`); only cancellation
+ * propagates as a throw.
+ */
+export type NodeExecutor<K extends NodeKind> = (node: PlanNodeOf<K>, bindings: object, run: RunContext) => Promise<NodeOutcome>;

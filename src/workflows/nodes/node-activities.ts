@@ -1,0 +1,28 @@
+import { proxyActivities } from '@temporalio/workflow';
+import { parseDuration } from '../../dag/duration.js';
+import type { PlanNode } from '../../dag/plan.js';
+import type { WeftActivities } from '../../activities/contract.js';
+
+/** Heartbeats let cancellation reach long activities and a lost worker be noticed. */
+const MAX_HEARTBEAT_TIMEOUT_MS = 30_000;
+
+/** The activities as one node calls them: its timeout per attempt and its retry policy. */
+export function activitiesFor(node: Pick<PlanNode, 'timeoutMs' | 'retry'>): WeftActivities {
+  const r = node.retry;
+  return proxyActivities<WeftActivities>({
+    startToCloseTimeout: node.timeoutMs,
+    heartbeatTimeout: Math.min(node.timeoutMs, MAX_HEARTBEAT_TIMEOUT_MS),
+    retry: {
+      maximumAttempts: r.maxAttempts,
+      initialInterval: r.initialIntervalMs,
+      backoffCoefficient: r.backoffCoefficient,
+      maximumInterval: r.maxIntervalMs,
+      nonRetryableErrorTypes: r.nonRetryable,
+    },
+  });
+}
+
+/** `cache: {ttl}` as activity input. */
+export function cacheOf(spec: { cache?: { ttl: string } | undefined }): { cache?: { ttlMs: number } } {
+  return spec.cache ? { cache: { ttlMs: parseDuration(spec.cache.ttl) } } : {};
+}
