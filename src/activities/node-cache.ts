@@ -3,11 +3,6 @@ import { canonicalJson } from '../dag/parse.js';
 import type { CacheRepo } from '../db/cache-repo.js';
 import type { Logger } from '../logger.js';
 
-/** `cache: {ttl}` on an activity input, in milliseconds. */
-export interface CacheSpec {
-  ttlMs: number;
-}
-
 /**
  * The node result cache around one attempt. The key hashes the node type and
  * everything the workflow resolved (config and inputs); templates that read
