@@ -20,7 +20,7 @@ export interface AttemptDeps {
   secrets: SecretStore;
   logger: Logger;
   /** The node result cache; without it nothing is cached. */
-  cache?: CacheRepo;
+  cache?: Pick<CacheRepo, 'get' | 'put'>;
   /** Told of every attempt; it can never fail one. */
   observer?: AttemptObserver;
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
  * everything the workflow resolved (config and inputs); templates that read
  * secrets enter as written, never their values. A cache outage only costs a miss.
  */
-export function nodeCache(repo: CacheRepo, logger: Logger, nodeType: string, keyMaterial: unknown) {
+export function nodeCache(repo: Pick<CacheRepo, 'get' | 'put'>, logger: Logger, nodeType: string, keyMaterial: unknown) {
   const key = createHash('sha256').update(`${nodeType}\n${canonicalJson(keyMaterial)}`).digest('hex');
   return {
     async get<T>(): Promise<T | undefined> {
