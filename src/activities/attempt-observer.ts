@@ -38,7 +38,8 @@ export async function tellObserver<K extends keyof AttemptObserver>(
 ): Promise<void> {
   if (!observer) return;
   try {
-    await withTimeout(Promise.resolve((observer[event] as (...a: typeof args) => Promise<void> | void)(...args)), OBSERVER_TIMEOUT_MS);
+    const method = observer[event] as (this: AttemptObserver, ...a: typeof args) => Promise<void> | void;
+    await withTimeout(Promise.resolve(method.apply(observer, args)), OBSERVER_TIMEOUT_MS);
   } catch (err) {
     const [info] = args;
     logger.warn({ runId: info.runId, nodeId: info.nodeId, attempt: info.nodeAttempt, event, err: (err as Error).message }, 'attempt observer failed; the attempt goes on');

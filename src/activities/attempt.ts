@@ -67,6 +67,7 @@ export interface AttemptSpec<V, O> {
   fallback?: number | null;
   /** Types an error the body threw that is not an `ApplicationFailure` (default: INTERNAL with its message). */
   classify?(err: unknown): ApplicationFailure;
+  /** Lays out the attempt from the revealed value; what it throws fails the attempt before any record row. */
   prepare(ctx: AttemptContext<V>): AttemptPlan<O> | Promise<AttemptPlan<O>>;
 }
 
