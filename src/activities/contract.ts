@@ -11,21 +11,34 @@ import type { HookEvent, PluginActivityInput, PluginActivityResult } from '../pl
 /** An agent's config with every template resolved by the workflow. */
 export type ResolvedAgentConfig = Omit<AgentConfig, 'mock'> & { mock?: Record<string, unknown> };
 
-export interface AgentActivityInput {
+/** `cache: {ttl}` on an activity input, in milliseconds. */
+export interface CacheSpec {
+  ttlMs: number;
+}
+
+/**
+ * What every node activity's input carries, the fields the attempt envelope
+ * (`runAttempt`) reads. All but `nodeId` are optional: histories recorded before
+ * a field existed must still replay.
+ */
+export interface NodeActivityInput {
   nodeId: string;
-  /** The definition's name (for records, hooks and metrics); absent in histories recorded before it. */
+  /** The definition's name, for attempt observers (absent in histories recorded before it). */
   workflow?: string;
+  /** Templates reading `secrets`, for the activity to resolve (the workflow never sees secret values). */
+  deferred?: DeferredTemplate[];
+  /** `cache: {ttl}`; only activities that give a cache key are cached. */
+  cache?: CacheSpec;
+}
+
+export interface AgentActivityInput extends NodeActivityInput {
   /** Attempts this node used before this activity (earlier fallbacks), so records number on. */
   attemptOffset: number;
   /** Index of the fallback entry in use, or null for the primary config. */
   fallback: number | null;
   config: ResolvedAgentConfig;
-  /** Templates reading `secrets`, for the activity to resolve (the workflow never sees secret values). */
-  deferred?: DeferredTemplate[];
   /** How many nodes feed this one (for the `model: auto` complexity estimate). */
   upstream?: number;
-  /** `cache: {ttl}`, in milliseconds. */
-  cache?: { ttlMs: number };
 }
 
 /** An agent node's output (contract 1.3). */
@@ -46,7 +59,7 @@ export interface AgentActivityResult {
   attempt: number;
 }
 
-/** Details every Weft activity failure carries, so the workflow can count attempts. */
+/** Details every Weft activity failure carries first, so the workflow can count attempts. */
 export interface FailureDetails {
   attempt: number;
 }
@@ -57,26 +70,17 @@ export interface NodeActivityResult<T> {
   attempt: number;
 }
 
-export interface HttpActivityInput {
-  nodeId: string;
-  /** The definition's name (for records, hooks and metrics); absent in histories recorded before it. */
-  workflow?: string;
+export interface HttpActivityInput extends NodeActivityInput {
   request: { method?: string; url: string; headers?: Record<string, string>; query?: Record<string, string | number | boolean>; body?: unknown };
   expectStatus?: number | number[];
-  deferred?: DeferredTemplate[];
-  cache?: { ttlMs: number };
 }
 
-export interface ExecActivityInput {
-  nodeId: string;
-  /** The definition's name (for records, hooks and metrics); absent in histories recorded before it. */
-  workflow?: string;
+export interface ExecActivityInput extends NodeActivityInput {
   command: string[];
   cwd?: string;
   env?: Record<string, string>;
   stdin?: string;
   policy?: 'default' | 'sandbox';
-  deferred?: DeferredTemplate[];
 }
 
 export interface ExecOutput {

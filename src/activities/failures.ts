@@ -1,18 +1,26 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { FailureDetails } from './contract.js';
+
+/** What an activity body says about a failure; the attempt envelope adds the attempt. */
+export interface FailureSpec {
+  /** A type of the `FailureType` catalogue, or a user-supplied one (an offline mock's `error.type`) passed through. */
+  type: string;
+  message: string;
+  nonRetryable?: boolean;
+  cause?: Error;
+  /** The server's retry-after, so the next attempt waits for it instead of the policy's interval. */
+  nextRetryDelayMs?: number | undefined;
+}
 
 /**
- * Builds the failure an activity throws: typed from the one catalogue (or a
- * user-supplied type), with the attempt in the details so the workflow can count.
+ * Builds the typed failure an activity body throws. It carries no attempt: the
+ * envelope (`runAttempt`) reads that from the activity context and attaches it.
  */
-export function activityFailure(input: { type: string; message: string; nonRetryable?: boolean; attempt: number; cause?: Error; nextRetryDelayMs?: number | undefined }): ApplicationFailure {
-  const details: FailureDetails = { attempt: input.attempt };
+export function activityFailure(spec: FailureSpec): ApplicationFailure {
   return ApplicationFailure.create({
-    type: input.type,
-    message: input.message,
-    nonRetryable: input.nonRetryable ?? false,
-    details: [details],
-    cause: input.cause,
-    ...(input.nextRetryDelayMs === undefined ? {} : { nextRetryDelay: input.nextRetryDelayMs }),
+    type: spec.type,
+    message: spec.message,
+    nonRetryable: spec.nonRetryable ?? false,
+    cause: spec.cause,
+    ...(spec.nextRetryDelayMs === undefined ? {} : { nextRetryDelay: spec.nextRetryDelayMs }),
   });
 }

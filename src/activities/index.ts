@@ -3,6 +3,8 @@ import { FailureType } from '../dag/failure-types.js';
 import type { Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
 import { createAgentActivity } from './agents/agent-activity.js';
+import type { AttemptDeps } from './attempt.js';
+import type { AttemptObserver } from './attempt-observer.js';
 import { createAnthropicProvider } from './agents/anthropic-provider.js';
 import { createOfflineProvider } from './agents/offline-provider.js';
 import { createOpenAiProvider } from './agents/openai-provider.js';
@@ -18,6 +20,8 @@ export interface ActivityDeps {
   repos: Repositories;
   logger: Logger;
   settings: ActivitySettings;
+  /** Told of every node activity attempt (start, success, failure). */
+  observer?: AttemptObserver;
 }
 
 /** Every activity the worker registers, built from its dependencies. */
@@ -30,18 +34,21 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
       createOpenAiProvider({ baseUrl: settings.openaiBaseUrl, secrets: settings.secrets }),
     ].map((p) => [p.name, p]),
   );
-  const recorder = createExecutionRecorder({ executions: deps.repos.nodeExecutions, logger });
+  const envelope: AttemptDeps = {
+    recorder: createExecutionRecorder({ executions: deps.repos.nodeExecutions, logger }),
+    secrets: settings.secrets,
+    logger,
+    cache: deps.repos.cache,
+    ...(deps.observer ? { observer: deps.observer } : {}),
+  };
   return {
-    runAgent: createAgentActivity({ providers, cache: deps.repos.cache, recorder, pricing: settings.pricing, tiers: settings.tiers, secrets: settings.secrets, logger }),
+    runAgent: createAgentActivity({ providers, pricing: settings.pricing, tiers: settings.tiers, logger, envelope }),
     runHttp: createHttpActivity({
-      cache: deps.repos.cache,
-      logger,
       policy: { allowPrivate: settings.http.allowPrivate, allowHosts: settings.http.allowHosts },
       maxResponseBytes: settings.http.maxResponseBytes,
-      secrets: settings.secrets,
-      recorder,
+      envelope,
     }),
-    runExec: createExecActivity({ ...settings.exec, secrets: settings.secrets, recorder }),
+    runExec: createExecActivity({ ...settings.exec, envelope }),
     ...createRunStoreActivities({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, executions: deps.repos.nodeExecutions }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
     runPlugin: async (input) => {

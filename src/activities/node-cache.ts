@@ -3,17 +3,12 @@ import { canonicalJson } from '../dag/parse.js';
 import type { CacheRepo } from '../db/cache-repo.js';
 import type { Logger } from '../logger.js';
 
-/** `cache: {ttl}` on an activity input, in milliseconds. */
-export interface CacheSpec {
-  ttlMs: number;
-}
-
 /**
  * The node result cache around one attempt. The key hashes the node type and
  * everything the workflow resolved (config and inputs); templates that read
  * secrets enter as written, never their values. A cache outage only costs a miss.
  */
-export function nodeCache(repo: CacheRepo, logger: Logger, nodeType: string, keyMaterial: unknown) {
+export function nodeCache(repo: Pick<CacheRepo, 'get' | 'put'>, logger: Logger, nodeType: string, keyMaterial: unknown) {
   const key = createHash('sha256').update(`${nodeType}\n${canonicalJson(keyMaterial)}`).digest('hex');
   return {
     async get<T>(): Promise<T | undefined> {

@@ -1,14 +1,15 @@
-import { Context } from '@temporalio/activity';
 import type { NodeExecutionsRepo } from '../db/node-executions-repo.js';
 import type { NodeError } from '../dag/run-state.js';
 import type { Logger } from '../logger.js';
+import type { AttemptInfo } from './attempt-observer.js';
+import { withTimeout } from './with-timeout.js';
 
 /** A database write that takes longer than this is abandoned; the run's end fills the row in. */
 const RECORD_TIMEOUT_MS = 5_000;
 
-/** Records the attempts of the current activity. */
+/** Records the attempts of node activities. */
 export interface ExecutionRecorder {
-  begin(nodeId: string, attempt: number, fallback: number | null): AttemptRecord;
+  begin(info: Pick<AttemptInfo, 'runId' | 'nodeId' | 'nodeAttempt' | 'fallback' | 'startedAt'>): AttemptRecord;
 }
 
 export interface AttemptRecord {
@@ -23,13 +24,11 @@ export interface AttemptRecord {
  * the node's side effect, so a failed write is logged and left to the run's end,
  * which fills in every missing attempt once the database is back.
  */
-export function createExecutionRecorder(deps: { executions: NodeExecutionsRepo; logger: Logger }): ExecutionRecorder {
+export function createExecutionRecorder(deps: { executions: Pick<NodeExecutionsRepo, 'recordAttempt'>; logger: Logger }): ExecutionRecorder {
   return {
-    begin(nodeId, attempt, fallback) {
-      const runId = Context.current().info.workflowExecution?.workflowId ?? 'unknown';
-      const startedAt = new Date();
+    begin({ runId, nodeId, nodeAttempt: attempt, fallback, startedAt }) {
       const write = async (status: string, fields: { output?: unknown; error?: NodeError; costUsd?: number | null; detail?: unknown }) => {
-        const row = { runId, nodeId, attempt, fallback, status, startedAt, endedAt: new Date(), ...fields };
+        const row = { runId, nodeId, attempt, fallback, status, startedAt: new Date(startedAt), endedAt: new Date(), ...fields };
         try {
           await withTimeout(deps.executions.recordAttempt(row), RECORD_TIMEOUT_MS);
         } catch (err) {
@@ -43,12 +42,4 @@ export function createExecutionRecorder(deps: { executions: NodeExecutionsRepo; 
       };
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

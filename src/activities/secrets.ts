@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { evaluateExpression, type DeferredTemplate } from '../dag/expressions.js';
 import { FailureType } from '../dag/failure-types.js';
 import { referencedNames } from '../dag/references.js';
@@ -24,6 +23,18 @@ export class SecretStore {
   get(name: string): string | undefined {
     return this.values.get(name);
   }
+
+  /**
+   * A secret a node needs.
+   * @throws ApplicationFailure SECRET_MISSING (non-retryable) naming the variable to set.
+   */
+  require(name: string): string {
+    const secret = this.values.get(name);
+    if (secret === undefined) {
+      throw activityFailure({ type: FailureType.SecretMissing, message: `secret ${name} is not set on this worker (set ${PREFIX}${name})`, nonRetryable: true });
+    }
+    return secret;
+  }
 }
 
 /** A value with its deferred secret templates filled in, and the secret values used (for scrubbing). */
@@ -36,7 +47,7 @@ export interface Revealed<T> {
  * Fills in the templates the workflow deferred because they read `secrets`.
  * @throws ApplicationFailure SECRET_MISSING (non-retryable) naming the variable to set.
  */
-export function revealSecrets<T>(value: T, deferred: DeferredTemplate[] | undefined, store: SecretStore, attempt: number): Revealed<T> {
+export function revealSecrets<T>(value: T, deferred: DeferredTemplate[] | undefined, store: SecretStore): Revealed<T> {
   if (!deferred || deferred.length === 0) return { value, secrets: [] };
   const used = new Set<string>();
   const copy = structuredClone(value) as unknown;
@@ -50,10 +61,7 @@ export function revealSecrets<T>(value: T, deferred: DeferredTemplate[] | undefi
       }
       const scope: Record<string, string> = {};
       for (const name of referencedNames(part.secret, 'secrets')) {
-        const secret = store.get(name);
-        if (secret === undefined) {
-          throw activityFailure({ type: FailureType.SecretMissing, message: `secret ${name} is not set on this worker (set ${PREFIX}${name})`, nonRetryable: true, attempt });
-        }
+        const secret = store.require(name);
         scope[name] = secret;
         used.add(secret);
       }
@@ -88,16 +96,4 @@ export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
     return v;
   };
   return walk(value) as T;
-}
-
-/** A failure with secret values scrubbed from its message and details; type, retryability and retry delay kept. */
-export function scrubFailure(failure: ApplicationFailure, secrets: readonly string[]): ApplicationFailure {
-  if (secrets.length === 0) return failure;
-  return ApplicationFailure.create({
-    type: failure.type ?? undefined,
-    message: scrubSecrets(failure.message, secrets),
-    nonRetryable: failure.nonRetryable ?? false,
-    details: scrubSecrets(failure.details ?? [], secrets) as unknown[],
-    ...(failure.nextRetryDelay === undefined ? {} : { nextRetryDelay: failure.nextRetryDelay }),
-  });
 }

@@ -77,7 +77,7 @@ describe('secrets', () => {
     );
     expect(value).toEqual({ url: 'https://x/7', headers: { authorization: '', plain: 7 } });
     expect(deferred).toEqual([{ path: ['headers', 'authorization'], parts: [{ text: 'Bearer ' }, { secret: 'secrets.TOKEN' }, { text: ' for ' }, { text: '7' }] }]);
-    const revealed = revealSecrets(value, deferred, store, 1);
+    const revealed = revealSecrets(value, deferred, store);
     expect(revealed.value).toEqual({ url: 'https://x/7', headers: { authorization: 'Bearer tok-123456 for 7', plain: 7 } });
     expect(revealed.secrets).toEqual(['tok-123456']);
     expect(value).toEqual({ url: 'https://x/7', headers: { authorization: '', plain: 7 } });
@@ -85,7 +85,7 @@ describe('secrets', () => {
 
   it('fails a missing secret non-retryably, naming the variable', () => {
     const { value, deferred } = resolveTemplatesDeferringSecrets({ h: '{{ secrets.EMPTY }}' }, {});
-    expect(() => revealSecrets(value, deferred, store, 1)).toThrow(/WEFT_SECRET_EMPTY/);
+    expect(() => revealSecrets(value, deferred, store)).toThrow(/WEFT_SECRET_EMPTY/);
   });
 
   it('scrubs secret values from strings and keys, deeply', () => {

@@ -1,28 +1,20 @@
-import { Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { NodeError } from '../../dag/run-state.js';
 import { FailureType } from '../../dag/failure-types.js';
 import { schemaViolations } from '../../json-schema/validator.js';
 import type { Logger } from '../../logger.js';
 import { costOf, type PricingTable } from '../../pricing/pricing.js';
-import type { AgentActivityInput, AgentActivityResult, AgentOutput } from '../contract.js';
-import { activityFailure } from '../failures.js';
-import type { ExecutionRecorder } from '../recorder.js';
-import { revealSecrets, scrubFailure, scrubSecrets, type SecretStore } from '../secrets.js';
-import { keepHeartbeating } from '../heartbeat.js';
-import { buildMessages, type AgentProvider, type ProviderContext } from './provider.js';
-import type { CacheRepo } from '../../db/cache-repo.js';
-import { nodeCache } from '../node-cache.js';
 import { pickModel, type TierTable } from '../../pricing/tiers.js';
+import { runAttempt, type AttemptDeps, type AttemptPlan } from '../attempt.js';
+import type { AttemptContext } from '../attempt-context.js';
+import type { AgentActivityInput, AgentActivityResult, AgentOutput, ResolvedAgentConfig } from '../contract.js';
+import { activityFailure } from '../failures.js';
+import { buildMessages, type AgentProvider } from './provider.js';
 
 export interface AgentActivityDeps {
   providers: ReadonlyMap<string, AgentProvider>;
-  cache: CacheRepo;
-  recorder: ExecutionRecorder;
   pricing: PricingTable;
   tiers: TierTable;
-  secrets: SecretStore;
   logger: Logger;
+  envelope: AttemptDeps;
 }
 
 /** What an attempt carries to the next through heartbeat details. */
@@ -35,49 +27,54 @@ interface AttemptMemo {
  * everything around it is common to all providers: the key from secrets, the
  * model for `model: auto`, JSON output parsed and checked against `schema`
  * (an invalid answer is retried with the reason in the next prompt), the price,
- * the attempt's conversation recorded, and secrets scrubbed from all of it.
+ * and the attempt's conversation as the record's detail. The envelope
+ * (`runAttempt`) reveals and scrubs secrets, records, caches and heartbeats.
  */
 export function createAgentActivity(deps: AgentActivityDeps) {
-  return async function runAgent(input: AgentActivityInput): Promise<AgentActivityResult> {
-    const ctx = Context.current();
-    const { attempt } = ctx.info;
-    const revealed = revealSecrets(input.config, input.deferred, deps.secrets, attempt);
-    const { apiKey, ...config } = revealed.value;
-    const scrub = <T>(value: T): T => scrubSecrets(value, revealed.secrets);
-    const provider = deps.providers.get(config.provider ?? '');
-    if (!provider) {
-      throw activityFailure({
-        type: FailureType.UnknownProvider,
-        message: `provider ${config.provider ?? '(none)'} is not configured on this worker (known: ${[...deps.providers.keys()].join(', ')})`,
-        nonRetryable: true,
-        attempt,
-      });
-    }
-    const pick = pickModel(config, deps.tiers, input.upstream ?? 0);
-    if (config.model === 'auto' && !pick.model) {
-      throw activityFailure({ type: FailureType.ConfigInvalid, message: `no ${pick.tier} model configured for ${provider.name} (WEFT_MODEL_TIERS)`, nonRetryable: true, attempt });
-    }
-    const memo = (ctx.info.heartbeatDetails ?? {}) as AttemptMemo;
-    const record = deps.recorder.begin(input.nodeId, input.attemptOffset + attempt, input.fallback);
-    const call = { config, model: pick.model, apiKey, feedback: memo.feedback };
-    const { system } = buildMessages(call);
-    const conversation = { system: system ?? null, prompt: config.prompt, feedback: memo.feedback ?? null, model: pick.model ?? null, ...(pick.tier ? { tier: pick.tier, complexity: pick.score ?? null } : {}) };
-    const providerCtx: ProviderContext = { attempt, signal: ctx.cancellationSignal, sleep: (ms) => ctx.sleep(ms) };
+  return function runAgent(input: AgentActivityInput): Promise<AgentActivityResult> {
+    return runAttempt(deps.envelope, {
+      nodeType: 'agent',
+      input,
+      value: input.config,
+      attemptOffset: input.attemptOffset,
+      fallback: input.fallback,
+      prepare: (ctx) => planCall(deps, input, ctx),
+    });
+  };
+}
+
+/** Picks the provider and model and builds the call; refuses a config no attempt could serve. */
+function planCall(deps: AgentActivityDeps, input: AgentActivityInput, ctx: AttemptContext<ResolvedAgentConfig>): AttemptPlan<AgentOutput> {
+  const { apiKey, ...config } = ctx.value;
+  const provider = deps.providers.get(config.provider ?? '');
+  if (!provider) {
+    throw activityFailure({
+      type: FailureType.UnknownProvider,
+      message: `provider ${config.provider ?? '(none)'} is not configured on this worker (known: ${[...deps.providers.keys()].join(', ')})`,
+      nonRetryable: true,
+    });
+  }
+  const pick = pickModel(config, deps.tiers, input.upstream ?? 0);
+  if (config.model === 'auto' && !pick.model) {
+    throw activityFailure({ type: FailureType.ConfigInvalid, message: `no ${pick.tier} model configured for ${provider.name} (WEFT_MODEL_TIERS)`, nonRetryable: true });
+  }
+  const memo = (ctx.lastHeartbeat ?? {}) as AttemptMemo;
+  const call = { config, model: pick.model, apiKey, feedback: memo.feedback };
+  const { system } = buildMessages(call);
+  const conversation = { system: system ?? null, prompt: config.prompt, feedback: memo.feedback ?? null, model: pick.model ?? null, ...(pick.tier ? { tier: pick.tier, complexity: pick.score ?? null } : {}) };
+  let started = Date.now();
+  return {
+    detail: conversation,
+    failedDetail: (error) => ({ ...conversation, latencyMs: Date.now() - started, error }),
     // The key holds what the workflow resolved (secret templates as written) and the model.
-    const cache = input.cache ? nodeCache(deps.cache, deps.logger, 'agent', { config: input.config, deferred: input.deferred ?? [], model: pick.model ?? null }) : undefined;
-    const hit = await cache?.get<AgentOutput>();
-    if (hit) {
-      const output: AgentOutput = { ...hit, costUsd: 0, cached: true, fallback: input.fallback };
-      await record.succeeded(output, 0, { ...conversation, cached: true });
-      return { output, attempt };
-    }
-    const stopHeartbeats = keepHeartbeating(ctx, memo);
-    const started = Date.now();
-    try {
-      const out = await provider.call(call, providerCtx);
+    cacheKey: { config: input.config, model: pick.model ?? null },
+    fromCache: (hit) => ({ output: { ...hit, costUsd: 0, cached: true, fallback: input.fallback }, costUsd: 0 }),
+    async run() {
+      started = Date.now();
+      const out = await provider.call(call, ctx);
       const latencyMs = Date.now() - started;
       const model = out.model ?? pick.model ?? null;
-      const json = config.output === 'json' ? checkedJson(out.json ?? parseJsonText(out.text), config.schema, attempt, ctx) : out.json;
+      const json = config.output === 'json' ? checkedJson(out.json ?? parseJsonText(out.text), config.schema, ctx) : out.json;
       const warnings: string[] = [];
       let costUsd = out.costUsd ?? null;
       if (costUsd === null) {
@@ -87,37 +84,10 @@ export function createAgentActivity(deps: AgentActivityDeps) {
           deps.logger.warn({ provider: provider.name, model }, 'no price for model; cost left null');
         }
       }
-      const output: AgentOutput = scrub({
-        text: out.text,
-        ...(json === undefined ? {} : { json }),
-        usage: out.usage,
-        costUsd,
-        provider: provider.name,
-        model,
-        cached: false,
-        fallback: input.fallback,
-      });
-      await record.succeeded(output, costUsd, scrub({ ...conversation, response: out.text, usage: out.usage, latencyMs, model, warnings }));
-      if (cache && input.cache) await cache.put(output, input.cache.ttlMs);
-      return { output, attempt };
-    } catch (err) {
-      if (ctx.cancellationSignal.aborted) {
-        await record.cancelled();
-        throw err instanceof CancelledFailure ? err : new CancelledFailure('cancelled');
-      }
-      const failure = scrubFailure(asFailure(err, attempt), revealed.secrets);
-      const error: NodeError = { type: failure.type ?? FailureType.Internal, message: failure.message };
-      await record.failed(error, scrub({ ...conversation, latencyMs: Date.now() - started, error }));
-      throw failure;
-    } finally {
-      stopHeartbeats();
-    }
+      const output: AgentOutput = { text: out.text, ...(json === undefined ? {} : { json }), usage: out.usage, costUsd, provider: provider.name, model, cached: false, fallback: input.fallback };
+      return { output, costUsd, detail: { ...conversation, response: out.text, usage: out.usage, latencyMs, model, warnings } };
+    },
   };
-}
-
-function asFailure(err: unknown, attempt: number): ApplicationFailure {
-  if (err instanceof ApplicationFailure) return err;
-  return activityFailure({ type: FailureType.Internal, message: err instanceof Error ? err.message : String(err), attempt, cause: err instanceof Error ? err : undefined });
 }
 
 /** Reads JSON from a model's answer, tolerating a Markdown code fence around it. */
@@ -138,7 +108,7 @@ const INVALID = Symbol('invalid JSON');
  * retryable OUTPUT_INVALID, and the reason goes to the next attempt's prompt
  * through the heartbeat details (which Temporal hands to the next attempt).
  */
-function checkedJson(value: unknown, schema: object | undefined, attempt: number, ctx: Context): unknown {
+function checkedJson(value: unknown, schema: object | undefined, ctx: AttemptContext<unknown>): unknown {
   let problem: string | undefined;
   if (value === INVALID) problem = 'the answer was not valid JSON';
   else if (schema) {
@@ -147,5 +117,5 @@ function checkedJson(value: unknown, schema: object | undefined, attempt: number
   }
   if (!problem) return value;
   ctx.heartbeat({ feedback: problem } satisfies AttemptMemo);
-  throw activityFailure({ type: FailureType.OutputInvalid, message: problem, attempt });
+  throw activityFailure({ type: FailureType.OutputInvalid, message: problem });
 }

@@ -17,9 +17,9 @@ export function createAnthropicProvider(deps: { baseUrl?: string | undefined; se
     async call(call, ctx) {
       const apiKey = call.apiKey ?? deps.secrets.get('ANTHROPIC_API_KEY');
       if (!apiKey) {
-        throw activityFailure({ type: FailureType.ProviderAuth, message: 'anthropic: no key (set WEFT_SECRET_ANTHROPIC_API_KEY on the worker, or agent.apiKey)', nonRetryable: true, attempt: ctx.attempt });
+        throw activityFailure({ type: FailureType.ProviderAuth, message: 'anthropic: no key (set WEFT_SECRET_ANTHROPIC_API_KEY on the worker, or agent.apiKey)', nonRetryable: true });
       }
-      if (!call.model) throw activityFailure({ type: FailureType.ConfigInvalid, message: 'anthropic: agent.model is required', nonRetryable: true, attempt: ctx.attempt });
+      if (!call.model) throw activityFailure({ type: FailureType.ConfigInvalid, message: 'anthropic: agent.model is required', nonRetryable: true });
       const client = new Anthropic({ apiKey, ...(deps.baseUrl ? { baseURL: deps.baseUrl } : {}), maxRetries: 0, timeout: 24 * 3_600_000 });
       const { system, user } = buildMessages(call);
       let response: Anthropic.Message;
@@ -36,7 +36,7 @@ export function createAnthropicProvider(deps: { baseUrl?: string | undefined; se
         );
       } catch (err) {
         if (ctx.signal.aborted) throw err;
-        throw providerFailure(err, 'anthropic', ctx.attempt);
+        throw providerFailure(err, 'anthropic');
       }
       const text = response.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
       return {

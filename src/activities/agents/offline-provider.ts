@@ -35,7 +35,7 @@ export function createOfflineProvider(): AgentProvider {
       const parsed = resolvedMockSchema.safeParse(config.mock ?? {});
       if (!parsed.success) {
         const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-        throw activityFailure({ type: FailureType.ConfigInvalid, message: `agent.mock: ${detail}`, nonRetryable: true, attempt: ctx.attempt });
+        throw activityFailure({ type: FailureType.ConfigInvalid, message: `agent.mock: ${detail}`, nonRetryable: true });
       }
       const mock = parsed.data;
       if (mock.delay) await ctx.sleep(parseDuration(mock.delay));
@@ -44,7 +44,6 @@ export function createOfflineProvider(): AgentProvider {
           type: mock.error?.type ?? FailureType.MockFailure,
           message: mock.error?.message ?? `offline mock failure on attempt ${ctx.attempt}`,
           nonRetryable: mock.error?.nonRetryable ?? false,
-          attempt: ctx.attempt,
         });
       }
       const text = mock.text ?? (mock.json !== undefined ? JSON.stringify(mock.json) : config.prompt);

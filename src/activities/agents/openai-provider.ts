@@ -17,9 +17,9 @@ export function createOpenAiProvider(deps: { baseUrl?: string | undefined; secre
     async call(call, ctx) {
       const apiKey = call.apiKey ?? deps.secrets.get('OPENAI_API_KEY');
       if (!apiKey && !deps.baseUrl) {
-        throw activityFailure({ type: FailureType.ProviderAuth, message: 'openai: no key (set WEFT_SECRET_OPENAI_API_KEY on the worker, or agent.apiKey)', nonRetryable: true, attempt: ctx.attempt });
+        throw activityFailure({ type: FailureType.ProviderAuth, message: 'openai: no key (set WEFT_SECRET_OPENAI_API_KEY on the worker, or agent.apiKey)', nonRetryable: true });
       }
-      if (!call.model) throw activityFailure({ type: FailureType.ConfigInvalid, message: 'openai: agent.model is required', nonRetryable: true, attempt: ctx.attempt });
+      if (!call.model) throw activityFailure({ type: FailureType.ConfigInvalid, message: 'openai: agent.model is required', nonRetryable: true });
       // Local compatible servers often need no key, but the SDK insists on one.
       const client = new OpenAI({ apiKey: apiKey ?? 'no-key', ...(deps.baseUrl ? { baseURL: deps.baseUrl } : {}), maxRetries: 0, timeout: 24 * 3_600_000 });
       const { system, user } = buildMessages(call);
@@ -38,7 +38,7 @@ export function createOpenAiProvider(deps: { baseUrl?: string | undefined; secre
         );
       } catch (err) {
         if (ctx.signal.aborted) throw err;
-        throw providerFailure(err, 'openai', ctx.attempt);
+        throw providerFailure(err, 'openai');
       }
       const cached = response.usage?.prompt_tokens_details?.cached_tokens ?? 0;
       return {

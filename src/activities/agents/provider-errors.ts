@@ -15,16 +15,16 @@ interface SdkError {
  * retry-after (as the retry's next delay); 5xx, 529 (overloaded) and connection
  * failures are retried on the node's policy; 401/403 and other 4xx are not.
  */
-export function providerFailure(err: unknown, provider: string, attempt: number): ApplicationFailure {
+export function providerFailure(err: unknown, provider: string): ApplicationFailure {
   const e = err as SdkError;
   const status = typeof e.status === 'number' ? e.status : undefined;
   const message = `${provider}: ${e.message ?? String(err)}`;
   if (status === 429) {
-    return activityFailure({ type: FailureType.RateLimited, message, attempt, nextRetryDelayMs: retryAfterMs((name) => header(e.headers, name)) });
+    return activityFailure({ type: FailureType.RateLimited, message, nextRetryDelayMs: retryAfterMs((name) => header(e.headers, name)) });
   }
-  if (status === undefined || status >= 500) return activityFailure({ type: FailureType.ProviderUnavailable, message, attempt });
-  if (status === 401 || status === 403) return activityFailure({ type: FailureType.ProviderAuth, message, nonRetryable: true, attempt });
-  return activityFailure({ type: FailureType.ProviderRejected, message, nonRetryable: true, attempt });
+  if (status === undefined || status >= 500) return activityFailure({ type: FailureType.ProviderUnavailable, message });
+  if (status === 401 || status === 403) return activityFailure({ type: FailureType.ProviderAuth, message, nonRetryable: true });
+  return activityFailure({ type: FailureType.ProviderRejected, message, nonRetryable: true });
 }
 
 function header(headers: SdkError['headers'], name: string): string | undefined {

@@ -1,17 +1,11 @@
-import { Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import { Agent, fetch, type Response } from 'undici';
 import { FailureType } from '../../dag/failure-types.js';
+import { runAttempt, type AttemptDeps } from '../attempt.js';
 import type { HttpActivityInput, NodeActivityResult } from '../contract.js';
 import { activityFailure } from '../failures.js';
-import { keepHeartbeating } from '../heartbeat.js';
-import type { ExecutionRecorder } from '../recorder.js';
 import { retryAfterMs } from '../retry-after.js';
-import { revealSecrets, scrubFailure, scrubSecrets, type SecretStore } from '../secrets.js';
 import { destinationGuard, DestinationRefusedError, type DestinationPolicy } from './destination-guard.js';
-import type { CacheRepo } from '../../db/cache-repo.js';
-import type { Logger } from '../../logger.js';
-import { nodeCache } from '../node-cache.js';
 
 export interface HttpOutput {
   status: number;
@@ -20,12 +14,9 @@ export interface HttpOutput {
 }
 
 export interface HttpActivityDeps {
-  cache: CacheRepo;
-  logger: Logger;
   policy: DestinationPolicy;
   maxResponseBytes: number;
-  secrets: SecretStore;
-  recorder: ExecutionRecorder;
+  envelope: AttemptDeps;
 }
 
 const MAX_REDIRECTS = 5;
@@ -34,50 +25,42 @@ const MAX_REDIRECTS = 5;
  * Builds `runHttp`: one request of an http node. Destinations pass the SSRF guard
  * (checked on the resolved address, at every redirect); the response is read up
  * to a size cap; JSON bodies are parsed. Unexpected statuses fail the attempt:
- * 429 (after its retry-after) and 5xx are retried, other statuses are not.
+ * 429 (after its retry-after) and 5xx are retried, other statuses are not. The
+ * envelope (`runAttempt`) reveals and scrubs secrets, records, caches and heartbeats.
  */
 export function createHttpActivity(deps: HttpActivityDeps) {
   const guard = destinationGuard(deps.policy);
   const dispatcher = new Agent({ connect: { lookup: guard.lookup as never } });
 
-  return async function runHttp(input: HttpActivityInput): Promise<NodeActivityResult<HttpOutput>> {
-    const ctx = Context.current();
-    const { attempt } = ctx.info;
-    // Deferred paths are relative to the payload the workflow resolved, `{request, expectStatus}`.
-    const { value: revealed, secrets } = revealSecrets({ request: input.request }, input.deferred, deps.secrets, attempt);
-    const { request } = revealed;
-    const scrub = <T>(v: T): T => scrubSecrets(v, secrets);
-    const record = deps.recorder.begin(input.nodeId, attempt, null);
-    const detail = { request: { method: input.request.method ?? 'GET', url: input.request.url }, latencyMs: 0, status: null as number | null };
-    const cache = input.cache ? nodeCache(deps.cache, deps.logger, 'http', { request: input.request, deferred: input.deferred ?? [], expectStatus: input.expectStatus ?? null }) : undefined;
-    const hit = await cache?.get<HttpOutput>();
-    if (hit) {
-      await record.succeeded(hit, null, { ...detail, status: hit.status, cached: true });
-      return { output: hit, attempt };
-    }
-    const stop = keepHeartbeating(ctx);
-    const started = Date.now();
-    try {
-      const response = await send(request, guard, dispatcher, ctx.cancellationSignal);
-      detail.status = response.status;
-      const output = scrub({ status: response.status, headers: Object.fromEntries(response.headers), body: await readBody(response, deps.maxResponseBytes, attempt) });
-      detail.latencyMs = Date.now() - started;
-      if (!expected(response.status, input.expectStatus)) throw statusFailure(output, response, attempt);
-      await record.succeeded(output, null, detail);
-      if (cache && input.cache) await cache.put(output, input.cache.ttlMs);
-      return { output, attempt };
-    } catch (err) {
-      detail.latencyMs = Date.now() - started;
-      if (ctx.cancellationSignal.aborted) {
-        await record.cancelled();
-        throw new CancelledFailure('cancelled');
-      }
-      const failure = scrubFailure(asFailure(err, attempt), secrets);
-      await record.failed({ type: failure.type ?? FailureType.HttpError, message: failure.message }, detail);
-      throw failure;
-    } finally {
-      stop();
-    }
+  return function runHttp(input: HttpActivityInput): Promise<NodeActivityResult<HttpOutput>> {
+    return runAttempt(deps.envelope, {
+      nodeType: 'http',
+      input,
+      // Deferred paths are relative to the payload the workflow resolved, `{request, expectStatus}`.
+      value: { request: input.request },
+      classify: asFailure,
+      prepare: (ctx) => {
+        const detail = { request: { method: input.request.method ?? 'GET', url: input.request.url }, latencyMs: 0, status: null as number | null };
+        return {
+          detail,
+          cacheKey: { request: input.request, expectStatus: input.expectStatus ?? null },
+          fromCache: (hit) => ({ output: hit, detail: { ...detail, status: hit.status } }),
+          async run() {
+            const started = Date.now();
+            try {
+              const response = await send(ctx.value.request, guard, dispatcher, ctx.signal);
+              detail.status = response.status;
+              // Scrubbed before the failure message cuts a snippet from it.
+              const output = ctx.scrub({ status: response.status, headers: Object.fromEntries(response.headers), body: await readBody(response, deps.maxResponseBytes) });
+              if (!expected(response.status, input.expectStatus)) throw statusFailure(output, response);
+              return { output };
+            } finally {
+              detail.latencyMs = Date.now() - started;
+            }
+          },
+        };
+      },
+    });
   };
 }
 
@@ -108,7 +91,7 @@ async function send(request: HttpActivityInput['request'], guard: ReturnType<typ
   }
 }
 
-async function readBody(response: Response, cap: number, attempt: number): Promise<unknown> {
+async function readBody(response: Response, cap: number): Promise<unknown> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (response.body) {
@@ -116,7 +99,7 @@ async function readBody(response: Response, cap: number, attempt: number): Promi
       size += chunk.byteLength;
       if (size > cap) {
         await response.body.cancel().catch(() => {});
-        throw activityFailure({ type: FailureType.ResponseTooLarge, message: `response is larger than ${cap} bytes (WEFT_HTTP_MAX_RESPONSE_BYTES)`, nonRetryable: true, attempt });
+        throw activityFailure({ type: FailureType.ResponseTooLarge, message: `response is larger than ${cap} bytes (WEFT_HTTP_MAX_RESPONSE_BYTES)`, nonRetryable: true });
       }
       chunks.push(chunk);
     }
@@ -137,20 +120,20 @@ function expected(status: number, expectStatus: number | number[] | undefined): 
   return Array.isArray(expectStatus) ? expectStatus.includes(status) : status === expectStatus;
 }
 
-function statusFailure(output: HttpOutput, response: Response, attempt: number): ApplicationFailure {
+function statusFailure(output: HttpOutput, response: Response): ApplicationFailure {
   const snippet = typeof output.body === 'string' ? output.body.slice(0, 300) : JSON.stringify(output.body).slice(0, 300);
   const message = `unexpected status ${output.status}: ${snippet}`;
   if (output.status === 429) {
-    return activityFailure({ type: FailureType.RateLimited, message, attempt, nextRetryDelayMs: retryAfterMs((name) => response.headers.get(name)) });
+    return activityFailure({ type: FailureType.RateLimited, message, nextRetryDelayMs: retryAfterMs((name) => response.headers.get(name)) });
   }
-  return activityFailure({ type: FailureType.HttpStatus, message, nonRetryable: output.status < 500, attempt });
+  return activityFailure({ type: FailureType.HttpStatus, message, nonRetryable: output.status < 500 });
 }
 
-function asFailure(err: unknown, attempt: number): ApplicationFailure {
-  if (err instanceof ApplicationFailure) return err;
+/** Types what the network threw: a refused destination (at any depth of causes) is final, anything else is retried. */
+function asFailure(err: unknown): ApplicationFailure {
   for (let e: unknown = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
-    if (e instanceof DestinationRefusedError) return activityFailure({ type: FailureType.DestinationRefused, message: e.message, nonRetryable: true, attempt });
+    if (e instanceof DestinationRefusedError) return activityFailure({ type: FailureType.DestinationRefused, message: e.message, nonRetryable: true });
   }
   const cause = (err as { cause?: { message?: string } }).cause?.message;
-  return activityFailure({ type: FailureType.HttpError, message: `${(err as Error).message}${cause ? `: ${cause}` : ''}`, attempt });
+  return activityFailure({ type: FailureType.HttpError, message: `${(err as Error).message}${cause ? `: ${cause}` : ''}` });
 }

@@ -1,0 +1,47 @@
+import type { Logger } from '../logger.js';
+import { withTimeout } from './with-timeout.js';
+
+/** Who and when one attempt of a node activity is, as the envelope tells observers. */
+export interface AttemptInfo {
+  runId: string;
+  workflow: string | null;
+  nodeId: string;
+  nodeType: string;
+  /** The Temporal attempt (1-based, within this activity). */
+  attempt: number;
+  /** The node's attempt as records number it: `attemptOffset + attempt` (fallbacks number on). */
+  nodeAttempt: number;
+  fallback: number | null;
+  startedAt: string;
+}
+
+/** Told of every attempt's start, success and failure (a cancelled attempt is a failure of type CANCELLED). */
+export interface AttemptObserver {
+  started(info: AttemptInfo): Promise<void> | void;
+  succeeded(info: AttemptInfo, output: unknown, costUsd: number | null): Promise<void> | void;
+  failed(info: AttemptInfo, error: { type: string; message: string }, willRetry: boolean): Promise<void> | void;
+}
+
+/** An observer that takes longer than this is left behind; the attempt goes on. */
+const OBSERVER_TIMEOUT_MS = 5_000;
+
+/**
+ * Calls an observer without letting it touch the attempt: whatever it throws
+ * (or a hang) is logged, because observing must never fail, and so re-run, the
+ * node's side effect.
+ */
+export async function tellObserver<K extends keyof AttemptObserver>(
+  observer: AttemptObserver | undefined,
+  logger: Logger,
+  event: K,
+  ...args: Parameters<AttemptObserver[K]>
+): Promise<void> {
+  if (!observer) return;
+  try {
+    const method = observer[event] as (this: AttemptObserver, ...a: typeof args) => Promise<void> | void;
+    await withTimeout(Promise.resolve(method.apply(observer, args)), OBSERVER_TIMEOUT_MS);
+  } catch (err) {
+    const [info] = args;
+    logger.warn({ runId: info.runId, nodeId: info.nodeId, attempt: info.nodeAttempt, event, err: (err as Error).message }, 'attempt observer failed; the attempt goes on');
+  }
+}
