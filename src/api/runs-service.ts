@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { assembleNodes, isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { Definition } from '../dag/schema.js';
+import { formatWorkflowRef } from '../dag/workflow-ref.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/schema/runs.js';
 import type { Logger } from '../logger.js';
@@ -76,8 +77,7 @@ export class RunsService {
     if ('workflow' in request) {
       const stored = await repos.workflows.get(request.workflow, request.version);
       if (!stored) {
-        const which = request.version === undefined ? request.workflow : `${request.workflow}@${request.version}`;
-        throw new AppError('NOT_FOUND', `no stored workflow ${which}`);
+        throw new AppError('NOT_FOUND', `no stored workflow ${formatWorkflowRef(request.workflow, request.version)}`);
       }
       definition = stored.definition;
       version = stored.version;
@@ -149,7 +149,7 @@ export class RunsService {
   private async nodeOrder(row: RunRow): Promise<string[]> {
     if (row.definition) return row.definition.nodes.map((n) => n.id);
     if (row.workflowVersion === null) return [];
-    const key = `${row.workflowName}@${row.workflowVersion}`;
+    const key = formatWorkflowRef(row.workflowName, row.workflowVersion);
     let order = this.nodeOrders.get(key);
     if (!order) {
       const stored = await this.deps.repos.workflows.get(row.workflowName, row.workflowVersion);
