@@ -1,4 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../dag/failure-types.js';
 import { assembleNodes, isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { Definition } from '../dag/schema.js';
 import { formatWorkflowRef } from '../dag/workflow-ref.js';
@@ -8,7 +10,6 @@ import type { Logger } from '../logger.js';
 import {
   approveUpdate,
   budgetSignal,
-  NOT_WAITING,
   pauseSignal,
   resumeSignal,
   RUN_WORKFLOW_TYPE,
@@ -205,8 +206,8 @@ export class RunsService {
     try {
       return await this.deps.temporal.client.workflow.getHandle(id).executeUpdate(approveUpdate, { args: [{ nodeId, approved: decision.approved, comment: decision.comment, by }] });
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && String(err.cause?.message ?? '').startsWith(NOT_WAITING)) throw new AppError('NOT_WAITING', err.cause!.message);
-      if (err instanceof WorkflowNotFoundError || isCompleted(err)) throw new AppError('NOT_WAITING', `run ${id} is no longer running`);
+      if (isRefusal(err, FailureType.NotWaiting)) throw new AppError('NOT_WAITING', err.cause.message);
+      if (err instanceof WorkflowNotFoundError || isRefusal(err, ACCEPTED_UPDATE_COMPLETED_WORKFLOW)) throw new AppError('NOT_WAITING', `run ${id} is no longer running`);
       throw err;
     }
   }
@@ -249,9 +250,17 @@ export class RunsService {
   }
 }
 
-/** An update sent to a run that has just completed. */
-function isCompleted(err: unknown): boolean {
-  return /already completed|workflow execution already completed/i.test(String((err as Error)?.message ?? ''));
+/**
+ * The failure type recent Temporal servers give an update they had
+ * accepted when the workflow completed first. An update sent to a workflow that
+ * has completed gets gRPC NOT_FOUND instead, which the client throws as
+ * WorkflowNotFoundError, as it does for signals and cancels.
+ */
+const ACCEPTED_UPDATE_COMPLETED_WORKFLOW = 'AcceptedUpdateCompletedWorkflow';
+
+/** An update the workflow (or the server for it) refused with a failure of this type. */
+function isRefusal(err: unknown, type: string): err is WorkflowUpdateFailedError & { cause: ApplicationFailure } {
+  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === type;
 }
 
 function startedFrom(row: RunRow): StartedRun {
