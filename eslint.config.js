@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import noImportCycle from './eslint-rules/no-import-cycle.js';
 
 /** Workflow code must replay deterministically, so it may only import these at run time. */
 const workflowImportRule = [
@@ -56,6 +57,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'error',
     },
+  },
+  {
+    // A cycle lets evaluation order decide which module sees the other half-built, and hides which layer depends on which.
+    files: ['src/**/*.ts'],
+    plugins: { weft: { rules: { 'no-import-cycle': noImportCycle } } },
+    rules: { 'weft/no-import-cycle': 'error' },
   },
   { files: ['src/workflows/*.ts'], rules: { 'no-restricted-imports': workflowImportRule } },
   { files: ['src/workflows/nodes/**/*.ts'], rules: { 'no-restricted-imports': nodeImportRule } },

@@ -1,5 +1,5 @@
 import type { NodeExecutionsRepo } from '../db/node-executions-repo.js';
-import type { NodeError } from '../dag/run-state.js';
+import type { NodeError, NodeStatus } from '../dag/run-state.js';
 import type { Logger } from '../logger.js';
 import type { AttemptInfo } from './attempt-observer.js';
 import { withTimeout } from './with-timeout.js';
@@ -27,7 +27,7 @@ export interface AttemptRecord {
 export function createExecutionRecorder(deps: { executions: Pick<NodeExecutionsRepo, 'recordAttempt'>; logger: Logger }): ExecutionRecorder {
   return {
     begin({ runId, nodeId, nodeAttempt: attempt, fallback, startedAt }) {
-      const write = async (status: string, fields: { output?: unknown; error?: NodeError; costUsd?: number | null; detail?: unknown }) => {
+      const write = async (status: NodeStatus, fields: { output?: unknown; error?: NodeError; costUsd?: number | null; detail?: unknown }) => {
         const row = { runId, nodeId, attempt, fallback, status, startedAt: new Date(startedAt), endedAt: new Date(), ...fields };
         try {
           await withTimeout(deps.executions.recordAttempt(row), RECORD_TIMEOUT_MS);

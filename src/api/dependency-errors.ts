@@ -5,15 +5,15 @@
  */
 export function isDependencyDown(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
+    const { code, severity } = e as { code?: unknown; severity?: unknown };
     if (typeof code === 'string' && DOWN_CODES.test(code)) return true;
+    // 55000 is an ordinary query error too; as FATAL it is PostgreSQL refusing the session (database not accepting connections).
+    if (code === '55000' && severity === 'FATAL') return true;
     // gRPC status 14 (UNAVAILABLE) and 4 (DEADLINE_EXCEEDED) from the Temporal client.
     if (typeof code === 'number' && (code === 14 || code === 4) && (e as { name?: string }).name !== 'AppError') return true;
-    if (typeof message === 'string' && DOWN_MESSAGES.test(message)) return true;
   }
   return false;
 }
 
 /** SQLSTATE class 08 and 57P0x, too many connections, socket errors, postgres.js connection codes. */
 const DOWN_CODES = /^(08...|57P0[1-3]|53300|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EPIPE|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED|CONNECT_TIMEOUT)$/;
-const DOWN_MESSAGES = /not currently accepting connections|the database system is (starting up|shutting down)|Connection terminated/i;

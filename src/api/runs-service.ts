@@ -1,9 +1,11 @@
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../dag/failure-types.js';
 import { assembleNodes, isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { Definition } from '../dag/schema.js';
+import { formatWorkflowRef } from '../dag/workflow-ref.js';
 import type { Repositories } from '../db/repositories.js';
-import type { RunRow } from '../db/runs-repo.js';
+import type { RunRow } from '../db/schema/runs.js';
 import type { Logger } from '../logger.js';
 import {
   approveUpdate,
@@ -76,8 +78,7 @@ export class RunsService {
     if ('workflow' in request) {
       const stored = await repos.workflows.get(request.workflow, request.version);
       if (!stored) {
-        const which = request.version === undefined ? request.workflow : `${request.workflow}@${request.version}`;
-        throw new AppError('NOT_FOUND', `no stored workflow ${which}`);
+        throw new AppError('NOT_FOUND', `no stored workflow ${formatWorkflowRef(request.workflow, request.version)}`);
       }
       definition = stored.definition;
       version = stored.version;
@@ -126,7 +127,7 @@ export class RunsService {
   async get(id: string): Promise<RunSnapshot> {
     const row = await this.deps.repos.runs.get(id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
-    const run = isTerminalRun(row.status as RunStatus) ? snapshotFrom(row) : await this.live(row);
+    const run = isTerminalRun(row.status) ? snapshotFrom(row) : await this.live(row);
     const [stored, order] = await Promise.all([this.deps.repos.runNodes.list(id), this.nodeOrder(row)]);
     return { ...run, nodes: assembleNodes(order, stored, run.nodes) };
   }
@@ -147,9 +148,9 @@ export class RunsService {
 
   /** The run's node ids in definition order: from its ad-hoc definition, or its stored version (cached). */
   private async nodeOrder(row: RunRow): Promise<string[]> {
-    if (row.definition) return (row.definition as Definition).nodes.map((n) => n.id);
+    if (row.definition) return row.definition.nodes.map((n) => n.id);
     if (row.workflowVersion === null) return [];
-    const key = `${row.workflowName}@${row.workflowVersion}`;
+    const key = formatWorkflowRef(row.workflowName, row.workflowVersion);
     let order = this.nodeOrders.get(key);
     if (!order) {
       const stored = await this.deps.repos.workflows.get(row.workflowName, row.workflowVersion);
@@ -201,12 +202,12 @@ export class RunsService {
     const row = await this.deps.repos.runs.get(id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
     // A node of a run that has ended is not waiting either: the same answer, whatever the race.
-    if (isTerminalRun(row.status as RunStatus)) throw new AppError('NOT_WAITING', `run ${id} already ended (${row.status}); node ${nodeId} is not waiting`);
+    if (isTerminalRun(row.status)) throw new AppError('NOT_WAITING', `run ${id} already ended (${row.status}); node ${nodeId} is not waiting`);
     try {
       return await this.deps.temporal.client.workflow.getHandle(id).executeUpdate(approveUpdate, { args: [{ nodeId, approved: decision.approved, comment: decision.comment, by }] });
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FailureType.NotWaiting) throw new AppError('NOT_WAITING', err.cause.message);
-      if (err instanceof WorkflowNotFoundError || isCompleted(err)) throw new AppError('NOT_WAITING', `run ${id} is no longer running`);
+      if (isRefusal(err, FailureType.NotWaiting)) throw new AppError('NOT_WAITING', err.cause.message);
+      if (err instanceof WorkflowNotFoundError || isRefusal(err, ACCEPTED_UPDATE_COMPLETED_WORKFLOW)) throw new AppError('NOT_WAITING', `run ${id} is no longer running`);
       throw err;
     }
   }
@@ -223,14 +224,14 @@ export class RunsService {
       if (err instanceof WorkflowNotFoundError) throw new AppError('CONFLICT', `run ${id} is no longer running`);
       throw err;
     }
-    return { id, status: row.status as RunStatus };
+    return { id, status: row.status };
   }
 
   /** The run's row, which must exist and not have ended. */
   private async running(id: string): Promise<RunRow> {
     const row = await this.deps.repos.runs.get(id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
-    if (isTerminalRun(row.status as RunStatus)) throw new AppError('CONFLICT', `run ${id} already ended (${row.status})`);
+    if (isTerminalRun(row.status)) throw new AppError('CONFLICT', `run ${id} already ended (${row.status})`);
     return row;
   }
 
@@ -238,24 +239,32 @@ export class RunsService {
   async cancel(id: string): Promise<{ id: string; status: RunStatus }> {
     const row = await this.deps.repos.runs.get(id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
-    if (isTerminalRun(row.status as RunStatus)) throw new AppError('CONFLICT', `run ${id} already ended (${row.status})`);
+    if (isTerminalRun(row.status)) throw new AppError('CONFLICT', `run ${id} already ended (${row.status})`);
     try {
       await this.deps.temporal.client.workflow.getHandle(id).cancel();
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new AppError('CONFLICT', `run ${id} is no longer running`);
       throw err;
     }
-    return { id, status: row.status as RunStatus };
+    return { id, status: row.status };
   }
 }
 
-/** An update sent to a run that has just completed. */
-function isCompleted(err: unknown): boolean {
-  return /already completed|workflow execution already completed/i.test(String((err as Error)?.message ?? ''));
+/**
+ * The failure type recent Temporal servers give an update they had
+ * accepted when the workflow completed first. An update sent to a workflow that
+ * has completed gets gRPC NOT_FOUND instead, which the client throws as
+ * WorkflowNotFoundError, as it does for signals and cancels.
+ */
+const ACCEPTED_UPDATE_COMPLETED_WORKFLOW = 'AcceptedUpdateCompletedWorkflow';
+
+/** An update the workflow (or the server for it) refused with a failure of this type. */
+function isRefusal(err: unknown, type: string): err is WorkflowUpdateFailedError & { cause: ApplicationFailure } {
+  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === type;
 }
 
 function startedFrom(row: RunRow): StartedRun {
-  return { id: row.id, status: row.status as RunStatus, workflow: row.workflowName, version: row.workflowVersion };
+  return { id: row.id, status: row.status, workflow: row.workflowName, version: row.workflowVersion };
 }
 
 function summaryFrom(row: RunRow): RunSummary {
@@ -263,7 +272,7 @@ function summaryFrom(row: RunRow): RunSummary {
     id: row.id,
     workflow: row.workflowName,
     version: row.workflowVersion,
-    status: row.status as RunStatus,
+    status: row.status,
     degraded: row.degraded,
     costUsd: row.costUsd,
     startedAt: row.startedAt.toISOString(),
@@ -276,7 +285,7 @@ function snapshotFrom(row: RunRow): RunSnapshot {
     ...summaryFrom(row),
     input: row.input ?? null,
     output: row.output ?? null,
-    error: (row.error as RunSnapshot['error']) ?? null,
+    error: row.error ?? null,
     nodes: {},
   };
 }

@@ -4,6 +4,7 @@ import { BARE_EXPRESSION_FIELDS, LITERAL_FIELDS } from './expression-fields.js';
 import { referencedNames } from './references.js';
 import { BUILTIN_ROLES } from './roles.js';
 import { definitionSchema, nodeSchemas, type BuiltinNodeType, type Definition } from './schema.js';
+import { parseWorkflowRef } from './workflow-ref.js';
 
 /** Validation codes (contract section 2). */
 export const ValidationCode = {
@@ -250,10 +251,10 @@ function checkNodeShape(
   }
   const workflowExists = options.workflowExists;
   if (workflowExists && (type === 'workflow' || type === 'map') && typeof raw.workflow === 'string') {
-    const [name = '', version] = raw.workflow.split('@');
+    const { name, version } = parseWorkflowRef(raw.workflow);
     const at = pointer(path, 'workflow');
     out.pending.push(
-      Promise.resolve(workflowExists(name, version === undefined ? undefined : Number(version))).then((exists) => {
+      Promise.resolve(workflowExists(name, version)).then((exists) => {
         if (!exists) out.add(ValidationCode.UnknownWorkflow, at, `no stored workflow ${raw.workflow as string}`);
       }),
     );

@@ -1,11 +1,8 @@
 import { and, asc, eq, isNotNull, max, min } from 'drizzle-orm';
 import type { NodeError, NodeRecord } from '../dag/run-state.js';
 import type { Db } from './client.js';
-import { nodeExecutions } from './schema/node-executions.js';
+import { nodeExecutions, type NewNodeExecution, type NodeExecutionRow } from './schema/node-executions.js';
 import { runs } from './schema/runs.js';
-
-export type NodeExecutionRow = typeof nodeExecutions.$inferSelect;
-export type NewNodeExecution = typeof nodeExecutions.$inferInsert;
 
 const INSERT_CHUNK = 500;
 

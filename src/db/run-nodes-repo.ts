@@ -32,6 +32,6 @@ export class RunNodesRepo {
   /** Every stored record of a run, by node id. */
   async list(runId: string): Promise<Map<string, NodeRecord>> {
     const rows = await this.db.select({ nodeId: runNodes.nodeId, record: runNodes.record }).from(runNodes).where(eq(runNodes.runId, runId));
-    return new Map(rows.map((r) => [r.nodeId, r.record as NodeRecord]));
+    return new Map(rows.map((r) => [r.nodeId, r.record]));
   }
 }

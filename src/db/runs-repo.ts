@@ -1,10 +1,8 @@
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
-import type { RunSnapshot } from '../dag/run-state.js';
+import type { RunSnapshot, RunStatus } from '../dag/run-state.js';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
-import { runs } from './schema/runs.js';
-
-export type RunRow = typeof runs.$inferSelect;
+import { runs, type RunRow } from './schema/runs.js';
 
 export interface NewRun {
   id: string;
@@ -18,7 +16,7 @@ export interface NewRun {
 
 export interface RunListQuery {
   workflow?: string | undefined;
-  status?: string | undefined;
+  status?: RunStatus | undefined;
   limit: number;
   /** Keyset position: the last row of the previous page. */
   after?: { startedAt: Date; id: string } | undefined;

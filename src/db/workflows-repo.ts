@@ -1,24 +1,7 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
-import { workflows, workflowVersions } from './schema/workflows.js';
-
-export interface StoredVersion {
-  name: string;
-  version: number;
-  hash: string;
-  definition: Definition;
-  source: string | null;
-  createdAt: Date;
-}
-
-export interface WorkflowSummary {
-  name: string;
-  description: string | null;
-  latestVersion: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import { workflows, workflowVersions, type WorkflowRow, type WorkflowVersionRow } from './schema/workflows.js';
 
 /** Definitions and their immutable versions. */
 export class WorkflowsRepo {
@@ -28,7 +11,7 @@ export class WorkflowsRepo {
    * Stores a definition as the workflow's next version, unless its content equals
    * the latest version, which is then returned with `created: false`.
    */
-  async save(input: { definition: Definition; hash: string; source: string | null; actor: string | null }): Promise<{ version: StoredVersion; created: boolean }> {
+  async save(input: { definition: Definition; hash: string; source: string | null; actor: string | null }): Promise<{ version: WorkflowVersionRow; created: boolean }> {
     const { definition, hash } = input;
     return this.db.transaction(async (tx) => {
       const [current] = await tx.select().from(workflows).where(eq(workflows.name, definition.name)).for('update');
@@ -37,7 +20,7 @@ export class WorkflowsRepo {
           .select()
           .from(workflowVersions)
           .where(and(eq(workflowVersions.name, definition.name), eq(workflowVersions.version, current.latestVersion)));
-        if (latest && latest.hash === hash) return { version: latest as StoredVersion, created: false };
+        if (latest && latest.hash === hash) return { version: latest, created: false };
       }
       const version = (current?.latestVersion ?? 0) + 1;
       const now = new Date();
@@ -53,22 +36,23 @@ export class WorkflowsRepo {
         .insert(workflowVersions)
         .values({ name: definition.name, version, hash, definition, source: input.source, createdBy: input.actor })
         .returning();
-      return { version: row as StoredVersion, created: true };
+      if (!row) throw new Error(`inserting version ${version} of ${definition.name} returned no row`);
+      return { version: row, created: true };
     });
   }
 
-  async list(): Promise<WorkflowSummary[]> {
+  async list(): Promise<WorkflowRow[]> {
     return this.db.select().from(workflows).orderBy(asc(workflows.name));
   }
 
   /** A stored version: the given one, or the latest. */
-  async get(name: string, version?: number): Promise<StoredVersion | undefined> {
+  async get(name: string, version?: number): Promise<WorkflowVersionRow | undefined> {
     const where =
       version === undefined
         ? eq(workflowVersions.name, name)
         : and(eq(workflowVersions.name, name), eq(workflowVersions.version, version));
     const [row] = await this.db.select().from(workflowVersions).where(where).orderBy(desc(workflowVersions.version)).limit(1);
-    return row as StoredVersion | undefined;
+    return row;
   }
 
   async versions(name: string): Promise<{ version: number; hash: string; createdAt: Date }[]> {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { estimateTier } from '../dag/complexity.js';
-import { agentTiers, type AgentTier } from '../dag/schema.js';
-import type { ResolvedAgentConfig } from '../activities/contract.js';
+import { agentTiers, type AgentConfig, type AgentTier } from '../dag/schema.js';
 
 /** The model each tier means, by provider. */
 export type TierTable = Record<string, Record<AgentTier, string>>;
@@ -26,7 +25,7 @@ export function loadTiers(json?: string): TierTable {
  * The model a node calls: its `model`, or for `model: auto` the model of its
  * `tier`, or of the tier the complexity estimate gives.
  */
-export function pickModel(config: ResolvedAgentConfig, tiers: TierTable, upstream: number): { model: string | undefined; tier?: AgentTier; score?: number } {
+export function pickModel(config: Pick<AgentConfig, 'provider' | 'model' | 'tier' | 'system' | 'prompt' | 'output'>, tiers: TierTable, upstream: number): { model: string | undefined; tier?: AgentTier; score?: number } {
   if (config.model !== 'auto') return { model: config.model };
   const estimate = config.tier ? undefined : estimateTier({ system: config.system, prompt: config.prompt, upstream, output: config.output });
   const tier = config.tier ?? estimate!.tier;

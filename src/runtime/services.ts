@@ -2,31 +2,36 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { activitySettings } from '../activities/settings.js';
+import { activitySettings, type ActivitySettings } from '../activities/settings.js';
 import { createApp } from '../api/app.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { createRepositories, type Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
-import { loadPricing } from '../pricing/pricing.js';
-import { loadTiers } from '../pricing/tiers.js';
 import { createWeftWorker } from '../worker/create-worker.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
-/** The database with its repositories, migrated. */
-export interface Storage {
+/**
+ * What a process's worker and API share, opened and loaded once: the migrated
+ * database with its repositories, and the settings read from the config
+ * (pricing, model tiers, secrets, http and exec limits).
+ */
+export interface Services {
   database: Database;
   repos: Repositories;
+  settings: ActivitySettings;
 }
 
-export async function openStorage(config: Pick<Config, 'DATABASE_URL' | 'WEFT_DATA_DIR'>): Promise<Storage> {
+/** Loads the settings (a malformed pricing file or tier table fails here, before the database is touched), then opens the database. */
+export async function openServices(config: Config): Promise<Services> {
+  const settings = activitySettings(config);
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.WEFT_DATA_DIR, migrate: true });
-  return { database, repos: createRepositories(database.db) };
+  return { database, repos: createRepositories(database.db), settings };
 }
 
 /** Starts the worker and resolves once it polls; `stop()` drains it. */
-export async function startWorker(input: { config: Config; storage: Storage; logger: Logger; address: string }): Promise<{ worker: Worker; stop(): Promise<void> }> {
-  const { config, storage, logger } = input;
+export async function startWorker(input: { config: Config; services: Services; logger: Logger; address: string }): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const { config, services, logger } = input;
   const admin = await Connection.connect({ address: input.address });
   try {
     await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
@@ -38,7 +43,7 @@ export async function startWorker(input: { config: Config; storage: Storage; log
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.WEFT_TASK_QUEUE,
-    activities: createActivities({ repos: storage.repos, logger, settings: activitySettings(config) }),
+    activities: createActivities({ repos: services.repos, logger, settings: services.settings }),
   });
   const running = worker.run();
   running.catch((err) => logger.fatal({ err }, 'worker stopped with an error'));
@@ -53,18 +58,18 @@ export async function startWorker(input: { config: Config; storage: Storage; log
 }
 
 /** Starts the API on the configured port; `stop()` closes it. */
-export async function startApi(input: { config: Config; storage: Storage; logger: Logger; address: string }): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
-  const { config, storage, logger } = input;
+export async function startApi(input: { config: Config; services: Services; logger: Logger; address: string }): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
+  const { config, services, logger } = input;
   const connection = await Connection.connect({ address: input.address });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({
-    repos: storage.repos,
-    pingDatabase: storage.database.ping,
+    repos: services.repos,
+    pingDatabase: services.database.ping,
     temporal: { client, taskQueue: config.WEFT_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
     logger,
     maxBodyBytes: config.WEFT_MAX_BODY_BYTES,
-    pricing: loadPricing(config.WEFT_PRICING_FILE),
-    tiers: loadTiers(config.WEFT_MODEL_TIERS),
+    pricing: services.settings.pricing,
+    tiers: services.settings.tiers,
     segmentEvents: config.WEFT_SEGMENT_EVENTS,
   });
   const server = await new Promise<Server>((resolve, reject) => {

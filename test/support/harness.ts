@@ -16,8 +16,6 @@ import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
 import { createLogger } from '../../src/logger.js';
-import { loadPricing } from '../../src/pricing/pricing.js';
-import { loadTiers } from '../../src/pricing/tiers.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
 import { createWeftWorker } from '../../src/worker/create-worker.js';
 
@@ -98,6 +96,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const connection = await Connection.connect({ address: temporalAddress, ...BIG_HISTORY_CHANNEL });
   const client = new Client({ connection });
 
+  // Loaded once and shared by the worker and the API, as the runtime does.
+  const settings = activitySettings(loadConfig(options.workerEnv ?? {}), options.workerEnv ?? {});
   let worker: Worker | null = null;
   let workerRun: Promise<void> | null = null;
   let native: NativeConnection | null = null;
@@ -107,7 +107,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       connection: native,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({ repos, logger, settings: activitySettings(loadConfig(options.workerEnv ?? {}), options.workerEnv ?? {}) }),
+      activities: createActivities({ repos, logger, settings }),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
@@ -119,8 +119,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     temporal: { client, taskQueue, namespace: 'default' },
     logger,
     maxBodyBytes: 5 * 1024 * 1024,
-    pricing: loadPricing(),
-    tiers: loadTiers(),
+    pricing: settings.pricing,
+    tiers: settings.tiers,
     ...(options.segmentEvents === undefined ? {} : { segmentEvents: options.segmentEvents }),
   });
   const server = await new Promise<Server>((resolve) => {

@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest';
 /** The lint rules that keep workflow code deterministic really do fire. */
 const eslint = new ESLint({ cwd: join(import.meta.dirname, '..', '..') });
 
-async function restricted(file: string, code: string): Promise<string[]> {
+async function messages(rule: string, file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: file });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
 }
+
+const restricted = (file: string, code: string) => messages('no-restricted-imports', file, code);
 
 describe('workflow import rule', () => {
   it('refuses runtime imports of Node, the database or the activity SDK in src/workflows', async () => {
@@ -38,5 +40,28 @@ describe('workflow import rule', () => {
 
   it('keeps src/dag pure', async () => {
     expect(await restricted('src/dag/probe.ts', "import { randomUUID } from 'node:crypto';\nexport const x = randomUUID;\n")).toHaveLength(1);
+  });
+});
+
+describe('import cycle rule', () => {
+  // Linted as an existing src/ file that test/fixtures/import-cycle/back.ts imports, so importing back.ts closes a cycle.
+  const probe = 'src/dag/duration.ts';
+  const cycles = (code: string) => messages('weft/no-import-cycle', probe, `${code}\nexport const parseDuration = 1;\n`);
+
+  it('reports an import that leads back to the importing file, naming the chain', async () => {
+    expect(await cycles("import { back } from '../../test/fixtures/import-cycle/back.js';\nexport const x = back;")).toEqual([
+      'Import cycle: src/dag/duration.ts -> test/fixtures/import-cycle/back.ts -> src/dag/duration.ts',
+    ]);
+    expect(await cycles("export { via } from '../../test/fixtures/import-cycle/via.js';")).toEqual([
+      'Import cycle: src/dag/duration.ts -> test/fixtures/import-cycle/via.ts -> test/fixtures/import-cycle/back.ts -> src/dag/duration.ts',
+    ]);
+  });
+
+  it('counts type-only imports: a cycle of types still ties the two modules together', async () => {
+    expect(await cycles("import type { back } from '../../test/fixtures/import-cycle/back.js';\nexport type X = typeof back;")).toHaveLength(1);
+  });
+
+  it('is quiet when nothing imports the file back', async () => {
+    expect(await cycles("import { parseWorkflowRef } from './workflow-ref.js';\nexport const x = parseWorkflowRef;")).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { compilePlan, planLevels } from '../../dag/plan.js';
 import { workflowNameSchema } from '../../dag/schema.js';
+import { formatWorkflowRef } from '../../dag/workflow-ref.js';
 import type { Repositories } from '../../db/repositories.js';
 import { requireRole } from '../auth.js';
 import { receiveDefinition } from '../definitions.js';
@@ -19,7 +20,7 @@ export function workflowsRouter(repos: Repositories, models: { pricing: PricingT
     const received = await receiveDefinition(req.body, repos.workflows);
     const { version, created } = await repos.workflows.save({ ...received, actor: req.identity?.id ?? null });
     if (created) {
-      await repos.audit.record({ actor: req.identity?.id ?? null, action: 'workflow.define', target: `${version.name}@${version.version}`, requestId: req.id });
+      await repos.audit.record({ actor: req.identity?.id ?? null, action: 'workflow.define', target: formatWorkflowRef(version.name, version.version), requestId: req.id });
     }
     res.status(created ? 201 : 200).json({ name: version.name, version: version.version, hash: version.hash });
   });
@@ -54,7 +55,7 @@ export function workflowsRouter(repos: Repositories, models: { pricing: PricingT
     const name = parseRequest(workflowNameSchema, req.params.name, 'workflow name');
     const { format, version } = parseRequest(diagramQuery, req.query, 'query');
     const stored = await repos.workflows.get(name, version);
-    if (!stored) throw new AppError('NOT_FOUND', `no stored workflow ${name}${version ? `@${version}` : ''}`);
+    if (!stored) throw new AppError('NOT_FOUND', `no stored workflow ${formatWorkflowRef(name, version)}`);
     res.type(format === 'mermaid' ? 'text/vnd.mermaid' : 'text/plain').send(mermaidDiagram(stored.definition));
   });
 
@@ -71,7 +72,7 @@ export function workflowsRouter(repos: Repositories, models: { pricing: PricingT
     const name = parseRequest(workflowNameSchema, req.params.name, 'workflow name');
     const version = parseRequest(versionParam, req.params.version, 'version');
     const stored = await repos.workflows.get(name, version);
-    if (!stored) throw new AppError('NOT_FOUND', `no stored workflow ${name}@${version}`);
+    if (!stored) throw new AppError('NOT_FOUND', `no stored workflow ${formatWorkflowRef(name, version)}`);
     res.json(stored);
   });
 

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../../config.js';
 import { createLogger } from '../../logger.js';
 import { devAdminKey } from '../../runtime/admin-key.js';
-import { openStorage, startApi, startWorker } from '../../runtime/services.js';
+import { openServices, startApi, startWorker } from '../../runtime/services.js';
 import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { onShutdown } from '../shutdown.js';
@@ -29,13 +29,13 @@ export async function devCommand(config: Config): Promise<void> {
     for (const stop of stops.reverse()) await stop().catch((err) => logger.warn({ err }, 'stop failed'));
   };
   try {
-    const storage = await openStorage({ ...config, WEFT_DATA_DIR: dataDir });
-    stops.push(() => storage.database.close());
+    const services = await openServices({ ...config, WEFT_DATA_DIR: dataDir });
+    stops.push(() => services.database.close());
     const admin = devAdminKey(dataDir, config.WEFT_BOOTSTRAP_ADMIN_KEY);
-    await storage.repos.apiKeys.ensure(admin.key, 'bootstrap-admin', 'admin');
-    const worker = await startWorker({ config, storage, logger, address: server.address });
+    await services.repos.apiKeys.ensure(admin.key, 'bootstrap-admin', 'admin');
+    const worker = await startWorker({ config, services, logger, address: server.address });
     stops.push(worker.stop);
-    const api = await startApi({ config, storage, logger, address: server.address });
+    const api = await startApi({ config, services, logger, address: server.address });
     stops.push(api.stop);
     const lines = [
       '',
@@ -43,7 +43,7 @@ export async function devCommand(config: Config): Promise<void> {
       `  API          ${api.url}/api/v1   (health: ${api.url}/health)`,
       `  Temporal UI  ${server.uiUrl}`,
       `  Temporal     ${server.address} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.WEFT_TASK_QUEUE})`,
-      `  Storage      ${storage.database.kind === 'pglite' ? `PGlite in ${join(dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
+      `  Storage      ${services.database.kind === 'pglite' ? `PGlite in ${join(dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
       `  Admin key    ${admin.file ? `in ${admin.file}` : 'from WEFT_BOOTSTRAP_ADMIN_KEY'}`,
       '',
       'Ctrl-C stops everything.',

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { createLogger } from '../../logger.js';
-import { openStorage, startWorker } from '../../runtime/services.js';
+import { openServices, startWorker } from '../../runtime/services.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -8,11 +8,11 @@ import { onShutdown } from '../shutdown.js';
 export async function workerCommand(config: Config): Promise<void> {
   const logger = createLogger(config.WEFT_LOG_LEVEL, 'weft-worker');
   installTemporalRuntime(config.WEFT_LOG_LEVEL);
-  const storage = await openStorage(config);
-  const worker = await startWorker({ config, storage, logger, address: config.TEMPORAL_ADDRESS });
+  const services = await openServices(config);
+  const worker = await startWorker({ config, services, logger, address: config.TEMPORAL_ADDRESS });
   logger.info({ taskQueue: config.WEFT_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'Weft worker polling');
   onShutdown(async () => {
     await worker.stop();
-    await storage.database.close();
+    await services.database.close();
   }, (m) => logger.info(m));
 }

@@ -1,4 +1,5 @@
 import { doublePrecision, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import type { NodeError, NodeStatus } from '../../dag/run-state.js';
 
 /**
  * One row per (run, node, attempt). Activities write their own attempts and the
@@ -11,15 +12,20 @@ export const nodeExecutions = pgTable(
     runId: text('run_id').notNull(),
     nodeId: text('node_id').notNull(),
     attempt: integer('attempt').notNull(),
-    status: text('status').notNull(),
+    status: text('status').$type<NodeStatus>().notNull(),
     fallback: integer('fallback'),
     startedAt: timestamp('started_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     output: jsonb('output'),
-    error: jsonb('error'),
+    error: jsonb('error').$type<NodeError>(),
     costUsd: doublePrecision('cost_usd'),
     /** Executor-specific detail (an agent's conversation, an http exchange); never secrets. */
     detail: jsonb('detail'),
   },
   (t) => [unique('node_executions_key').on(t.runId, t.nodeId, t.attempt)],
 );
+
+/** A `node_executions` row as read. */
+export type NodeExecutionRow = typeof nodeExecutions.$inferSelect;
+/** A `node_executions` row as written. */
+export type NewNodeExecution = typeof nodeExecutions.$inferInsert;

@@ -1,4 +1,5 @@
 import { jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import type { NodeRecord } from '../../dag/run-state.js';
 
 /**
  * One row per (run, node): the node's record (contract 3.1) once it settled.
@@ -10,7 +11,7 @@ export const runNodes = pgTable(
   {
     runId: text('run_id').notNull(),
     nodeId: text('node_id').notNull(),
-    record: jsonb('record').notNull(),
+    record: jsonb('record').$type<NodeRecord>().notNull(),
   },
   (t) => [primaryKey({ name: 'run_nodes_pk', columns: [t.runId, t.nodeId] })],
 );

@@ -1,4 +1,6 @@
 import { doublePrecision, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { RunError, RunStatus } from '../../dag/run-state.js';
+import type { Definition } from '../../dag/schema.js';
 
 /** One row per run; the id is the Temporal workflow id. Final state is written when the run ends; node records live in `run_nodes`. */
 export const runs = pgTable(
@@ -8,12 +10,12 @@ export const runs = pgTable(
     workflowName: text('workflow_name').notNull(),
     /** Null for ad-hoc runs, whose definition is kept in `definition`. */
     workflowVersion: integer('workflow_version'),
-    definition: jsonb('definition'),
-    status: text('status').notNull(),
+    definition: jsonb('definition').$type<Definition>(),
+    status: text('status').$type<RunStatus>().notNull(),
     degraded: boolean('degraded').notNull().default(false),
     input: jsonb('input'),
     output: jsonb('output'),
-    error: jsonb('error'),
+    error: jsonb('error').$type<RunError>(),
     costUsd: doublePrecision('cost_usd').notNull().default(0),
     idempotencyKey: text('idempotency_key').unique(),
     createdBy: text('created_by'),
@@ -22,3 +24,6 @@ export const runs = pgTable(
   },
   (t) => [index('runs_started_idx').on(t.startedAt, t.id), index('runs_workflow_idx').on(t.workflowName, t.startedAt)],
 );
+
+/** A `runs` row as read. */
+export type RunRow = typeof runs.$inferSelect;

@@ -1,4 +1,5 @@
 import { integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Definition } from '../../dag/schema.js';
 
 /** One row per workflow name: where its versions start. */
 export const workflows = pgTable('workflows', {
@@ -19,7 +20,7 @@ export const workflowVersions = pgTable(
     version: integer('version').notNull(),
     /** sha256 of the canonical JSON of the definition. */
     hash: text('hash').notNull(),
-    definition: jsonb('definition').notNull(),
+    definition: jsonb('definition').$type<Definition>().notNull(),
     /** The text as the user sent it (YAML comments included), so nothing they gave is lost. */
     source: text('source'),
     createdBy: text('created_by'),
@@ -27,3 +28,8 @@ export const workflowVersions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.name, t.version] })],
 );
+
+/** A `workflows` row as read. */
+export type WorkflowRow = typeof workflows.$inferSelect;
+/** A `workflow_versions` row as read. */
+export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;

@@ -6,7 +6,7 @@ import { expect, vi } from 'vitest';
 import type { AttemptDeps } from '../../../src/activities/attempt.js';
 import { createExecutionRecorder } from '../../../src/activities/recorder.js';
 import { SecretStore } from '../../../src/activities/secrets.js';
-import type { NewNodeExecution } from '../../../src/db/node-executions-repo.js';
+import type { NewNodeExecution } from '../../../src/db/schema/node-executions.js';
 import type { Logger } from '../../../src/logger.js';
 
 /**
