@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import { documentedDefinitionSchema } from '../dag/schema.js';
+import { zodToJsonSchema as toSchema } from '../json-schema/from-zod.js';
 import { ErrorCodes } from './errors.js';
 import { startRunBody } from './schemas.js';
-
-const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input', target: 'draft-2020-12' });
 
 const errorEnvelope = {
   type: 'object',
