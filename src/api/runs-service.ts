@@ -4,6 +4,8 @@ import type { Definition } from '../dag/schema.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/runs-repo.js';
 import type { Logger } from '../logger.js';
+import type { HookName } from '../plugins/contract.js';
+import type { PluginRegistry } from '../plugins/registry.js';
 import {
   approveUpdate,
   budgetSignal,
@@ -29,8 +31,13 @@ export interface RunsServiceDeps {
   repos: Repositories;
   temporal: { client: Client; taskQueue: string };
   logger: Logger;
+  /** Loaded plugins: ad-hoc definitions validate against them, and runs learn which hooks to deliver. */
+  plugins: PluginRegistry;
   segmentEvents?: number;
 }
+
+/** The workflow's start arguments, with the loaded hook names (until `RunWorkflowInput` carries them). */
+type StartArgs = RunWorkflowInput & { hooks?: HookName[] };
 
 export type StartRunRequest =
   | { workflow: string; version?: number | undefined; input?: unknown; idempotencyKey?: string | undefined }
@@ -82,7 +89,7 @@ export class RunsService {
       definition = stored.definition;
       version = stored.version;
     } else {
-      definition = (await receiveDefinition(request.definition, repos.workflows)).definition;
+      definition = (await receiveDefinition(request.definition, repos.workflows, this.deps.plugins)).definition;
     }
     const input = request.input ?? {};
     checkRunInput(definition, input);
@@ -99,7 +106,9 @@ export class RunsService {
     });
     if (!created) return startedFrom(row);
     const { segmentEvents } = this.deps;
-    const args: RunWorkflowInput = { definition, input, workflow: definition.name, version, ...(segmentEvents === undefined ? {} : { segmentEvents }) };
+    // Only when a hook is loaded: without one, runs schedule no hook activity at all.
+    const hooks = this.deps.plugins.hookNames();
+    const args: StartArgs = { definition, input, workflow: definition.name, version, ...(segmentEvents === undefined ? {} : { segmentEvents }), ...(hooks.length > 0 ? { hooks } : {}) };
     try {
       await this.deps.temporal.client.workflow.start(RUN_WORKFLOW_TYPE, {
         workflowId: id,

@@ -200,6 +200,20 @@ export const workflowNodeSchema = z.strictObject({
   input: z.unknown().optional(),
 });
 
+/** A plugin node type, `<plugin>.<type>` (the plugin's name, then its node type's key). */
+export const PLUGIN_TYPE_PATTERN = /^[a-z][a-z0-9-]{0,31}\.[a-z][a-zA-Z0-9_-]{0,63}$/;
+
+/**
+ * A node of a plugin's type: the common fields, `cache`, and `config`, which the
+ * validator checks against the plugin's own schema (a missing config as `{}`).
+ */
+export const pluginNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.string().regex(PLUGIN_TYPE_PATTERN, 'must be <plugin>.<type>'),
+  config: z.unknown().optional(),
+  cache: cacheSchema.optional(),
+});
+
 /** Schemas of the built-in node types, by type name. */
 export const nodeSchemas = {
   agent: agentNodeSchema,
@@ -268,7 +282,7 @@ export type MapNode = Omit<z.infer<typeof mapNodeSchema>, 'node'> & { node?: Inl
 /** A loop node; its body is a DAG of its own. */
 export type LoopNode = Omit<z.infer<typeof loopNodeSchema>, 'nodes'> & { nodes: NodeSpec[] };
 /** A node of a plugin-registered type (`<plugin>.<type>`). */
-export type PluginNode = { id: string; type: `${string}.${string}`; needs?: string[] } & Record<string, unknown>;
+export type PluginNode = Omit<z.infer<typeof pluginNodeSchema>, 'type'> & { type: `${string}.${string}` };
 
 /** Any node of a valid definition. */
 export type NodeSpec =

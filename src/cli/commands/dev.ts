@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../../config.js';
 import { createLogger } from '../../logger.js';
 import { devAdminKey } from '../../runtime/admin-key.js';
-import { openStorage, startApi, startWorker } from '../../runtime/services.js';
+import { loadConfiguredPlugins, openStorage, startApi, startWorker } from '../../runtime/services.js';
 import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { onShutdown } from '../shutdown.js';
@@ -16,6 +16,8 @@ export async function devCommand(config: Config): Promise<void> {
   const logger = createLogger(config.WEFT_LOG_LEVEL);
   installTemporalRuntime(config.WEFT_LOG_LEVEL);
   const dataDir = resolve(config.WEFT_DATA_DIR);
+  // Before the dev server starts: a plugin that does not load stops start-up with nothing to clean up.
+  const plugins = await loadConfiguredPlugins({ ...config, WEFT_DATA_DIR: dataDir });
   const binary = findTemporalCli(config.TEMPORAL_CLI);
   const server = await startTemporalDevServer({
     binary,
@@ -33,9 +35,9 @@ export async function devCommand(config: Config): Promise<void> {
     stops.push(() => storage.database.close());
     const admin = devAdminKey(dataDir, config.WEFT_BOOTSTRAP_ADMIN_KEY);
     await storage.repos.apiKeys.ensure(admin.key, 'bootstrap-admin', 'admin');
-    const worker = await startWorker({ config, storage, logger, address: server.address });
+    const worker = await startWorker({ config, storage, logger, address: server.address, plugins });
     stops.push(worker.stop);
-    const api = await startApi({ config, storage, logger, address: server.address });
+    const api = await startApi({ config, storage, logger, address: server.address, plugins });
     stops.push(api.stop);
     const lines = [
       '',

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { createLogger } from '../../logger.js';
-import { openStorage, startWorker } from '../../runtime/services.js';
+import { loadConfiguredPlugins, openStorage, startWorker } from '../../runtime/services.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -8,8 +8,9 @@ import { onShutdown } from '../shutdown.js';
 export async function workerCommand(config: Config): Promise<void> {
   const logger = createLogger(config.WEFT_LOG_LEVEL, 'weft-worker');
   installTemporalRuntime(config.WEFT_LOG_LEVEL);
+  const plugins = await loadConfiguredPlugins(config);
   const storage = await openStorage(config);
-  const worker = await startWorker({ config, storage, logger, address: config.TEMPORAL_ADDRESS });
+  const worker = await startWorker({ config, storage, logger, address: config.TEMPORAL_ADDRESS, plugins });
   logger.info({ taskQueue: config.WEFT_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'Weft worker polling');
   onShutdown(async () => {
     await worker.stop();
