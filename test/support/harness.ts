@@ -16,6 +16,7 @@ import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
 import { createLogger } from '../../src/logger.js';
+import type { PluginRegistry } from '../../src/plugins/registry.js';
 import { loadPricing } from '../../src/pricing/pricing.js';
 import { loadTiers } from '../../src/pricing/tiers.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
@@ -66,6 +67,8 @@ export interface HarnessOptions {
   logStream?: NodeJS.WritableStream;
   /** History events after which the API's runs continue as new. */
   segmentEvents?: number;
+  /** Plugins the API loads (default: none). */
+  plugins?: PluginRegistry;
 }
 
 /** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
@@ -122,6 +125,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     pricing: loadPricing(),
     tiers: loadTiers(),
     ...(options.segmentEvents === undefined ? {} : { segmentEvents: options.segmentEvents }),
+    ...(options.plugins ? { plugins: options.plugins } : {}),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

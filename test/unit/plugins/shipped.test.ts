@@ -40,7 +40,7 @@ async function failure(promise: Promise<unknown>): Promise<{ type: string | unde
   );
   expect(err).toBeInstanceOf(ApplicationFailure);
   const f = err as ApplicationFailure;
-  return { type: f.type ?? undefined, nonRetryable: f.nonRetryable, nextRetryDelay: f.nextRetryDelay, message: f.message };
+  return { type: f.type ?? undefined, nonRetryable: f.nonRetryable ?? false, nextRetryDelay: f.nextRetryDelay, message: f.message };
 }
 
 describe('slack plugin (incoming webhooks)', () => {
