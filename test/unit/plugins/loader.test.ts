@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginLoadError } from '../../../src/plugins/load-error.js';
 import { loadPlugins, pluginSources } from '../../../src/plugins/loader.js';
+import { rejection } from './support.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../../examples/plugins/echo-upper.mjs');
 const plugin = (name: string) => `export default { name: '${name}', version: '1.0.0', nodeTypes: { go: { description: 'd', config: {}, run: () => '${name}' } } };\n`;
@@ -17,10 +18,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function loadError(promise: Promise<unknown>): Promise<PluginLoadError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
+  const err = await rejection(promise);
   expect(err).toBeInstanceOf(PluginLoadError);
   return err as PluginLoadError;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PluginRegistry } from '../../../src/plugins/registry.js';
 import { runPluginNode } from '../../../src/plugins/run-plugin-node.js';
 import { definePlugin, type PluginContext } from '../../../src/plugins/types.js';
-import { attemptTools } from './support.js';
+import { attemptTools, rejection } from './support.js';
 
 const config = { type: 'object', properties: { mode: { type: 'string' }, name: { type: 'string' } } };
 
@@ -32,10 +32,7 @@ const registry = PluginRegistry.from([
 ]);
 
 async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
+  const err = await rejection(promise);
   expect(err).toBeInstanceOf(ApplicationFailure);
   return err as ApplicationFailure;
 }

@@ -10,7 +10,7 @@ import { createSlackPlugin } from '../../../src/plugins/slack/plugin.js';
 import type { Plugin } from '../../../src/plugins/types.js';
 import { createWebhookPlugin } from '../../../src/plugins/webhook/plugin.js';
 import type { HookEvent } from '../../../src/plugins/contract.js';
-import { attemptTools, localServer, type Received } from './support.js';
+import { attemptTools, localServer, rejection, type Received } from './support.js';
 
 type Server = Awaited<ReturnType<typeof localServer>>;
 const servers: Server[] = [];
@@ -34,10 +34,7 @@ function runNode(plugin: Plugin, type: string, config: unknown, secrets: Record<
 }
 
 async function failure(promise: Promise<unknown>): Promise<{ type: string | undefined; nonRetryable: boolean; nextRetryDelay: unknown; message: string }> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
+  const err = await rejection(promise);
   expect(err).toBeInstanceOf(ApplicationFailure);
   const f = err as ApplicationFailure;
   return { type: f.type ?? undefined, nonRetryable: f.nonRetryable ?? false, nextRetryDelay: f.nextRetryDelay, message: f.message };

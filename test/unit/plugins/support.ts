@@ -50,3 +50,13 @@ export function attemptTools(secrets: Record<string, string> = {}, overrides: Pa
     ...overrides,
   };
 }
+
+/** What a promise rejected with (fails the test if it resolved). */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+}
