@@ -64,8 +64,10 @@ function importSpecifier(specifier: string, cwd: string): Promise<unknown> {
   const shipped = SHIPPED[specifier];
   if (shipped) return shipped();
   const path = resolve(cwd, specifier);
-  // A path that exists is a file (or package folder); anything else is a module specifier.
-  return existsSync(path) ? importPath(path) : import(specifier);
+  // A path that exists is a file (or package folder); one that looks like a path must exist; anything else is a module specifier.
+  if (existsSync(path)) return importPath(path);
+  if (/^(\.{1,2}[\\/]|[\\/])/.test(specifier) || PLUGIN_FILE.test(specifier)) return Promise.reject(new Error(`no such file ${path}`));
+  return import(specifier);
 }
 
 /** A plugin file, or a package folder through its entry file. */
