@@ -44,6 +44,10 @@ export const configSchema = z.object({
   WEFT_EXEC_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1_024).default(1024 * 1024),
   /** History events after which a run continues as new; lower it only to exercise continue-as-new. */
   WEFT_SEGMENT_EVENTS: z.coerce.number().int().min(100).max(9_000).default(SEGMENT_EVENTS),
+  /** Comma-separated plugins to load: shipped names (webhook, slack, github), module specifiers or file paths. */
+  WEFT_PLUGINS: list,
+  /** A directory of plugins (`.js`, `.mjs`, `.ts` files and package folders). Default: <WEFT_DATA_DIR>/plugins. */
+  WEFT_PLUGIN_DIR: optionalText,
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI: optionalText,

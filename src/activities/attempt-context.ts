@@ -9,6 +9,8 @@ import { scrubSecrets, type SecretStore } from './secrets.js';
 export interface AttemptContext<V> {
   /** The activity's value with its deferred secret templates filled in. */
   readonly value: V;
+  /** The run (workflow id) the attempt belongs to. */
+  readonly runId: string;
   /** The Temporal attempt, 1-based. */
   readonly attempt: number;
   /** Aborts when the attempt is cancelled; pass it to network calls and child processes. */
@@ -45,6 +47,7 @@ export function createAttemptContext<V>(activity: Context, store: SecretStore, v
   let details: unknown = activity.info.heartbeatDetails;
   const ctx: AttemptContext<V> = {
     value,
+    runId: activity.info.workflowExecution?.workflowId ?? 'unknown',
     attempt: activity.info.attempt,
     signal: activity.cancellationSignal,
     lastHeartbeat: activity.info.heartbeatDetails,

@@ -1,10 +1,12 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { FailureType } from '../dag/failure-types.js';
 import type { Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
+import { HookName } from '../plugins/contract.js';
+import { createHookActivities } from '../plugins/hook-activities.js';
+import { HookDispatcher } from '../plugins/hook-dispatcher.js';
+import { hookObserver } from '../plugins/hook-observer.js';
+import { PluginRegistry } from '../plugins/registry.js';
 import { createAgentActivity } from './agents/agent-activity.js';
 import type { AttemptDeps } from './attempt.js';
-import type { AttemptObserver } from './attempt-observer.js';
 import { createAnthropicProvider } from './agents/anthropic-provider.js';
 import { createOfflineProvider } from './agents/offline-provider.js';
 import { createOpenAiProvider } from './agents/openai-provider.js';
@@ -13,6 +15,7 @@ import { createExecActivity } from './exec/exec-activity.js';
 import { createRunStoreActivities } from './run-store.js';
 import { createHttpActivity } from './http/http-activity.js';
 import { createLoadWorkflowActivity } from './load-workflow.js';
+import { createPluginActivity } from './plugin/plugin-activity.js';
 import { createExecutionRecorder } from './recorder.js';
 import type { ActivitySettings } from './settings.js';
 
@@ -20,13 +23,19 @@ export interface ActivityDeps {
   repos: Repositories;
   logger: Logger;
   settings: ActivitySettings;
-  /** Told of every node activity attempt (start, success, failure). */
-  observer?: AttemptObserver;
+  /** The loaded plugins: their node types run in `runPlugin` (default: none). */
+  plugins?: PluginRegistry;
+  /** Delivers the plugins' hook events, node attempts' from here and in-workflow nodes' through `deliverHooks` (default: to `plugins`). */
+  hooks?: HookDispatcher;
 }
+
+const NODE_HOOKS: ReadonlySet<string> = new Set([HookName.BeforeNode, HookName.AfterNode, HookName.OnNodeError]);
 
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps): WeftActivities {
   const { settings, logger } = deps;
+  const plugins = deps.plugins ?? PluginRegistry.empty();
+  const hooks = deps.hooks ?? new HookDispatcher(plugins, { logger });
   const providers = new Map(
     [
       createOfflineProvider(),
@@ -39,7 +48,8 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
     secrets: settings.secrets,
     logger,
     cache: deps.repos.cache,
-    ...(deps.observer ? { observer: deps.observer } : {}),
+    // Without a node hook loaded, attempts report to no one.
+    ...(plugins.hookNames().some((h) => NODE_HOOKS.has(h)) ? { observer: hookObserver(hooks) } : {}),
   };
   return {
     runAgent: createAgentActivity({ providers, pricing: settings.pricing, tiers: settings.tiers, logger, envelope }),
@@ -51,9 +61,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
     runExec: createExecActivity({ ...settings.exec, envelope }),
     ...createRunStoreActivities({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, executions: deps.repos.nodeExecutions }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
-    runPlugin: async (input) => {
-      throw ApplicationFailure.create({ type: FailureType.UnknownNodeType, message: `node type ${input.type} is not loaded on this worker (no plugins are loaded)`, nonRetryable: true });
-    },
-    deliverHooks: async () => {},
+    runPlugin: createPluginActivity({ registry: plugins, logger, envelope }),
+    ...createHookActivities(hooks),
   };
 }

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
+import { PluginRegistry } from '../plugins/registry.js';
 import type { PricingTable } from '../pricing/pricing.js';
 import type { TierTable } from '../pricing/tiers.js';
 import { authenticate } from './auth.js';
@@ -9,6 +10,7 @@ import { errorMiddleware, notFoundHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { requestId } from './request-context.js';
 import { healthRouter } from './routes/health.js';
+import { pluginsRouter } from './routes/plugins.js';
 import { runsRouter } from './routes/runs.js';
 import { workflowsRouter } from './routes/workflows.js';
 import { RunsService } from './runs-service.js';
@@ -25,6 +27,8 @@ export interface AppDeps {
   tiers: TierTable;
   /** History events after which runs continue as new (default: the workflow's `SEGMENT_EVENTS`). */
   segmentEvents?: number;
+  /** Loaded plugins (default: none), for validation, listing, the OpenAPI document and runs' hooks. */
+  plugins?: PluginRegistry;
 }
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
@@ -39,15 +43,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.text({ type: YAML_TYPES, limit: deps.maxBodyBytes }));
 
   app.use(healthRouter({ pingDatabase: deps.pingDatabase, client: deps.temporal.client, namespace: deps.temporal.namespace }));
+  const plugins = deps.plugins ?? PluginRegistry.empty();
+  const document = openApiDocument(plugins);
   app.get('/api/v1/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
+    res.json(document);
   });
 
-  const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger, ...(deps.segmentEvents === undefined ? {} : { segmentEvents: deps.segmentEvents }) });
+  const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger, plugins, ...(deps.segmentEvents === undefined ? {} : { segmentEvents: deps.segmentEvents }) });
   const api = express.Router();
   api.use(authenticate(deps.repos.apiKeys));
-  api.use(workflowsRouter(deps.repos, { pricing: deps.pricing, tiers: deps.tiers }));
+  api.use(workflowsRouter(deps.repos, { pricing: deps.pricing, tiers: deps.tiers }, plugins));
   api.use(runsRouter(runs, deps.repos));
+  api.use(pluginsRouter(plugins));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type DefinitionParseError, parseDefinitionText } from '../dag/parse.js';
 import type { Definition } from '../dag/schema.js';
-import { validateDefinition, ValidationCode, type ValidationIssue } from '../dag/validate.js';
+import { validateDefinition, ValidationCode, type PluginTypes, type ValidationIssue } from '../dag/validate.js';
 import type { WorkflowsRepo } from '../db/workflows-repo.js';
 import { compileJsonSchema, schemaViolations } from '../json-schema/validator.js';
 import { AppError } from './errors.js';
@@ -20,10 +20,11 @@ export function definitionHash(definition: unknown): string {
 
 /**
  * Reads a definition from a request body (an object, or YAML/JSON text) and
- * validates it fully, including that its `input` is a usable JSON Schema.
+ * validates it fully, including that its `input` is a usable JSON Schema and
+ * its plugin nodes' types and configs against the loaded plugins.
  * @throws AppError `BAD_REQUEST` when the text does not parse, `VALIDATION_FAILED` with every issue.
  */
-export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo): Promise<ReceivedDefinition> {
+export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo, plugins: PluginTypes): Promise<ReceivedDefinition> {
   let raw = body;
   let source: string | null = null;
   if (typeof body === 'string') {
@@ -35,7 +36,7 @@ export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo)
       throw new AppError('BAD_REQUEST', `definition does not parse: ${e.message}`, { line: e.line ?? null, column: e.column ?? null });
     }
   }
-  const result = await validateDefinition(raw, { workflowExists: async (name, version) => (await workflows.get(name, version)) !== undefined });
+  const result = await validateDefinition(raw, { workflowExists: async (name, version) => (await workflows.get(name, version)) !== undefined, plugins });
   const errors: ValidationIssue[] = result.valid ? [] : [...result.errors];
   const inputSchema = (raw as { input?: unknown } | null)?.input;
   if (inputSchema !== null && typeof inputSchema === 'object') {

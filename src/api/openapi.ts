@@ -1,9 +1,8 @@
-import { z } from 'zod';
-import { documentedDefinitionSchema } from '../dag/schema.js';
+import { documentedDefinitionSchema, pluginNodeSchema } from '../dag/schema.js';
+import { zodToJsonSchema as toSchema } from '../json-schema/from-zod.js';
+import type { PluginRegistry } from '../plugins/registry.js';
 import { ErrorCodes } from './errors.js';
 import { startRunBody } from './schemas.js';
-
-const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input', target: 'draft-2020-12' });
 
 const errorEnvelope = {
   type: 'object',
@@ -27,18 +26,29 @@ const json = (schema: object) => ({ 'application/json': { schema } });
 const errors = { default: { description: 'error envelope', content: json({ $ref: '#/components/schemas/Error' }) } };
 const ok = (description: string) => ({ description, content: json({ type: 'object' }) });
 
-let cached: object | undefined;
+/**
+ * The definition schema with one node schema per loaded plugin node type: the
+ * common node fields, `type` fixed, and `config` as the plugin's JSON Schema.
+ */
+function definitionWithPlugins(plugins: PluginRegistry): Record<string, unknown> {
+  const definition = toSchema(documentedDefinitionSchema) as { properties: { nodes: { items: { anyOf: unknown[] } } } };
+  const pluginNode = toSchema(pluginNodeSchema) as { properties: Record<string, unknown> };
+  for (const { type, description, configSchema } of plugins.list().flatMap((p) => p.nodeTypes)) {
+    definition.properties.nodes.items.anyOf.push({ ...pluginNode, description, properties: { ...pluginNode.properties, type: { const: type }, config: configSchema } });
+  }
+  return definition;
+}
 
-/** The OpenAPI 3.1 document of `/api/v1`, built from the zod schemas the API validates with. */
-export function openApiDocument(): object {
-  cached ??= {
+/** The OpenAPI 3.1 document of `/api/v1`, built from the zod schemas the API validates with and the loaded plugins. */
+export function openApiDocument(plugins: PluginRegistry): object {
+  return {
     openapi: '3.1.0',
     info: { title: 'Weft API', version: '1.0.0', description: 'Durable DAG workflows of agent calls on Temporal (contract: weft-v1).' },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { Definition: toSchema(documentedDefinitionSchema), StartRun: toSchema(startRunBody), Error: errorEnvelope },
+      schemas: { Definition: definitionWithPlugins(plugins), StartRun: toSchema(startRunBody), Error: errorEnvelope },
     },
     paths: {
       '/workflows': {
@@ -77,7 +87,7 @@ export function openApiDocument(): object {
       },
       '/runs/{id}': { get: { summary: 'A run with its node records', responses: { 200: ok('run'), ...errors } } },
       '/runs/{id}/cancel': { post: { summary: 'Cancel a run', responses: { 202: ok('accepted'), ...errors } } },
+      '/plugins': { get: { summary: 'Loaded plugins: node types (config as JSON Schema) and hooks', responses: { 200: ok('{items: [{name, version, nodeTypes, hooks}]}'), ...errors } } },
     },
   };
-  return cached;
 }

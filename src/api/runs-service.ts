@@ -7,6 +7,7 @@ import { formatWorkflowRef } from '../dag/workflow-ref.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/schema/runs.js';
 import type { Logger } from '../logger.js';
+import type { PluginRegistry } from '../plugins/registry.js';
 import {
   approveUpdate,
   budgetSignal,
@@ -31,6 +32,8 @@ export interface RunsServiceDeps {
   repos: Repositories;
   temporal: { client: Client; taskQueue: string };
   logger: Logger;
+  /** Loaded plugins: ad-hoc definitions validate against them, and runs learn which hooks to deliver. */
+  plugins: PluginRegistry;
   segmentEvents?: number;
 }
 
@@ -83,7 +86,7 @@ export class RunsService {
       definition = stored.definition;
       version = stored.version;
     } else {
-      definition = (await receiveDefinition(request.definition, repos.workflows)).definition;
+      definition = (await receiveDefinition(request.definition, repos.workflows, this.deps.plugins)).definition;
     }
     const input = request.input ?? {};
     checkRunInput(definition, input);
@@ -100,7 +103,9 @@ export class RunsService {
     });
     if (!created) return startedFrom(row);
     const { segmentEvents } = this.deps;
-    const args: RunWorkflowInput = { definition, input, workflow: definition.name, version, ...(segmentEvents === undefined ? {} : { segmentEvents }) };
+    // Only when a hook is loaded: without one, runs schedule no hook activity at all.
+    const hooks = this.deps.plugins.hookNames();
+    const args: RunWorkflowInput = { definition, input, workflow: definition.name, version, ...(segmentEvents === undefined ? {} : { segmentEvents }), ...(hooks.length > 0 ? { hooks } : {}) };
     try {
       await this.deps.temporal.client.workflow.start(RUN_WORKFLOW_TYPE, {
         workflowId: id,

@@ -14,12 +14,15 @@ const SHAPES: Record<string, [string, string]> = {
   workflow: ['[[', ']]'],
 };
 
+/** Plugin nodes (`<plugin>.<type>`) as flags, apart from every built-in shape; the label names the type. */
+const PLUGIN_SHAPE: [string, string] = ['>', ']'];
+
 /** A definition as a Mermaid flowchart: one box per node, an arrow per need, switch branches labelled. */
 export function mermaidDiagram(definition: Definition): string {
   const lines = ['flowchart TD'];
   const branchEdges = new Set<string>();
   for (const node of definition.nodes) {
-    const [open, close] = SHAPES[node.type] ?? ['[', ']'];
+    const [open, close] = SHAPES[node.type] ?? (node.type.includes('.') ? PLUGIN_SHAPE : ['[', ']']);
     lines.push(`  ${node.id}${open}"${label(node)}"${close}`);
   }
   for (const node of definition.nodes) {

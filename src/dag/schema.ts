@@ -200,13 +200,16 @@ export const workflowNodeSchema = z.strictObject({
   input: z.unknown().optional(),
 });
 
+/** A plugin node type, `<plugin>.<type>` (the plugin's name, then its node type's key). */
+export const PLUGIN_TYPE_PATTERN = /^[a-z][a-z0-9-]{0,31}\.[a-z][a-zA-Z0-9_-]{0,63}$/;
+
 /**
- * A node of a plugin-registered type (`<plugin>.<type>`). Its `config` is
- * checked against the plugin's own schema by the validator.
+ * A node of a plugin's type: the common fields, `cache`, and `config`, which the
+ * validator checks against the plugin's own schema (a missing config as `{}`).
  */
 export const pluginNodeSchema = z.strictObject({
   ...commonFields,
-  type: z.string().regex(/^[a-z][a-z0-9-]{0,31}\.[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must be <plugin>.<type>'),
+  type: z.string().regex(PLUGIN_TYPE_PATTERN, 'must be <plugin>.<type>'),
   config: z.unknown().optional(),
   cache: cacheSchema.optional(),
 });

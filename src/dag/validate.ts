@@ -3,7 +3,7 @@ import { ExpressionError, compileExpression, forEachTemplateString, parseTemplat
 import { BARE_EXPRESSION_FIELDS, LITERAL_FIELDS } from './expression-fields.js';
 import { referencedNames } from './references.js';
 import { BUILTIN_ROLES } from './roles.js';
-import { definitionSchema, nodeSchemas, type BuiltinNodeType, type Definition } from './schema.js';
+import { definitionSchema, nodeSchemas, pluginNodeSchema, type BuiltinNodeType, type Definition } from './schema.js';
 import { parseWorkflowRef } from './workflow-ref.js';
 
 /** Validation codes (contract section 2). */
@@ -28,11 +28,21 @@ export interface ValidationIssue {
   message: string;
 }
 
+/** The loaded plugins as validation sees them (the API's plugin registry); no I/O. */
+export interface PluginTypes {
+  /** Whether `<plugin>.<type>` is loaded. */
+  has(type: string): boolean;
+  /** Names of the loaded plugins, for messages. */
+  names(): string[];
+  /** Problems with a node's config, each at a JSON pointer within the config (`''` = the config itself). */
+  checkConfig(type: string, config: unknown): { path: string; message: string }[];
+}
+
 export interface ValidateOptions {
   /** Whether a stored workflow `name` (at `version`, if given) exists; without it, references are not checked. */
   workflowExists?: (name: string, version?: number) => boolean | Promise<boolean>;
-  /** Node types registered by plugins (`<plugin>.<type>`). */
-  pluginTypes?: ReadonlySet<string>;
+  /** Loaded plugins; without them, every `<plugin>.<type>` is unknown. */
+  plugins?: PluginTypes;
 }
 
 export type ValidationResult = { valid: true; definition: Definition; errors: [] } | { valid: false; errors: ValidationIssue[] };
@@ -41,7 +51,7 @@ export type ValidationResult = { valid: true; definition: Definition; errors: []
 export const DSL_LIMITS = { nodesPerScope: 10_000, maxIterations: 1_000, maxParallel: 500 } as const;
 
 
-/** Where `secrets.NAME` may be read: fields that only activities resolve (contract 1.1). */
+/** Where `secrets.NAME` may be read: fields that only activities resolve (contract 1.1); and a plugin node's `config`. */
 const SECRET_FIELDS = /\/(agent\/apiKey|fallback\/\d+\/apiKey|request\/url|request\/headers\/[^/]+|request\/query\/[^/]+|request\/body(\/.*)?|env\/[^/]+)$/;
 
 function parseTemplateSafe(text: string) {
@@ -217,8 +227,10 @@ function checkNodeShape(
     out.add(ValidationCode.Schema, pointer(path, 'type'), 'type is required');
     return;
   }
-  if (!(type in nodeSchemas)) {
-    if (!options.pluginTypes?.has(type)) out.add(ValidationCode.UnknownType, pointer(path, 'type'), `unknown node type ${type}`);
+  const builtin = Object.hasOwn(nodeSchemas, type);
+  if (!builtin && !(type.includes('.') && options.plugins?.has(type))) {
+    const loaded = type.includes('.') ? ` (loaded plugins: ${options.plugins?.names().join(', ') || 'none'})` : '';
+    out.add(ValidationCode.UnknownType, pointer(path, 'type'), `unknown node type ${type}${loaded}`);
     return;
   }
   if (inline) {
@@ -227,8 +239,12 @@ function checkNodeShape(
     }
   }
   const subject = inline ? { ...raw, id: '_inline', needs: undefined } : raw;
-  const parsed = nodeSchemas[type as BuiltinNodeType].safeParse(subject);
+  const parsed = (builtin ? nodeSchemas[type as BuiltinNodeType] : pluginNodeSchema).safeParse(subject);
   if (!parsed.success) out.schemaIssues(parsed.error, path);
+  if (!builtin) {
+    const base = pointer(path, 'config');
+    for (const issue of options.plugins?.checkConfig(type, raw.config) ?? []) out.add(ValidationCode.Schema, base + issue.path, issue.message);
+  }
 
   if (type === 'agent' && raw.agent !== null && typeof raw.agent === 'object') {
     const agent = { ...defaultAgent, ...(raw.agent as Record<string, unknown>) };
@@ -297,12 +313,14 @@ function checkNodeExpressions(raw: RawNode, path: string, visible: Visibility, o
   for (const [key, value] of Object.entries(raw)) {
     if (LITERAL_FIELDS.has(key) || BARE_EXPRESSION_FIELDS.includes(key)) continue;
     if ((raw.type === 'loop' && key === 'nodes') || (raw.type === 'map' && key === 'node')) continue;
-    checkTemplates(value, pointer(path, key), visible, out);
+    // A plugin node's config is resolved in its activity, like an http request: it may read secrets.
+    const secretsAllowed = key === 'config' && typeof raw.type === 'string' && raw.type.includes('.');
+    checkTemplates(value, pointer(path, key), visible, out, secretsAllowed);
   }
 }
 
 /** Checks every template inside a JSON value. */
-function checkTemplates(value: unknown, base: string, visible: Visibility, out: Collector): void {
+function checkTemplates(value: unknown, base: string, visible: Visibility, out: Collector, secretsAllowed = false): void {
   forEachTemplateString(value, (text, keys) => {
     const path = pointer(base, ...keys);
     let parts;
@@ -313,13 +331,13 @@ function checkTemplates(value: unknown, base: string, visible: Visibility, out: 
       return;
     }
     for (const part of parts ?? []) {
-      if (part.kind === 'expr') checkExpression(part.source, path, visible, out);
+      if (part.kind === 'expr') checkExpression(part.source, path, visible, out, secretsAllowed);
     }
   });
 }
 
 /** Checks one expression's syntax and that every `nodes.x` it reads can exist. */
-function checkExpression(source: string, path: string, visible: Visibility, out: Collector): void {
+function checkExpression(source: string, path: string, visible: Visibility, out: Collector, secretsAllowed = false): void {
   let names: Set<string>;
   try {
     compileExpression(source);
@@ -335,8 +353,8 @@ function checkExpression(source: string, path: string, visible: Visibility, out:
     }
   }
   if (readsSecrets(source)) {
-    if (!SECRET_FIELDS.test(path)) {
-      out.add(ValidationCode.Schema, path, 'secrets may be read only in agent.apiKey, an http request (url, headers, query, body) and exec env');
+    if (!secretsAllowed && !SECRET_FIELDS.test(path)) {
+      out.add(ValidationCode.Schema, path, 'secrets may be read only in agent.apiKey, an http request (url, headers, query, body), exec env and a plugin node\'s config');
     } else if (names.size > 0 || referencedNames(source, 'input').size > 0) {
       out.add(ValidationCode.Schema, path, 'a template that reads secrets may read nothing else; put other values in their own {{ }}');
     }

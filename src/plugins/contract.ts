@@ -1,30 +1,38 @@
 import type { DeferredTemplate } from '../dag/expressions.js';
 
-/** The hooks a plugin may implement (contract weft-ops §9). */
+/**
+ * What the interpreter and the worker exchange about plugins, as types only (and
+ * one const): the workflow imports this file with `import type`.
+ */
+
+/** The hooks a plugin may observe. */
 export const HookName = { BeforeNode: 'beforeNode', AfterNode: 'afterNode', OnNodeError: 'onNodeError', OnRunComplete: 'onRunComplete', OnWarning: 'onWarning', OnBudget: 'onBudget' } as const;
 export type HookName = (typeof HookName)[keyof typeof HookName];
 
-/** What the interpreter sends to run a plugin node: its config resolved, except templates that read secrets. */
+/** One plugin node's attempt, as the workflow schedules it (`runPlugin`). */
 export interface PluginActivityInput {
   nodeId: string;
   workflow?: string;
+  /** `<plugin>.<type>`. */
   type: string;
+  /** The node's `config`, templates resolved except those reading `secrets` (see `deferred`). */
   config: unknown;
   deferred?: DeferredTemplate[];
   cache?: { ttlMs: number };
 }
 
-/** What a plugin node's activity returns. */
 export interface PluginActivityResult {
   output: unknown;
+  /** The Temporal attempt that succeeded (1-based). */
   attempt: number;
   plugin: { name: string; version: string };
 }
 
-/** One hook call's event; a retried delivery carries the same `eventId`. */
+/** What a hook receives. `eventId` is stable: a retried delivery carries the same one. */
 export interface HookEvent {
   eventId: string;
   type: HookName;
+  /** When the event happened (ISO 8601). */
   at: string;
   runId: string;
   workflow: string;

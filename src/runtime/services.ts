@@ -8,25 +8,36 @@ import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { createRepositories, type Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
+import { HookDispatcher } from '../plugins/hook-dispatcher.js';
+import { loadPlugins, pluginSources } from '../plugins/loader.js';
+import type { PluginRegistry } from '../plugins/registry.js';
 import { createWeftWorker } from '../worker/create-worker.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
 /**
  * What a process's worker and API share, opened and loaded once: the migrated
- * database with its repositories, and the settings read from the config
- * (pricing, model tiers, secrets, http and exec limits).
+ * database with its repositories, the settings read from the config (pricing,
+ * model tiers, secrets, http and exec limits) and the loaded plugins.
  */
 export interface Services {
   database: Database;
   repos: Repositories;
   settings: ActivitySettings;
+  plugins: PluginRegistry;
 }
 
-/** Loads the settings (a malformed pricing file or tier table fails here, before the database is touched), then opens the database. */
+/**
+ * Loads the settings and the plugins (`WEFT_PLUGINS`, `WEFT_PLUGIN_DIR`; the API
+ * and the worker load the same set), then opens the database: a malformed
+ * pricing file or a plugin that does not load stops start-up before the
+ * database is touched.
+ * @throws PluginLoadError naming the plugin and the reason.
+ */
 export async function openServices(config: Config): Promise<Services> {
   const settings = activitySettings(config);
+  const plugins = await loadPlugins(pluginSources(config));
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.WEFT_DATA_DIR, migrate: true });
-  return { database, repos: createRepositories(database.db), settings };
+  return { database, repos: createRepositories(database.db), settings, plugins };
 }
 
 /** Starts the worker and resolves once it polls; `stop()` drains it. */
@@ -43,7 +54,7 @@ export async function startWorker(input: { config: Config; services: Services; l
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.WEFT_TASK_QUEUE,
-    activities: createActivities({ repos: services.repos, logger, settings: services.settings }),
+    activities: createActivities({ repos: services.repos, logger, settings: services.settings, plugins: services.plugins, hooks: new HookDispatcher(services.plugins, { logger }) }),
   });
   const running = worker.run();
   running.catch((err) => logger.fatal({ err }, 'worker stopped with an error'));
@@ -71,6 +82,7 @@ export async function startApi(input: { config: Config; services: Services; logg
     pricing: services.settings.pricing,
     tiers: services.settings.tiers,
     segmentEvents: config.WEFT_SEGMENT_EVENTS,
+    plugins: services.plugins,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.WEFT_PORT, config.WEFT_HOST, () => resolve(s));

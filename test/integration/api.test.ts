@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPlugins } from '../../src/plugins/loader.js';
 import { ADMIN_KEY, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
 
 /** Contract section 4: the REST API over the real worker, Temporal and PostgreSQL. */
 let h: Harness;
 beforeAll(async () => {
-  h = await createHarness();
+  // Shipped plugins without hooks (no WEFT_SLACK_WEBHOOK_URL), so runs here deliver none.
+  h = await createHarness({ plugins: await loadPlugins({ specifiers: ['slack', 'github'] }) });
 });
 afterAll(async () => {
   await h?.close();
@@ -185,5 +187,27 @@ describe('health', () => {
     const doc = await h.api('GET', '/api/v1/openapi.json', undefined, { key: null });
     expect(doc.body.openapi).toBe('3.1.0');
     expect(doc.body.components.schemas.Definition.properties.nodes).toBeDefined();
+  });
+});
+
+describe('plugins (contract section 9)', () => {
+  it('GET /plugins lists the loaded plugins for a viewer, config as JSON Schema', async () => {
+    const res = await h.api('GET', '/api/v1/plugins', undefined, { key: VIEWER_KEY });
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((p: { name: string }) => p.name)).toEqual(['slack', 'github']);
+    expect(res.body.items[0]).toMatchObject({ version: '1.0.0', hooks: [], nodeTypes: [{ type: 'slack.post', description: expect.any(String), configSchema: { type: 'object', required: ['text'] } }] });
+    expect((await h.api('GET', '/api/v1/plugins', undefined, { key: null })).status).toBe(401);
+  });
+
+  it('validates plugin nodes against the loaded plugins and documents them in OpenAPI', async () => {
+    const good = definition('plugin-ok', [{ id: 'post', type: 'slack.post', config: { text: 'hi', webhook: '{{ secrets.TEAM_HOOK }}' } }]);
+    expect((await h.api('POST', '/api/v1/workflows/validate', good)).status).toBe(200);
+    const bad = await h.api('POST', '/api/v1/workflows', definition('plugin-bad', [{ id: 'a', type: 'github.issue', config: { owner: 'o', repo: 'r' } }, { id: 'b', type: 'jira.create' }]));
+    expectEnvelope(bad, 422, 'VALIDATION_FAILED');
+    expect(bad.body.error.details.errors.map((e: { code: string; path: string }) => `${e.code} ${e.path}`)).toEqual(['SCHEMA /nodes/0/config', 'UNKNOWN_TYPE /nodes/1/type']);
+    const doc = (await h.api('GET', '/api/v1/openapi.json', undefined, { key: null })).body;
+    const nodeTypes = doc.components.schemas.Definition.properties.nodes.items.anyOf.map((n: any) => n.properties.type.const);
+    expect(nodeTypes).toEqual(expect.arrayContaining(['agent', 'slack.post', 'github.issue', 'github.comment']));
+    expect(doc.paths['/plugins']).toBeDefined();
   });
 });

@@ -16,6 +16,8 @@ import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
 import { createLogger } from '../../src/logger.js';
+import { HookDispatcher } from '../../src/plugins/hook-dispatcher.js';
+import { PluginRegistry } from '../../src/plugins/registry.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
 import { createWeftWorker } from '../../src/worker/create-worker.js';
 
@@ -64,6 +66,8 @@ export interface HarnessOptions {
   logStream?: NodeJS.WritableStream;
   /** History events after which the API's runs continue as new. */
   segmentEvents?: number;
+  /** Plugins the API and the worker load (default: none). */
+  plugins?: PluginRegistry;
 }
 
 /** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
@@ -98,6 +102,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 
   // Loaded once and shared by the worker and the API, as the runtime does.
   const settings = activitySettings(loadConfig(options.workerEnv ?? {}), options.workerEnv ?? {});
+  const plugins = options.plugins ?? PluginRegistry.empty();
   let worker: Worker | null = null;
   let workerRun: Promise<void> | null = null;
   let native: NativeConnection | null = null;
@@ -107,7 +112,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       connection: native,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({ repos, logger, settings }),
+      activities: createActivities({ repos, logger, settings, plugins, hooks: new HookDispatcher(plugins, { logger }) }),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
@@ -122,6 +127,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     pricing: settings.pricing,
     tiers: settings.tiers,
     ...(options.segmentEvents === undefined ? {} : { segmentEvents: options.segmentEvents }),
+    plugins,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -152,8 +152,10 @@ describe('validation (contract section 2)', () => {
     expect((await validateDefinition(def(nodes))).valid).toBe(true);
   });
 
-  it('plugin types are accepted when registered', async () => {
-    expect(await codes(def([{ id: 'p', type: 'slack.post', channel: '#x' }]), { pluginTypes: new Set(['slack.post']) })).toEqual([]);
+  it('plugin types are accepted when registered (test/unit/plugins covers configs)', async () => {
+    const plugins = { has: (type: string) => type === 'slack.post', names: () => ['slack'], checkConfig: () => [] };
+    expect(await codes(def([{ id: 'p', type: 'slack.post', config: { channel: '#x' } }]), { plugins })).toEqual([]);
+    expect(await codes(def([{ id: 'p', type: 'slack.post', channel: '#x' }]), { plugins })).toEqual(['SCHEMA /nodes/0']);
     expect(await codes(def([{ id: 'p', type: 'slack.post' }]))).toEqual(['UNKNOWN_TYPE /nodes/0/type']);
   });
 });

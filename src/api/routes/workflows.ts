@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { compilePlan, planLevels } from '../../dag/plan.js';
 import { workflowNameSchema } from '../../dag/schema.js';
 import { formatWorkflowRef } from '../../dag/workflow-ref.js';
+import type { PluginTypes } from '../../dag/validate.js';
 import type { Repositories } from '../../db/repositories.js';
 import { requireRole } from '../auth.js';
 import { receiveDefinition } from '../definitions.js';
@@ -13,11 +14,11 @@ import type { PricingTable } from '../../pricing/pricing.js';
 import type { TierTable } from '../../pricing/tiers.js';
 
 /** `/workflows`: store, read and validate definitions. */
-export function workflowsRouter(repos: Repositories, models: { pricing: PricingTable; tiers: TierTable }): Router {
+export function workflowsRouter(repos: Repositories, models: { pricing: PricingTable; tiers: TierTable }, plugins: PluginTypes): Router {
   const router = Router();
 
   router.post('/workflows', requireRole('operator'), async (req, res) => {
-    const received = await receiveDefinition(req.body, repos.workflows);
+    const received = await receiveDefinition(req.body, repos.workflows, plugins);
     const { version, created } = await repos.workflows.save({ ...received, actor: req.identity?.id ?? null });
     if (created) {
       await repos.audit.record({ actor: req.identity?.id ?? null, action: 'workflow.define', target: formatWorkflowRef(version.name, version.version), requestId: req.id });
@@ -26,7 +27,7 @@ export function workflowsRouter(repos: Repositories, models: { pricing: PricingT
   });
 
   router.post('/workflows/validate', requireRole('viewer'), async (req, res) => {
-    const { definition } = await receiveDefinition(req.body, repos.workflows);
+    const { definition } = await receiveDefinition(req.body, repos.workflows, plugins);
     const plan = compilePlan(definition);
     res.json({
       valid: true,
