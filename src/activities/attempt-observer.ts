@@ -15,11 +15,13 @@ export interface AttemptInfo {
   startedAt: string;
 }
 
-/** Told of every attempt's start, success and failure (a cancelled attempt is a failure of type CANCELLED). */
+/** Told of every attempt's start, success, failure (a cancelled attempt is a failure of type CANCELLED) and warnings. */
 export interface AttemptObserver {
   started(info: AttemptInfo): Promise<void> | void;
   succeeded(info: AttemptInfo, output: unknown, costUsd: number | null): Promise<void> | void;
   failed(info: AttemptInfo, error: { type: string; message: string }, willRetry: boolean): Promise<void> | void;
+  /** Something the attempt did not fail on but people should know (an unknown price). */
+  warned(info: AttemptInfo, warning: string, index: number): Promise<void> | void;
 }
 
 /** An observer that takes longer than this is left behind; the attempt goes on. */

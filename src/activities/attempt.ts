@@ -31,6 +31,8 @@ export interface AttemptOutcome<O> {
   costUsd?: number | null;
   /** The success record's detail, when it says more than the plan's `detail`. */
   detail?: Record<string, unknown>;
+  /** What people should know though the attempt succeeded; observers hear each. */
+  warnings?: string[];
 }
 
 /**
@@ -103,6 +105,7 @@ export async function runAttempt<V, O>(deps: AttemptDeps, spec: AttemptSpec<V, O
     const detail = outcome.detail ?? prepared.detail;
     await record.succeeded(output, costUsd, scrubSecrets(hit === undefined ? detail : { ...detail, cached: true }, secrets));
     if (hit === undefined && cached && cache) await cached.put(output, cache.ttlMs);
+    for (const [index, warning] of (outcome.warnings ?? []).entries()) await tellObserver(deps.observer, deps.logger, 'warned', info, scrubSecrets(warning, secrets), index);
     await tellObserver(deps.observer, deps.logger, 'succeeded', info, output, costUsd);
     return { output, attempt };
   } catch (err) {

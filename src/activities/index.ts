@@ -1,6 +1,7 @@
 import type { Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
-import { HookName } from '../plugins/contract.js';
+import type { RunSnapshot } from '../dag/run-state.js';
+import { HookName, type HookEvent } from '../plugins/contract.js';
 import { createHookActivities } from '../plugins/hook-activities.js';
 import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { hookObserver } from '../plugins/hook-observer.js';
@@ -27,6 +28,11 @@ export interface ActivityDeps {
   plugins?: PluginRegistry;
   /** Delivers the plugins' hook events, node attempts' from here and in-workflow nodes' through `deliverHooks` (default: to `plugins`). */
   hooks?: HookDispatcher;
+}
+
+/** The `onRunComplete` event of a run whose final state is stored; its id is the same on a retried finishRun. */
+function runComplete(run: RunSnapshot): HookEvent {
+  return { eventId: `${run.id}:onRunComplete`, type: HookName.OnRunComplete, at: run.endedAt ?? new Date().toISOString(), runId: run.id, workflow: run.workflow, run };
 }
 
 const NODE_HOOKS: ReadonlySet<string> = new Set([HookName.BeforeNode, HookName.AfterNode, HookName.OnNodeError]);
@@ -59,7 +65,12 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
       envelope,
     }),
     runExec: createExecActivity({ ...settings.exec, envelope }),
-    ...createRunStoreActivities({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, executions: deps.repos.nodeExecutions }),
+    ...createRunStoreActivities({
+      runs: deps.repos.runs,
+      runNodes: deps.repos.runNodes,
+      executions: deps.repos.nodeExecutions,
+      ...(plugins.hookNames().includes(HookName.OnRunComplete) ? { onFinished: (run) => hooks.deliver([runComplete(run)]) } : {}),
+    }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
     runPlugin: createPluginActivity({ registry: plugins, logger, envelope }),
     ...createHookActivities(hooks),

@@ -1,12 +1,15 @@
 import type { NodeExecutionsRepo } from '../db/node-executions-repo.js';
 import type { RunNodesRepo } from '../db/run-nodes-repo.js';
 import type { RunsRepo } from '../db/runs-repo.js';
+import type { RunSnapshot } from '../dag/run-state.js';
 import type { FinishRunInput, SaveNodesInput } from './contract.js';
 
 interface RunStoreDeps {
   runs: RunsRepo;
   runNodes: RunNodesRepo;
   executions: NodeExecutionsRepo;
+  /** Told once a run's final state is stored (a retried finishRun tells again); never a child run's part. */
+  onFinished?(run: RunSnapshot): Promise<void>;
 }
 
 /**
@@ -27,7 +30,9 @@ export function createRunStoreActivities(deps: RunStoreDeps) {
   async function finishRun({ snapshot, scopeOnly }: FinishRunInput): Promise<void> {
     const { nodes, ...run } = snapshot;
     await saveNodes({ runId: snapshot.id, nodes, ...(scopeOnly === undefined ? {} : { scopeOnly }) });
-    if (!scopeOnly) await deps.runs.finish(run);
+    if (scopeOnly) return;
+    await deps.runs.finish(run);
+    await deps.onFinished?.(snapshot);
   }
 
   async function loadOutputs({ runId, nodeIds }: { runId: string; nodeIds: string[] }): Promise<Record<string, unknown>> {

@@ -1,3 +1,4 @@
+import { FailureType } from '../dag/failure-types.js';
 import { HookName, type HookEvent } from './contract.js';
 import type { AttemptInfo, AttemptObserver } from '../activities/attempt-observer.js';
 import type { HookDispatcher } from './hook-dispatcher.js';
@@ -5,8 +6,9 @@ import type { HookDispatcher } from './hook-dispatcher.js';
 /**
  * Turns the envelope's attempt reports for activity nodes into hook events:
  * `beforeNode` on the node's first attempt, `afterNode` when it succeeds,
- * `onNodeError` once per failed attempt. Event ids match the interpreter's
- * scheme, so a retried report carries the same id.
+ * `onNodeError` once per failed attempt (not a cancelled one), `onWarning` per
+ * warning. Event ids match the interpreter's scheme, so a retried report
+ * carries the same id.
  */
 export function hookObserver(dispatcher: HookDispatcher, now: () => Date = () => new Date()): AttemptObserver {
   const event = (info: AttemptInfo, type: HookName, eventId: string, node: Record<string, unknown>, extra: Partial<HookEvent> = {}): HookEvent => ({
@@ -29,9 +31,13 @@ export function hookObserver(dispatcher: HookDispatcher, now: () => Date = () =>
       await dispatcher.deliver([event(info, HookName.AfterNode, `${base(info)}:afterNode`, { status: 'succeeded', output, costUsd })]);
     },
     async failed(info, error, willRetry) {
+      if (error.type === FailureType.Cancelled) return;
       await dispatcher.deliver([
         event(info, HookName.OnNodeError, `${base(info)}:${info.nodeAttempt}:onNodeError`, { status: willRetry ? 'retrying' : 'failed', error }, { error, attempt: info.nodeAttempt }),
       ]);
+    },
+    async warned(info, warning, index) {
+      await dispatcher.deliver([event(info, HookName.OnWarning, `${base(info)}:${info.nodeAttempt}:onWarning:${index}`, { status: 'running' }, { warning })]);
     },
   };
 }

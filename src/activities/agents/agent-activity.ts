@@ -85,7 +85,7 @@ function planCall(deps: AgentActivityDeps, input: AgentActivityInput, ctx: Attem
         }
       }
       const output: AgentOutput = { text: out.text, ...(json === undefined ? {} : { json }), usage: out.usage, costUsd, provider: provider.name, model, cached: false, fallback: input.fallback };
-      return { output, costUsd, detail: { ...conversation, response: out.text, usage: out.usage, latencyMs, model, warnings } };
+      return { output, costUsd, warnings, detail: { ...conversation, response: out.text, usage: out.usage, latencyMs, model, warnings } };
     },
   };
 }

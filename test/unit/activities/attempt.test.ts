@@ -141,12 +141,24 @@ describe('attempt envelope', () => {
       started: (info) => void calls.push(['started', info]),
       succeeded: (info, output, costUsd) => void calls.push(['succeeded', info.nodeAttempt, output, costUsd]),
       failed: (info, error, willRetry) => void calls.push(['failed', info.attempt, error, willRetry]),
+      warned: (info, warning, index) => void calls.push(['warned', info.nodeAttempt, warning, index]),
     };
     const f = fakes({ observer });
     await run(activityEnv({ attempt: 2 }), f.envelope, { ...spec(), attemptOffset: 3, fallback: 1 });
     expect(calls[0]).toEqual(['started', { runId: 'test', workflow: 'wf', nodeId: 'n', nodeType: 'test', attempt: 2, nodeAttempt: 5, fallback: 1, startedAt: expect.any(String) }]);
     expect(calls[1]).toEqual(['succeeded', 5, { said: 'Bearer [secret]' }, null]);
     expect(f.rows[0]).toMatchObject({ attempt: 5, fallback: 1 });
+
+    calls.length = 0;
+    const warning = spec();
+    const prepare = warning.prepare;
+    warning.prepare = async (ctx) => {
+      const plan = await prepare(ctx);
+      return { ...plan, run: async () => ({ ...(await plan.run()), warnings: [`no price, ${TOKEN}`] }) };
+    };
+    await run(activityEnv(), f.envelope, warning);
+    expect(calls.map((c) => c[0])).toEqual(['started', 'warned', 'succeeded']);
+    expect(calls[1]).toEqual(['warned', 1, 'no price, [secret]', 0]);
 
     const failing = (nonRetryable: boolean) => failingWith(() => activityFailure({ type: 'X', message: `m ${TOKEN}`, nonRetryable }));
     const policy = { maximumAttempts: 3, nonRetryableErrorTypes: ['NEVER_AGAIN'] };
@@ -175,6 +187,7 @@ describe('attempt envelope', () => {
       },
       succeeded: () => Promise.reject(new Error('observer down')),
       failed: () => undefined,
+      warned: () => undefined,
     };
     const f = fakes({ observer: throwing });
     const result = await run(activityEnv(), f.envelope, spec());
