@@ -66,7 +66,8 @@ export class WorkflowBuilder<Ids extends string = never> {
   }
 
   sleep<Id extends string>(id: Id, wait: Pick<SleepNode, 'duration'> | Pick<SleepNode, 'until'>, options: NodeOptions<Ids> = {}) {
-    return this.add<Id>({ id, type: 'sleep', ...wait, ...options } as SleepNode);
+    const node: SleepNode = { id, type: 'sleep', ...wait, ...options };
+    return this.add<Id>(node);
   }
 
   /** A node per item: `{ node: {...} }` inline, or `{ workflow: 'name[@version]', input }` as a child run. */
@@ -76,7 +77,8 @@ export class WorkflowBuilder<Ids extends string = never> {
     body: { node: InlineNode } | { workflow: string; input?: unknown },
     options: NodeOptions<Ids> & Partial<Pick<MapNode, 'maxParallel' | 'tolerateFailures'>> = {},
   ) {
-    return this.add<Id>({ id, type: 'map', items, ...body, ...options } as MapNode);
+    const node: MapNode = { id, type: 'map', items, ...body, ...options };
+    return this.add<Id>(node);
   }
 
   /** A sub-DAG repeated until `until` holds; the body is built with a builder of its own. */

@@ -14,6 +14,7 @@ import {
   type NodeStatus,
   type RunCarry,
   type RunError,
+  type RunReuse,
   type RunSnapshot,
   type RunStatus,
   type SkippedReason,
@@ -68,6 +69,8 @@ export class RunMachine {
       inherited?: InheritedBindings | undefined;
       /** Set when the run continued as new. */
       carry?: RunCarry | undefined;
+      /** Set on a re-run: nodes that keep an earlier run's output and never run (ignored once the run carries its state). */
+      reuse?: RunReuse | undefined;
       /** When the run started, if no carry says otherwise. */
       startedAt: Date;
       now: () => Date;
@@ -84,7 +87,8 @@ export class RunMachine {
       this.view[node.id] = { output: carry?.outputs[node.id] ?? null, status };
       if (status !== 'pending') this.stored.add(node.id);
     }
-    this.scheduler.restore([...this.stored].map((id) => [id, this.record(id).status]));
+    const reused = carry ? [] : this.reuse(options.reuse);
+    this.scheduler.restore([...this.stored, ...reused].map((id) => [id, this.record(id).status]));
     this.startedAt = carry?.startedAt ?? options.startedAt.toISOString();
     this.degradedBefore = carry?.degraded ?? false;
     this.spent = carry?.spent ?? 0;
@@ -385,6 +389,18 @@ export class RunMachine {
       paused: this.pausedNow,
       degraded: this.degraded(),
     };
+  }
+
+  /** Settles the nodes a re-run keeps from an earlier run: succeeded, at no cost, without running. @returns their ids. */
+  private reuse(reuse: RunReuse | undefined): string[] {
+    if (!reuse) return [];
+    const at = this.options.startedAt.toISOString();
+    const ids = Object.keys(reuse.outputs).filter((id) => this.plan.byId.has(id));
+    for (const id of ids) {
+      Object.assign(this.record(id), { status: 'succeeded', attempts: 0, output: reuse.outputs[id], costUsd: 0, startedAt: at, endedAt: at, reused: true, reusedFrom: reuse.from });
+      this.show(id);
+    }
+    return ids;
   }
 
   /** Contract 3.3 `fail`: the first error wins. @returns whether this call failed the run. */

@@ -39,6 +39,18 @@ export interface NodeRecord {
   skippedReason: SkippedReason | null;
   /** Set on plugin nodes that ran. */
   plugin?: PluginStamp;
+  /** Set on a re-run's node that kept the output it had in an earlier run instead of running (contract weft-ops §6). */
+  reused?: boolean;
+  /** The run whose output a reused node kept. */
+  reusedFrom?: string;
+}
+
+/** What a re-run keeps from the run it repeats: the outputs of nodes that succeeded there and need not run again. */
+export interface RunReuse {
+  /** The run the outputs come from. */
+  from: string;
+  /** Output by node id. */
+  outputs: Record<string, unknown>;
 }
 
 export interface RunError {

@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Definition } from '../dag/schema.js';
 import type { InheritedBindings } from '../dag/bindings.js';
-import type { NodeRecord, RunCarry, RunError, RunSnapshot, RunStatus } from '../dag/run-state.js';
+import type { NodeRecord, RunCarry, RunError, RunReuse, RunSnapshot, RunStatus } from '../dag/run-state.js';
 import type { HookName } from '../plugins/contract.js';
 
 /** The interpreter workflow's type name, as clients start it. */
@@ -23,6 +23,8 @@ export interface RunWorkflowInput {
   carry?: RunCarry;
   /** History events after which the run continues as new (default `SEGMENT_EVENTS`). */
   segmentEvents?: number;
+  /** Set on a re-run from failure: the nodes that keep an earlier run's output and do not run again. */
+  reuse?: RunReuse;
   /** The plugin hooks loaded where the run started; absent when none is, and then the run delivers no hook event itself. */
   hooks?: HookName[];
 }

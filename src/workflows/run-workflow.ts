@@ -103,6 +103,7 @@ class RunShell {
       input: args.input,
       inherited: args.scope,
       carry: args.carry,
+      reuse: args.reuse,
       startedAt: info.startTime,
       now: () => new Date(),
     });

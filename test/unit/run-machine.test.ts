@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cancelled, conditionFalse, failed, succeeded, type NodeOutcome } from '../../src/dag/outcome.js';
 import { compilePlan } from '../../src/dag/plan.js';
 import { RunMachine } from '../../src/dag/run-machine.js';
-import { decodeStatuses, type NodeStatus, type RunCarry } from '../../src/dag/run-state.js';
+import { decodeStatuses, type NodeStatus, type RunCarry, type RunReuse } from '../../src/dag/run-state.js';
 import type { Definition } from '../../src/dag/schema.js';
 
 /**
@@ -14,7 +14,7 @@ const def = (nodes: unknown[], extra: object = {}): Definition => ({ apiVersion:
 const t = (id: string, needs: string[] = [], more: object = {}) => ({ id, type: 'transform', needs, output: id, ...more });
 const a = (id: string, needs: string[] = [], more: object = {}) => ({ id, type: 'agent', needs, agent: { provider: 'offline', prompt: 'x' }, ...more });
 
-function machine(definition: Definition, options: { carry?: RunCarry } = {}) {
+function machine(definition: Definition, options: { carry?: RunCarry; reuse?: RunReuse } = {}) {
   let clock = Date.parse('2026-01-01T00:00:00Z');
   return new RunMachine({
     plan: compilePlan(definition),
@@ -22,6 +22,7 @@ function machine(definition: Definition, options: { carry?: RunCarry } = {}) {
     identity: { id: 'run_1', workflow: definition.name, version: 3 },
     input: { topic: 'x' },
     carry: options.carry,
+    reuse: options.reuse,
     startedAt: new Date(clock),
     now: () => new Date((clock += 1000)),
   });
@@ -246,6 +247,16 @@ describe('bindings, snapshot and carry', () => {
     expect(m.awaitsDecision('ok')).toBe(true);
     expect(m.awaitsDecision('b')).toBe(false);
     expect(m.record('ok')).toMatchObject({ status: 'waiting', output: { message: 'ship?' } });
+  });
+
+  it('a re-run keeps the reused outputs without running them, at no cost, and runs the rest', () => {
+    const definition = def([t('a'), t('b', ['a']), t('c', ['b']), t('d')]);
+    const m = machine(definition, { reuse: { from: 'run_0', outputs: { a: 'A', d: 'D' } } });
+    expect(drive(m)).toEqual(['b', 'c']);
+    expect(m.record('a')).toMatchObject({ status: 'succeeded', output: 'A', costUsd: 0, attempts: 0, reused: true, reusedFrom: 'run_0' });
+    expect(m.record('b').reused).toBeUndefined();
+    expect(Object.keys(m.snapshot('run_1').nodes).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(m.output).toEqual({ c: 'c', d: 'D' });
   });
 
   it('stamps the plugin that ran a plugin node', () => {

@@ -5,3 +5,4 @@ export * from './api-keys.js';
 export * from './audit.js';
 export * from './cache.js';
 export * from './run-nodes.js';
+export * from './run-events.js';
