@@ -69,6 +69,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
       runs: deps.repos.runs,
       runNodes: deps.repos.runNodes,
       executions: deps.repos.nodeExecutions,
+      events: deps.repos.runEvents,
       ...(plugins.hookNames().includes(HookName.OnRunComplete) ? { onFinished: (run) => hooks.deliver([runComplete(run)]) } : {}),
     }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),

@@ -1,6 +1,8 @@
 import type { NodeExecutionsRepo } from '../db/node-executions-repo.js';
 import type { RunNodesRepo } from '../db/run-nodes-repo.js';
+import type { RunEventsRepo } from '../db/run-events-repo.js';
 import type { RunsRepo } from '../db/runs-repo.js';
+import { runEvent } from '../dag/run-events.js';
 import type { RunSnapshot } from '../dag/run-state.js';
 import type { FinishRunInput, SaveNodesInput } from './contract.js';
 
@@ -8,6 +10,8 @@ interface RunStoreDeps {
   runs: RunsRepo;
   runNodes: RunNodesRepo;
   executions: NodeExecutionsRepo;
+  /** The live streams' events: the run's final one is written here, after its last node events. */
+  events: RunEventsRepo;
   /** Told once a run's final state is stored (a retried finishRun tells again); never a child run's part. */
   onFinished?(run: RunSnapshot): Promise<void>;
 }
@@ -32,6 +36,8 @@ export function createRunStoreActivities(deps: RunStoreDeps) {
     await saveNodes({ runId: snapshot.id, nodes, ...(scopeOnly === undefined ? {} : { scopeOnly }) });
     if (scopeOnly) return;
     await deps.runs.finish(run);
+    const { id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt } = snapshot;
+    await deps.events.append(id, workflow, [runEvent({ runId: id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt }, 'end')]);
     await deps.onFinished?.(snapshot);
   }
 

@@ -6,11 +6,13 @@ import { PluginRegistry } from '../plugins/registry.js';
 import type { PricingTable } from '../pricing/pricing.js';
 import type { TierTable } from '../pricing/tiers.js';
 import { authenticate } from './auth.js';
+import type { EventBus } from './event-bus.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { requestId } from './request-context.js';
 import { healthRouter } from './routes/health.js';
 import { pluginsRouter } from './routes/plugins.js';
+import { eventsRouter } from './routes/events.js';
 import { runsRouter } from './routes/runs.js';
 import { workflowsRouter } from './routes/workflows.js';
 import { RunsService } from './runs-service.js';
@@ -18,6 +20,8 @@ import { RunsService } from './runs-service.js';
 export interface AppDeps {
   repos: Repositories;
   pingDatabase: () => Promise<void>;
+  /** Wakes event streams and waiters when events are stored (one LISTEN per process). */
+  bus: EventBus;
   temporal: { client: Client; taskQueue: string; namespace: string };
   logger: Logger;
   /** Largest accepted request body. */
@@ -49,11 +53,12 @@ export function createApp(deps: AppDeps): Express {
     res.json(document);
   });
 
-  const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger, plugins, ...(deps.segmentEvents === undefined ? {} : { segmentEvents: deps.segmentEvents }) });
+  const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger, bus: deps.bus, plugins, ...(deps.segmentEvents === undefined ? {} : { segmentEvents: deps.segmentEvents }) });
   const api = express.Router();
   api.use(authenticate(deps.repos.apiKeys));
   api.use(workflowsRouter(deps.repos, { pricing: deps.pricing, tiers: deps.tiers }, plugins));
   api.use(runsRouter(runs, deps.repos));
+  api.use(eventsRouter({ runs, events: deps.repos.runEvents, bus: deps.bus }));
   api.use(pluginsRouter(plugins));
   app.use('/api/v1', api);
 

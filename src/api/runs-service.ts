@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../dag/failure-types.js';
+import { runEvent } from '../dag/run-events.js';
 import { assembleNodes, isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { Definition } from '../dag/schema.js';
 import { formatWorkflowRef } from '../dag/workflow-ref.js';
@@ -21,6 +22,7 @@ import {
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../workflows/search-attributes.js';
 import { checkRunInput, receiveDefinition } from './definitions.js';
 import { AppError } from './errors.js';
+import { Wakeup, type EventBus } from './event-bus.js';
 import { newRunId } from './ids.js';
 
 /** A live query that takes longer than this falls back to the stored row. */
@@ -32,6 +34,8 @@ export interface RunsServiceDeps {
   repos: Repositories;
   temporal: { client: Client; taskQueue: string };
   logger: Logger;
+  /** Wakes waiters when a run's events are stored (its end among them). */
+  bus: EventBus;
   /** Loaded plugins: ad-hoc definitions validate against them, and runs learn which hooks to deliver. */
   plugins: PluginRegistry;
   segmentEvents?: number;
@@ -102,6 +106,9 @@ export class RunsService {
       createdBy: actor,
     });
     if (!created) return startedFrom(row);
+    // Before the workflow starts, so the start is the run's first event, ahead of any node's.
+    const startedAt = row.startedAt.toISOString();
+    await repos.runEvents.append(id, definition.name, [runEvent({ runId: id, workflow: definition.name, version, status: 'running', degraded: false, costUsd: 0, error: null, startedAt, endedAt: null }, 'start')]);
     const { segmentEvents } = this.deps;
     // Only when a hook is loaded: without one, runs schedule no hook activity at all.
     const hooks = this.deps.plugins.hookNames();
@@ -118,6 +125,7 @@ export class RunsService {
       });
     } catch (err) {
       await repos.runs.delete(id);
+      await repos.runEvents.forget(id);
       this.deps.logger.error({ err, runId: id }, 'could not start run');
       throw new AppError('UNAVAILABLE', 'Temporal did not accept the run; nothing was started');
     }
@@ -135,6 +143,29 @@ export class RunsService {
     const run = isTerminalRun(row.status) ? snapshotFrom(row) : await this.live(row);
     const [stored, order] = await Promise.all([this.deps.repos.runNodes.list(id), this.nodeOrder(row)]);
     return { ...run, nodes: assembleNodes(order, stored, run.nodes) };
+  }
+
+  /**
+   * The run once it has ended, or as it is when `ms` have passed first
+   * (contract weft-ops §2). Woken by the run's events, not by polling.
+   */
+  async waitForEnd(id: string, ms: number): Promise<RunSnapshot> {
+    const deadline = Date.now() + ms;
+    const wakeup = new Wakeup();
+    const unsubscribe = await this.deps.bus.subscribe((runId) => {
+      if (runId === id) wakeup.wake();
+    });
+    try {
+      for (;;) {
+        const row = await this.deps.repos.runs.get(id);
+        if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+        const left = deadline - Date.now();
+        if (isTerminalRun(row.status) || left <= 0) return this.get(id);
+        await wakeup.next(left);
+      }
+    } finally {
+      unsubscribe();
+    }
   }
 
   /** A running run's state from its workflow, or from its row when the workflow cannot answer. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { runStatuses } from '../dag/run-state.js';
+import { DURATION_PATTERN, parseDuration } from '../dag/duration.js';
 import { workflowNameSchema } from '../dag/schema.js';
 import { AppError } from './errors.js';
 
@@ -36,6 +37,25 @@ export const estimateBody = z.strictObject({ input: z.unknown().optional() });
 
 export const approvalBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(10_000).optional() });
 export const budgetBody = z.strictObject({ budgetUsd: z.number().positive() });
+
+/** `GET /events` filters. */
+export const eventsQuery = z.strictObject({
+  workflow: workflowNameSchema.optional(),
+  status: z.enum(runStatuses).optional(),
+});
+
+/** `Last-Event-ID`: the id of the last event a reconnecting client got. */
+export const lastEventId = z.string().regex(/^\d{1,15}$/, 'must be an event id this API sent').transform(Number).optional();
+
+/** `?wait=30s`: how long to hold the answer for the run to end (at most 60 s, contract weft-ops §2). */
+export const waitQuery = z.strictObject({
+  wait: z
+    .string()
+    .regex(DURATION_PATTERN, 'must be a duration such as 500ms or 30s')
+    .transform(parseDuration)
+    .refine((ms) => ms <= 60_000, 'must be at most 60s')
+    .optional(),
+});
 
 export const runIdParam = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'not a run id');
 export const versionParam = z.coerce.number().int().min(1);

@@ -41,6 +41,8 @@ import { Scheduler } from './scheduler.js';
  *    snapshot again: the database holds it.
  * 6. A node is handed out by `take` at most once, in definition order among
  *    the ready ones.
+ * 7. Every change of a record passes through one place (`show`), which keeps
+ *    the bindings and tells `onChange`.
  */
 export class RunMachine {
   readonly plan: Plan;
@@ -74,6 +76,8 @@ export class RunMachine {
       /** When the run started, if no carry says otherwise. */
       startedAt: Date;
       now: () => Date;
+      /** Told of every change of a node's record, in order (the live event streams). */
+      onChange?: ((id: string, record: NodeRecord) => void) | undefined;
     },
   ) {
     const { plan, carry } = options;
@@ -433,6 +437,7 @@ export class RunMachine {
   private show(id: string): void {
     const record = this.record(id);
     this.view[id] = { output: record.output, status: record.status };
+    this.options.onChange?.(id, record);
   }
 
   /** The run output: `outputs` resolved, or every succeeded sink's output keyed by id. */

@@ -3,6 +3,7 @@ import { ApiKeysRepo } from './api-keys-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { CacheRepo } from './cache-repo.js';
 import { NodeExecutionsRepo } from './node-executions-repo.js';
+import { RunEventsRepo } from './run-events-repo.js';
 import { RunNodesRepo } from './run-nodes-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { WorkflowsRepo } from './workflows-repo.js';
@@ -12,6 +13,7 @@ export interface Repositories {
   workflows: WorkflowsRepo;
   runs: RunsRepo;
   runNodes: RunNodesRepo;
+  runEvents: RunEventsRepo;
   nodeExecutions: NodeExecutionsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
@@ -23,6 +25,7 @@ export function createRepositories(db: Db): Repositories {
     workflows: new WorkflowsRepo(db),
     runs: new RunsRepo(db),
     runNodes: new RunNodesRepo(db),
+    runEvents: new RunEventsRepo(db),
     nodeExecutions: new NodeExecutionsRepo(db),
     apiKeys: new ApiKeysRepo(db),
     audit: new AuditRepo(db),

@@ -32,19 +32,20 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { parseDuration } from '../dag/duration.js';
 import { FailureType } from '../dag/failure-types.js';
 import { cancelled, failed, type NodeOutcome } from '../dag/outcome.js';
 import { compilePlan, type PlanNode } from '../dag/plan.js';
+import { nodeEvent } from '../dag/run-events.js';
 import { RunMachine } from '../dag/run-machine.js';
 import { SEGMENT_EVENTS } from '../dag/run-state.js';
 import type { WeftActivities } from '../activities/contract.js';
+import { reportStatus, runEvents } from './event-sink.js';
 import { errorOf } from './failures.js';
 import { HookOutbox } from './hook-outbox.js';
+import { startRunTimer } from './run-timer.js';
 import { approveUpdate, budgetSignal, pauseSignal, resumeSignal, runStateQuery, type ApprovalDecision, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
 import type { RunContext } from './nodes/executor.js';
 import { ACTIVITY_KINDS, executeNode } from './nodes/registry.js';
@@ -75,8 +76,8 @@ export async function weftRun(args: RunWorkflowInput): Promise<RunWorkflowResult
   const run = new RunShell(args);
   setHandler(runStateQuery, () => run.machine.snapshot(workflowInfo().workflowId));
   setHandler(approveUpdate, (decision) => run.decide(decision), { validator: (decision) => run.checkWaiting(decision) });
-  setHandler(pauseSignal, () => run.changedIf(run.machine.pause()));
-  setHandler(resumeSignal, () => run.changedIf(run.machine.resume()));
+  setHandler(pauseSignal, () => run.statusChanged(run.machine.pause()));
+  setHandler(resumeSignal, () => run.statusChanged(run.machine.resume()));
   setHandler(budgetSignal, ({ budgetUsd }) => {
     run.machine.setBudget(budgetUsd);
     run.changedIf(true);
@@ -92,6 +93,8 @@ class RunShell {
   private readonly hooks: HookOutbox | undefined;
   private running = 0;
   private changed = false;
+  /** Pauses and resumes so far: names each one's run event. */
+  private statusChanges = 0;
 
   constructor(private readonly args: RunWorkflowInput) {
     const info = workflowInfo();
@@ -106,6 +109,8 @@ class RunShell {
       reuse: args.reuse,
       startedAt: info.startTime,
       now: () => new Date(),
+      // Only a run's own top-level nodes have events; a child run that is a part of one has none.
+      onChange: args.scope ? undefined : (id, record) => runEvents.append(info.workflowId, args.workflow, [nodeEvent(info.workflowId, id, record)]),
     });
     this.hooks = args.hooks?.length ? new HookOutbox(args.hooks, info.workflowId, args.workflow) : undefined;
     this.context = {
@@ -144,9 +149,20 @@ class RunShell {
     if (changed) this.changed = true;
   }
 
+  /** A pause or resume: wakes the loop and reports the run's new status. */
+  statusChanged(changed: boolean): void {
+    this.changedIf(changed);
+    if (changed && !this.args.scope) reportStatus(workflowInfo().workflowId, this.args, this.machine, ++this.statusChanges);
+  }
+
   async execute(): Promise<RunWorkflowResult> {
     let cancellation: unknown;
-    const timer = this.startRunTimer();
+    // `limits.timeout`: when it passes, the run ends `timed_out` (RUN_TIMEOUT), cancelling what runs.
+    const timer = startRunTimer(this.args.definition.limits?.timeout, this.machine.startedAt, (timeout) => {
+      if (!this.machine.timeOut(timeout)) return;
+      this.stopNodes();
+      this.changed = true;
+    });
     try {
       this.machine.start();
       await this.loadStoredOutputs();
@@ -250,26 +266,6 @@ class RunShell {
   private stopNodes(then?: () => void): void {
     this.nodes.cancel();
     then?.();
-  }
-
-  /** `limits.timeout`: when it passes, the run ends `timed_out` (RUN_TIMEOUT), cancelling what runs. */
-  private startRunTimer(): CancellationScope | undefined {
-    const timeout = this.args.definition.limits?.timeout;
-    if (!timeout) return undefined;
-    // Measured from the run's start, which an earlier execution may have made.
-    const left = parseDuration(timeout) - (Date.now() - Date.parse(this.machine.startedAt));
-    const scope = new CancellationScope();
-    scope
-      .run(() => sleep(Math.max(left, 1)))
-      .then(
-        () => {
-          if (!this.machine.timeOut(timeout)) return;
-          this.stopNodes();
-          this.changed = true;
-        },
-        () => {},
-      );
-    return scope;
   }
 
   /** Stores the settled records, then continues as new with what the rest of the run needs. */

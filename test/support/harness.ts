@@ -11,6 +11,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { activitySettings } from '../../src/activities/settings.js';
 import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/api/app.js';
+import { EventBus } from '../../src/api/event-bus.js';
 import { BIG_HISTORY_CHANNEL } from './executions.js';
 import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -20,6 +21,7 @@ import { HookDispatcher } from '../../src/plugins/hook-dispatcher.js';
 import { PluginRegistry } from '../../src/plugins/registry.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
 import { createWeftWorker } from '../../src/worker/create-worker.js';
+import { runEventSinks } from '../../src/worker/run-event-sinks.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const VIEWER_KEY = 'test-viewer-key-0123456789';
@@ -113,14 +115,17 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       namespace: 'default',
       taskQueue,
       activities: createActivities({ repos, logger, settings, plugins, hooks: new HookDispatcher(plugins, { logger }) }),
+      sinks: runEventSinks(repos.runEvents, logger),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
   }
 
+  const bus = new EventBus(database.listen);
   const app = createApp({
     repos,
     pingDatabase: database.ping,
+    bus,
     temporal: { client, taskQueue, namespace: 'default' },
     logger,
     maxBodyBytes: 5 * 1024 * 1024,
@@ -188,8 +193,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
     },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await bus.close();
       if (worker && workerRun) {
         worker.shutdown();
         await workerRun;

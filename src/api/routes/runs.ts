@@ -1,9 +1,10 @@
 import { Router } from 'express';
+import { isTerminalRun } from '../../dag/run-state.js';
 import { nodeIdSchema } from '../../dag/schema.js';
 import type { Repositories } from '../../db/repositories.js';
 import { requireRole } from '../auth.js';
 import type { RunsService } from '../runs-service.js';
-import { approvalBody, budgetBody, listRunsQuery, parseRequest, runIdParam, startRunBody } from '../schemas.js';
+import { approvalBody, budgetBody, listRunsQuery, parseRequest, runIdParam, startRunBody, waitQuery } from '../schemas.js';
 
 /** `/runs`: start, read, list and cancel runs. */
 export function runsRouter(runs: RunsService, repos: Repositories): Router {
@@ -11,9 +12,13 @@ export function runsRouter(runs: RunsService, repos: Repositories): Router {
 
   router.post('/runs', requireRole('operator'), async (req, res) => {
     const body = parseRequest(startRunBody, req.body, 'run request');
+    const { wait } = parseRequest(waitQuery, req.query, 'query');
     const started = await runs.start(body, req.identity?.id ?? null);
     await repos.audit.record({ actor: req.identity?.id ?? null, action: 'run.start', target: started.id, requestId: req.id });
-    res.status(202).json(started);
+    // `?wait=`: 200 with the run if it ended in time, else 202 as without it (contract weft-ops §2).
+    const ended = wait === undefined ? undefined : await runs.waitForEnd(started.id, wait);
+    if (ended && isTerminalRun(ended.status)) res.status(200).json(ended);
+    else res.status(202).json(started);
   });
 
   router.get('/runs', requireRole('viewer'), async (req, res) => {
@@ -21,7 +26,9 @@ export function runsRouter(runs: RunsService, repos: Repositories): Router {
   });
 
   router.get('/runs/:id', requireRole('viewer'), async (req, res) => {
-    res.json(await runs.get(parseRequest(runIdParam, req.params.id, 'run id')));
+    const id = parseRequest(runIdParam, req.params.id, 'run id');
+    const { wait } = parseRequest(waitQuery, req.query, 'query');
+    res.json(wait === undefined ? await runs.get(id) : await runs.waitForEnd(id, wait));
   });
 
   router.get('/runs/:id/nodes/:nodeId', requireRole('viewer'), async (req, res) => {
