@@ -33,13 +33,19 @@ export interface RunEventData {
 export type RunEvent = { kind: 'node'; dedup: string; data: NodeEventData } | { kind: 'run'; dedup: string; data: RunEventData };
 
 /** The `node` event of a record; a node reaches each status once, so the status names the change. */
-export function nodeEvent(runId: string, nodeId: string, record: NodeRecord): RunEvent {
+export function nodeEvent(runId: string, nodeId: string, record: NodeRecord): RunEvent & { kind: 'node' } {
   const { status, attempts, startedAt, endedAt, costUsd, degraded, skippedReason, error } = record;
   return {
     kind: 'node',
     dedup: `${runId}:node:${nodeId}:${status}`,
     data: { runId, nodeId, status, attempts, startedAt, endedAt, costUsd, degraded, skippedReason, error, progress: null },
   };
+}
+
+/** A `node` event of a map or loop node that runs: how far it has come. */
+export function progressEvent(runId: string, nodeId: string, record: NodeRecord, done: number, total: number): RunEvent {
+  const { data } = nodeEvent(runId, nodeId, record);
+  return { kind: 'node', dedup: `${runId}:node:${nodeId}:progress:${done}`, data: { ...data, progress: { done, total } } };
 }
 
 /**

@@ -38,7 +38,7 @@ import {
 import { FailureType } from '../dag/failure-types.js';
 import { cancelled, failed, type NodeOutcome } from '../dag/outcome.js';
 import { compilePlan, type PlanNode } from '../dag/plan.js';
-import { nodeEvent } from '../dag/run-events.js';
+import { nodeEvent, progressEvent } from '../dag/run-events.js';
 import { RunMachine } from '../dag/run-machine.js';
 import { SEGMENT_EVENTS } from '../dag/run-state.js';
 import type { WeftActivities } from '../activities/contract.js';
@@ -121,6 +121,9 @@ class RunShell {
       maxParallel: plan.maxParallel,
       cancelled: () => this.machine.status === 'cancelled',
       wait: (id, output) => this.machine.wait(id, output),
+      progress: (id, done, total) => {
+        if (!args.scope) runEvents.append(info.workflowId, args.workflow, [progressEvent(info.workflowId, id, this.machine.record(id), done, total)]);
+      },
       nodes: () => this.machine.nodes(),
       remainingBudgetUsd: () => this.machine.remainingBudgetUsd(),
       awaitDecision: async (id, timeoutMs) => {

@@ -116,6 +116,27 @@ describe('a run\'s event stream', () => {
     expect(other.events.at(-1)).toMatchObject({ event: 'run', data: { status: 'succeeded' } });
   });
 
+  it('reports how far map and loop nodes have come', async () => {
+    const id = await h.startRun(
+      definition('events-progress', [
+        { id: 'items', type: 'map', items: '[1..150]', node: { type: 'transform', output: '{{ item * 2 }}' } },
+        { id: 'again', type: 'loop', maxIterations: 5, until: 'iteration >= 3', nodes: [{ id: 'step', type: 'transform', output: '{{ iteration }}' }] },
+      ]),
+    );
+    const { events } = await collect(`${h.url}/api/v1/runs/${id}/events`, { lastEventId: '0' });
+    const progress = (nodeId: string) => events.filter((e) => e.event === 'node' && e.data.nodeId === nodeId && e.data.progress).map((e) => e.data.progress);
+    expect(progress('items')).toEqual([
+      { done: 100, total: 150 },
+      { done: 150, total: 150 },
+    ]);
+    expect(progress('again')).toEqual([
+      { done: 1, total: 5 },
+      { done: 2, total: 5 },
+      { done: 3, total: 5 },
+    ]);
+    expect(events.filter((e) => e.event === 'node' && e.data.status === 'succeeded').map((e) => e.data.nodeId).sort()).toEqual(['again', 'items']);
+  });
+
   it('answers 404 for an unknown run, 401 without a key, and 400 for a Last-Event-ID it never sent', async () => {
     expect((await collect(`${h.url}/api/v1/runs/run_nope/events`)).status).toBe(404);
     expect((await readEvents(`${h.url}/api/v1/runs/run_nope/events`, '', () => undefined)).status).toBe(401);
