@@ -16,6 +16,7 @@ import { createExecActivity } from './exec/exec-activity.js';
 import { createRunStoreActivities } from './run-store.js';
 import { createHttpActivity } from './http/http-activity.js';
 import { createLoadWorkflowActivity } from './load-workflow.js';
+import { createScheduledRunActivity } from './scheduled-run.js';
 import { createPluginActivity } from './plugin/plugin-activity.js';
 import { createExecutionRecorder } from './recorder.js';
 import type { ActivitySettings } from './settings.js';
@@ -73,6 +74,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
       ...(plugins.hookNames().includes(HookName.OnRunComplete) ? { onFinished: (run) => hooks.deliver([runComplete(run)]) } : {}),
     }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
+    prepareScheduledRun: createScheduledRunActivity({ workflows: deps.repos.workflows, runs: deps.repos.runs, events: deps.repos.runEvents }),
     runPlugin: createPluginActivity({ registry: plugins, logger, envelope }),
     ...createHookActivities(hooks),
   };

@@ -14,6 +14,8 @@ import { healthRouter } from './routes/health.js';
 import { pluginsRouter } from './routes/plugins.js';
 import { eventsRouter } from './routes/events.js';
 import { runsRouter } from './routes/runs.js';
+import { schedulesRouter } from './routes/schedules.js';
+import { SchedulesService } from './schedules-service.js';
 import { workflowsRouter } from './routes/workflows.js';
 import { RunsService } from './runs-service.js';
 
@@ -59,6 +61,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(workflowsRouter(deps.repos, { pricing: deps.pricing, tiers: deps.tiers }, plugins));
   api.use(runsRouter(runs, deps.repos));
   api.use(eventsRouter({ runs, events: deps.repos.runEvents, bus: deps.bus }));
+  const schedules = new SchedulesService({ client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, repos: deps.repos, plugins, segmentEvents: deps.segmentEvents });
+  api.use(schedulesRouter(schedules, deps.repos));
   api.use(pluginsRouter(plugins));
   app.use('/api/v1', api);
 

@@ -12,6 +12,8 @@ export interface NewRun {
   input: unknown;
   idempotencyKey: string | null;
   createdBy: string | null;
+  /** When the run started, if not now (a scheduled run records itself after its workflow started). */
+  startedAt?: Date;
 }
 
 export interface RunListQuery {

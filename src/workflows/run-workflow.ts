@@ -26,8 +26,8 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  continueAsNew,
   isCancellation,
+  makeContinueAsNewFunc,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -46,7 +46,7 @@ import { reportStatus, runEvents } from './event-sink.js';
 import { errorOf } from './failures.js';
 import { HookOutbox } from './hook-outbox.js';
 import { startRunTimer } from './run-timer.js';
-import { approveUpdate, budgetSignal, pauseSignal, resumeSignal, runStateQuery, type ApprovalDecision, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
+import { approveUpdate, budgetSignal, pauseSignal, resumeSignal, RUN_WORKFLOW_TYPE, runStateQuery, type ApprovalDecision, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
 import type { RunContext } from './nodes/executor.js';
 import { ACTIVITY_KINDS, executeNode } from './nodes/registry.js';
 import { WEFT_STATUS } from './search-attributes.js';
@@ -275,7 +275,8 @@ class RunShell {
   private async continueRun(): Promise<never> {
     await this.storeSettled();
     await condition(allHandlersFinished);
-    return continueAsNew<typeof weftRun>({ ...this.args, carry: this.machine.carry(CARRY_INLINE_BYTES, STORE_CHUNK_BYTES) });
+    // Named, not the current type: a scheduled run (weftScheduledRun) continues as the interpreter itself.
+    return makeContinueAsNewFunc<typeof weftRun>({ workflowType: RUN_WORKFLOW_TYPE })({ ...this.args, carry: this.machine.carry(CARRY_INLINE_BYTES, STORE_CHUNK_BYTES) });
   }
 
   /** Stores every settled record not stored yet, in chunks of at most STORE_CHUNK_BYTES. */
