@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config.js';
-import { createLogger } from '../../logger.js';
+import { createLogger, logDestination } from '../../logger.js';
 import { devAdminKey } from '../../runtime/admin-key.js';
 import { openServices, startApi, startWorker } from '../../runtime/services.js';
 import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
@@ -13,7 +13,7 @@ import { onShutdown } from '../shutdown.js';
  * process, and PGlite under the data dir unless DATABASE_URL is set.
  */
 export async function devCommand(config: Config): Promise<void> {
-  const logger = createLogger(config.WEFT_LOG_LEVEL);
+  const logger = createLogger(config.WEFT_LOG_LEVEL, 'weft', logDestination(config.WEFT_LOG_FORMAT));
   installTemporalRuntime(config.WEFT_LOG_LEVEL);
   const dataDir = resolve(config.WEFT_DATA_DIR);
   const binary = findTemporalCli(config.TEMPORAL_CLI);
