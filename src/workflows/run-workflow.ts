@@ -28,6 +28,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -147,6 +148,7 @@ class RunShell {
   async execute(): Promise<RunWorkflowResult> {
     let cancellation: unknown;
     const timer = this.startRunTimer();
+    log.info('run started', { workflow: this.args.workflow, version: this.args.version, continued: this.args.carry !== undefined });
     try {
       this.machine.start();
       await this.loadStoredOutputs();
@@ -161,6 +163,8 @@ class RunShell {
     }
     this.machine.finish();
     const { machine } = this;
+    // Temporal's workflow logger: no command, and silent while replaying, so the line is written once.
+    log.info('run ended', { workflow: this.args.workflow, status: machine.status, costUsd: machine.costUsd(), ...(machine.error ? { error: machine.error.code } : {}) });
     // Recording the outcome must happen even when the run itself was cancelled.
     await CancellationScope.nonCancellable(async () => {
       // Only runs started with Weft's attributes (the API's, child runs) update them: a namespace

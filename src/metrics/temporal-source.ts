@@ -1,0 +1,30 @@
+import { createServer } from 'node:net';
+import type { MetricsSource } from './exposition.js';
+
+/**
+ * Where the Temporal SDK's Prometheus exporter listens (a free loopback port,
+ * never exposed) and how to read it, so the worker's `/metrics` serves its
+ * `temporal_*` series next to Weft's: the SDK can only serve them on a port of its own.
+ */
+export async function temporalMetricsSource(): Promise<{ address: string; read: MetricsSource }> {
+  const port = await freeLoopbackPort();
+  const url = `http://127.0.0.1:${port}/metrics`;
+  return {
+    address: `127.0.0.1:${port}`,
+    read: async () => {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return res.ok ? res.text() : '';
+    },
+  };
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
