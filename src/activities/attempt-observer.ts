@@ -40,7 +40,8 @@ export function composeObservers(observers: readonly (AttemptObserver | undefine
   const tellAll =
     <K extends ObserverEvent>(event: K) =>
     async (...args: ObserverArgs<K>): Promise<void> => {
-      const results = await Promise.allSettled(present.map((o) => (o[event] as ((...a: ObserverArgs<K>) => unknown) | undefined)?.apply(o, args)));
+      // Async, so an observer that throws at once leaves the others told.
+      const results = await Promise.allSettled(present.map(async (o) => (o[event] as ((...a: ObserverArgs<K>) => unknown) | undefined)?.apply(o, args)));
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;
     };

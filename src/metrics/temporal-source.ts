@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../runtime/free-port.js';
 import type { MetricsSource } from './exposition.js';
 
 /**
@@ -7,7 +7,7 @@ import type { MetricsSource } from './exposition.js';
  * `temporal_*` series next to Weft's: the SDK can only serve them on a port of its own.
  */
 export async function temporalMetricsSource(): Promise<{ address: string; read: MetricsSource }> {
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const url = `http://127.0.0.1:${port}/metrics`;
   return {
     address: `127.0.0.1:${port}`,
@@ -16,15 +16,4 @@ export async function temporalMetricsSource(): Promise<{ address: string; read: 
       return res.ok ? res.text() : '';
     },
   };
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
