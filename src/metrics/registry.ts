@@ -9,6 +9,14 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export const metricsRegistry = new Registry();
 const registers = [metricsRegistry];
 
+function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return new Counter({ name, help, labelNames, registers });
+}
+
+function histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
+  return new Histogram({ name, help, labelNames, buckets, registers });
+}
+
 /** Node durations run from a 1 ms transform to an approval or sleep that waits for hours. */
 export const NODE_DURATION_BUCKETS = [0.001, 0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3_600, 14_400, 86_400];
 /** Runs last from a few milliseconds (all transforms) to days (approvals, long sleeps). */
@@ -19,86 +27,42 @@ export const AGENT_REQUEST_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 12
 export const HTTP_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Runs the API started (a replayed idempotency key starts nothing). */
-export const runsStarted = new Counter({ name: 'weft_runs_started_total', help: 'Runs started through the API', labelNames: ['workflow'] as const, registers });
+export const runsStarted = counter('weft_runs_started_total', 'Runs started through the API', ['workflow']);
 
 /** Runs that reached a final state, by that state. */
-export const runsFinished = new Counter({ name: 'weft_runs_finished_total', help: 'Runs that ended, by final status', labelNames: ['workflow', 'status'] as const, registers });
+export const runsFinished = counter('weft_runs_finished_total', 'Runs that ended, by final status', ['workflow', 'status']);
 
-export const runDuration = new Histogram({
-  name: 'weft_run_duration_seconds',
-  help: 'Run duration from start to end, by final status',
-  labelNames: ['workflow', 'status'] as const,
-  buckets: RUN_DURATION_BUCKETS,
-  registers,
-});
+export const runDuration = histogram('weft_run_duration_seconds', 'Run duration from start to end, by final status', ['workflow', 'status'], RUN_DURATION_BUCKETS);
 
 /** Incremented where a run starts (API), decremented where it ends (worker): sum it over every process. */
 export const runsActive = new Gauge({ name: 'weft_runs_active', help: 'Runs started and not ended (sum over API and worker processes)', labelNames: ['workflow'] as const, registers });
 
 /** One per node that reached a final state (succeeded, failed, skipped, cancelled). */
-export const nodeExecutions = new Counter({
-  name: 'weft_node_executions_total',
-  help: 'Nodes that reached a final state, by that state',
-  labelNames: ['workflow', 'type', 'status'] as const,
-  registers,
-});
+export const nodeExecutions = counter('weft_node_executions_total', 'Nodes that reached a final state, by that state', ['workflow', 'type', 'status']);
 
-export const nodeDuration = new Histogram({
-  name: 'weft_node_duration_seconds',
-  help: 'Node duration from start to end, every attempt and wait included',
-  labelNames: ['workflow', 'type'] as const,
-  buckets: NODE_DURATION_BUCKETS,
-  registers,
-});
+export const nodeDuration = histogram('weft_node_duration_seconds', 'Node duration from start to end, every attempt and wait included', ['workflow', 'type'], NODE_DURATION_BUCKETS);
 
 /** A failed attempt that Temporal retries. */
-export const nodeRetries = new Counter({ name: 'weft_node_retries_total', help: 'Failed node attempts that were retried', labelNames: ['workflow', 'type'] as const, registers });
+export const nodeRetries = counter('weft_node_retries_total', 'Failed node attempts that were retried', ['workflow', 'type']);
 
 /** A node that succeeded on a fallback entry. */
-export const nodeFallbacks = new Counter({ name: 'weft_node_fallbacks_total', help: 'Nodes that succeeded through a fallback', labelNames: ['workflow'] as const, registers });
+export const nodeFallbacks = counter('weft_node_fallbacks_total', 'Nodes that succeeded through a fallback', ['workflow']);
 
-export const cacheHits = new Counter({ name: 'weft_cache_hits_total', help: 'Node attempts served from the result cache', labelNames: ['workflow'] as const, registers });
-export const cacheMisses = new Counter({ name: 'weft_cache_misses_total', help: 'Cached node attempts that found no entry and ran', labelNames: ['workflow'] as const, registers });
+export const cacheHits = counter('weft_cache_hits_total', 'Node attempts served from the result cache', ['workflow']);
+export const cacheMisses = counter('weft_cache_misses_total', 'Cached node attempts that found no entry and ran', ['workflow']);
 
-export const agentTokens = new Counter({
-  name: 'weft_agent_tokens_total',
-  help: 'LLM tokens used by agent requests, by kind (input, output, cache_read)',
-  labelNames: ['provider', 'model', 'kind'] as const,
-  registers,
-});
+export const agentTokens = counter('weft_agent_tokens_total', 'LLM tokens used by agent requests, by kind (input, output, cache_read)', ['provider', 'model', 'kind']);
 
-export const agentCost = new Counter({ name: 'weft_agent_cost_usd_total', help: 'Agent cost in USD at list prices', labelNames: ['workflow', 'provider', 'model'] as const, registers });
+export const agentCost = counter('weft_agent_cost_usd_total', 'Agent cost in USD at list prices', ['workflow', 'provider', 'model']);
 
-export const agentRequestDuration = new Histogram({
-  name: 'weft_agent_request_duration_seconds',
-  help: 'Duration of successful agent attempts (the LLM request)',
-  labelNames: ['provider', 'model'] as const,
-  buckets: AGENT_REQUEST_BUCKETS,
-  registers,
-});
+export const agentRequestDuration = histogram('weft_agent_request_duration_seconds', 'Duration of successful agent attempts (the LLM request)', ['provider', 'model'], AGENT_REQUEST_BUCKETS);
 
 /** Runs failed because an agent node would have started past `limits.budgetUsd`. */
-export const budgetExceeded = new Counter({ name: 'weft_budget_exceeded_total', help: 'Runs stopped by their budget', labelNames: ['workflow'] as const, registers });
+export const budgetExceeded = counter('weft_budget_exceeded_total', 'Runs stopped by their budget', ['workflow']);
 
 /** Hook calls that threw or ran past their time limit. */
-export const pluginHookErrors = new Counter({
-  name: 'weft_plugin_hook_errors_total',
-  help: 'Plugin hook calls that threw or took longer than their time limit',
-  labelNames: ['plugin', 'hook'] as const,
-  registers,
-});
+export const pluginHookErrors = counter('weft_plugin_hook_errors_total', 'Plugin hook calls that threw or took longer than their time limit', ['plugin', 'hook']);
 
-export const httpRequests = new Counter({
-  name: 'weft_http_requests_total',
-  help: 'API requests by method, route pattern and status',
-  labelNames: ['method', 'route', 'status'] as const,
-  registers,
-});
+export const httpRequests = counter('weft_http_requests_total', 'API requests by method, route pattern and status', ['method', 'route', 'status']);
 
-export const httpRequestDuration = new Histogram({
-  name: 'weft_http_request_duration_seconds',
-  help: 'API request duration by method and route pattern',
-  labelNames: ['method', 'route'] as const,
-  buckets: HTTP_DURATION_BUCKETS,
-  registers,
-});
+export const httpRequestDuration = histogram('weft_http_request_duration_seconds', 'API request duration by method and route pattern', ['method', 'route'], HTTP_DURATION_BUCKETS);

@@ -66,7 +66,7 @@ describe('Prometheus', () => {
     const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana/dashboards/weft.json'), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
     expect(exprs.length).toBeGreaterThan(15);
-    const weft = new Set((await metricsRegistry.getMetricsAsJSON()).flatMap((m) => (m.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => `${m.name}${s}`) : [m.name])));
+    const weft = new Set((await metricsRegistry.getMetricsAsJSON()).flatMap((m) => (`${m.type}` === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => `${m.name}${s}`) : [m.name])));
     const temporal = new Set([...(await (await fetch(workerMetricsUrl)).text()).matchAll(/^(temporal_\w+?)(?:\{| )/gm)].map((m) => m[1]!));
     const unknown: string[] = [];
     for (const expr of exprs) {

@@ -6,6 +6,7 @@ import { pendingRecord, type NodeRecord, type RunSnapshot } from '../../../src/d
 import { createLogger } from '../../../src/logger.js';
 import { metricsObserver } from '../../../src/metrics/attempt-metrics.js';
 import { metricsRegistry } from '../../../src/metrics/registry.js';
+import { sample } from '../../support/metrics-text.js';
 
 /** The value of one series, 0 when absent. */
 async function value(name: string, labels: Record<string, string> = {}): Promise<number> {
@@ -74,9 +75,9 @@ describe('attempt metrics', () => {
     expect(await value('weft_agent_tokens_total', { kind: 'output' })).toBe(5);
     expect(await value('weft_agent_tokens_total', { kind: 'cache_read' })).toBe(3);
     expect(await value('weft_agent_cost_usd_total', { workflow: 'wf', provider: 'anthropic', model: 'claude' })).toBe(0.25);
-    const histogram = await metricsRegistry.getSingleMetric('weft_agent_request_duration_seconds')!.get();
-    expect(histogram.values.find((v) => v.metricName === 'weft_agent_request_duration_seconds_sum')?.value).toBe(1.25);
-    expect(histogram.values.find((v) => v.metricName === 'weft_agent_request_duration_seconds_count')?.value).toBe(1);
+    const text = await metricsRegistry.metrics();
+    expect(sample(text, 'weft_agent_request_duration_seconds_sum')).toBe(1.25);
+    expect(sample(text, 'weft_agent_request_duration_seconds_count')).toBe(1);
   });
 
   it('counts cache hits and misses as the envelope reports its lookups', async () => {
@@ -126,10 +127,9 @@ describe('run end metrics', () => {
     // A re-run's reused node never ran.
     expect(await value('weft_node_executions_total')).toBe(3);
     expect(await value('weft_node_fallbacks_total', { workflow: 'wf' })).toBe(1);
-    const durations = await metricsRegistry.getSingleMetric('weft_node_duration_seconds')!.get();
-    expect(durations.values.filter((v) => v.metricName === 'weft_node_duration_seconds_count').reduce((s, v) => s + v.value, 0)).toBe(2);
-    const runDurations = await metricsRegistry.getSingleMetric('weft_run_duration_seconds')!.get();
-    expect(runDurations.values.find((v) => v.metricName === 'weft_run_duration_seconds_sum')?.value).toBe(2);
+    const text = await metricsRegistry.metrics();
+    expect(sample(text, 'weft_node_duration_seconds_count')).toBe(2);
+    expect(sample(text, 'weft_run_duration_seconds_sum', { workflow: 'wf', status: 'succeeded' })).toBe(2);
   });
 
   it('a retried finishRun (the row had ended) counts nothing again', async () => {
