@@ -8,12 +8,15 @@ import { hookObserver } from '../plugins/hook-observer.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import { createAgentActivity } from './agents/agent-activity.js';
 import type { AttemptDeps } from './attempt.js';
+import { composeObservers } from './attempt-observer.js';
 import { createAnthropicProvider } from './agents/anthropic-provider.js';
 import { createOfflineProvider } from './agents/offline-provider.js';
 import { createOpenAiProvider } from './agents/openai-provider.js';
 import type { WeftActivities } from './contract.js';
 import { createExecActivity } from './exec/exec-activity.js';
+import { metricsObserver } from '../metrics/attempt-metrics.js';
 import { createRunStoreActivities } from './run-store.js';
+import { runEndMetrics } from './run-end-metrics.js';
 import { createHttpActivity } from './http/http-activity.js';
 import { createLoadWorkflowActivity } from './load-workflow.js';
 import { createScheduledRunActivity } from './scheduled-run.js';
@@ -55,8 +58,8 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
     secrets: settings.secrets,
     logger,
     cache: deps.repos.cache,
-    // Without a node hook loaded, attempts report to no one.
-    ...(plugins.hookNames().some((h) => NODE_HOOKS.has(h)) ? { observer: hookObserver(hooks) } : {}),
+    // Without a node hook loaded, attempts report to the metrics alone.
+    observer: composeObservers([metricsObserver(), plugins.hookNames().some((h) => NODE_HOOKS.has(h)) ? hookObserver(hooks) : undefined]),
   };
   return {
     runAgent: createAgentActivity({ providers, pricing: settings.pricing, tiers: settings.tiers, logger, envelope }),
@@ -71,6 +74,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
       runNodes: deps.repos.runNodes,
       executions: deps.repos.nodeExecutions,
       events: deps.repos.runEvents,
+      onStored: runEndMetrics({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, workflows: deps.repos.workflows, logger }),
       ...(plugins.hookNames().includes(HookName.OnRunComplete) ? { onFinished: (run) => hooks.deliver([runComplete(run)]) } : {}),
     }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),

@@ -9,7 +9,9 @@ import { authenticate } from './auth.js';
 import type { EventBus } from './event-bus.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { metricsHandler, type MetricsSource } from '../metrics/exposition.js';
 import { requestId } from './request-context.js';
+import { rememberMountPath, requestTelemetry } from './request-telemetry.js';
 import { healthRouter } from './routes/health.js';
 import { pluginsRouter } from './routes/plugins.js';
 import { eventsRouter } from './routes/events.js';
@@ -35,6 +37,8 @@ export interface AppDeps {
   segmentEvents?: number;
   /** Loaded plugins (default: none), for validation, listing, the OpenAPI document and runs' hooks. */
   plugins?: PluginRegistry;
+  /** More Prometheus text for `/metrics` (under `weft dev`, the in-process worker's Temporal SDK metrics). */
+  extraMetrics?: MetricsSource;
 }
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
@@ -45,6 +49,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestId);
+  app.use(requestTelemetry(deps.logger));
+  // Outside /api/v1: no key, and no limit a scrape could hit.
+  app.get('/metrics', metricsHandler(deps.extraMetrics));
   app.use(express.json({ limit: deps.maxBodyBytes, strict: false }));
   app.use(express.text({ type: YAML_TYPES, limit: deps.maxBodyBytes }));
 
@@ -57,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
 
   const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger, bus: deps.bus, plugins, ...(deps.segmentEvents === undefined ? {} : { segmentEvents: deps.segmentEvents }) });
   const api = express.Router();
+  api.use(rememberMountPath);
   api.use(authenticate(deps.repos.apiKeys));
   api.use(workflowsRouter(deps.repos, { pricing: deps.pricing, tiers: deps.tiers }, plugins));
   api.use(runsRouter(runs, deps.repos));

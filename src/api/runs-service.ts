@@ -8,6 +8,7 @@ import { formatWorkflowRef } from '../dag/workflow-ref.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/schema/runs.js';
 import type { Logger } from '../logger.js';
+import { runsActive, runsStarted } from '../metrics/registry.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import {
   approveUpdate,
@@ -118,6 +119,9 @@ export class RunsService {
         workflowId: id,
         taskQueue: this.deps.temporal.taskQueue,
         args: [args],
+        // What Temporal's Web UI shows for the run: never its input, only the input's size.
+        staticSummary: `${formatWorkflowRef(definition.name, version)} · ${actor ? `started by ${actor}` : 'started through the API'}`,
+        staticDetails: runDetails(definition.name, version, actor, input),
         typedSearchAttributes: [
           { key: WEFT_WORKFLOW, value: definition.name },
           { key: WEFT_STATUS, value: 'running' },
@@ -129,6 +133,9 @@ export class RunsService {
       this.deps.logger.error({ err, runId: id }, 'could not start run');
       throw new AppError('UNAVAILABLE', 'Temporal did not accept the run; nothing was started');
     }
+    // Counted once Temporal holds the run: a replayed idempotency key returned above, a refused start threw.
+    runsStarted.inc({ workflow: definition.name });
+    runsActive.inc({ workflow: definition.name });
     return { id, status: 'running', workflow: definition.name, version };
   }
 
@@ -339,4 +346,9 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } {
   } catch {
     throw new AppError('BAD_REQUEST', 'cursor is not one this API returned');
   }
+}
+
+/** The run's details in Temporal's Web UI (markdown): workflow@version, trigger and input size. */
+function runDetails(workflow: string, version: number | null, actor: string | null, input: unknown): string {
+  return [`**Workflow** ${formatWorkflowRef(workflow, version)}${version === null ? ' (ad-hoc definition)' : ''}`, `**Trigger** API${actor ? ` (${actor})` : ''}`, `**Input** ${Buffer.byteLength(JSON.stringify(input))} bytes`].join('\n\n');
 }

@@ -261,9 +261,11 @@ export class RunMachine {
     return true;
   }
 
-  /** Sets `limits.budgetUsd` while the run lives; a bad value is ignored. */
-  setBudget(budgetUsd: number): void {
-    if (Number.isFinite(budgetUsd) && budgetUsd >= 0) this.budget = budgetUsd;
+  /** Sets `limits.budgetUsd` while the run lives; a bad value is ignored. @returns whether it was set. */
+  setBudget(budgetUsd: number): boolean {
+    if (!Number.isFinite(budgetUsd) || budgetUsd < 0) return false;
+    this.budget = budgetUsd;
+    return true;
   }
 
   /** Whether `id` is an approval node waiting for a decision. */

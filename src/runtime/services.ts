@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { createRepositories, type Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
+import type { MetricsSource } from '../metrics/exposition.js';
 import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { loadPlugins, pluginSources } from '../plugins/loader.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -72,7 +73,7 @@ export async function startWorker(input: { config: Config; services: Services; l
 }
 
 /** Starts the API on the configured port; `stop()` closes it. */
-export async function startApi(input: { config: Config; services: Services; logger: Logger; address: string }): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
+export async function startApi(input: { config: Config; services: Services; logger: Logger; address: string; extraMetrics?: MetricsSource }): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
   const { config, services, logger } = input;
   const connection = await Connection.connect({ address: input.address });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -88,6 +89,7 @@ export async function startApi(input: { config: Config; services: Services; logg
     tiers: services.settings.tiers,
     segmentEvents: config.WEFT_SEGMENT_EVENTS,
     plugins: services.plugins,
+    ...(input.extraMetrics ? { extraMetrics: input.extraMetrics } : {}),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.WEFT_PORT, config.WEFT_HOST, () => resolve(s));

@@ -27,6 +27,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  log,
   makeContinueAsNewFunc,
   patched,
   proxyActivities,
@@ -78,10 +79,7 @@ export async function weftRun(args: RunWorkflowInput): Promise<RunWorkflowResult
   setHandler(approveUpdate, (decision) => run.decide(decision), { validator: (decision) => run.checkWaiting(decision) });
   setHandler(pauseSignal, () => run.statusChanged(run.machine.pause()));
   setHandler(resumeSignal, () => run.statusChanged(run.machine.resume()));
-  setHandler(budgetSignal, ({ budgetUsd }) => {
-    run.machine.setBudget(budgetUsd);
-    run.changedIf(true);
-  });
+  setHandler(budgetSignal, ({ budgetUsd }) => run.changedIf(run.machine.setBudget(budgetUsd)));
   return run.execute();
 }
 
@@ -166,6 +164,7 @@ class RunShell {
       this.stopNodes();
       this.changed = true;
     });
+    log.info('run started', { workflow: this.args.workflow, version: this.args.version, continued: this.args.carry !== undefined });
     try {
       this.machine.start();
       await this.loadStoredOutputs();
@@ -180,6 +179,8 @@ class RunShell {
     }
     this.machine.finish();
     const { machine } = this;
+    // Temporal's workflow logger: no command, and silent while replaying, so the line is written once.
+    log.info('run ended', { workflow: this.args.workflow, status: machine.status, costUsd: machine.costUsd(), ...(machine.error ? { error: machine.error.code } : {}) });
     // Recording the outcome must happen even when the run itself was cancelled.
     await CancellationScope.nonCancellable(async () => {
       // Only runs started with Weft's attributes (the API's, child runs) update them: a namespace
