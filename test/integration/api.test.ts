@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlugins } from '../../src/plugins/loader.js';
+import { expectResponsesMatchDocument } from '../support/openapi-conformance.js';
 import { ADMIN_KEY, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
 
 /** Contract section 4: the REST API over the real worker, Temporal and PostgreSQL. */
@@ -209,5 +210,11 @@ describe('plugins (contract section 9)', () => {
     const nodeTypes = doc.components.schemas.Definition.properties.nodes.items.anyOf.map((n: any) => n.properties.type.const);
     expect(nodeTypes).toEqual(expect.arrayContaining(['agent', 'slack.post', 'github.issue', 'github.comment']));
     expect(doc.paths['/plugins']).toBeDefined();
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('describes every response this file received: status, media type and body', async () => {
+    expect(await expectResponsesMatchDocument(h)).toBeGreaterThan(40);
   });
 });

@@ -29,7 +29,7 @@ export function runRoutes(runs: RunsService): RouteSpec[] {
       path: '/runs',
       summary: 'Start a run of a stored workflow or of an ad-hoc definition',
       body: startRunBody,
-      errors: ['VALIDATION_FAILED', 'INPUT_INVALID'],
+      errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'INPUT_INVALID'],
       responses: { 202: { description: 'started (or the run of the same idempotency key)', schema: startedRun } },
     },
     async ({ body, req }) => {
