@@ -6,10 +6,12 @@ import { AppError } from './errors.js';
 /** The API's request shapes; also the source of the OpenAPI document. */
 
 const idempotencyKey = z.string().min(1).max(200);
+/** Versions are stored as PostgreSQL integers: a larger number names no version and must not reach the query. */
+const version = z.int().min(1).max(2_147_483_647);
 
 export const startNamedRunBody = z.strictObject({
   workflow: workflowNameSchema,
-  version: z.int().min(1).optional(),
+  version: version.optional(),
   input: z.unknown().optional(),
   idempotencyKey: idempotencyKey.optional(),
 });
@@ -30,7 +32,7 @@ export const listRunsQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export const diagramQuery = z.object({ format: z.enum(['mermaid']).default('mermaid'), version: z.coerce.number().int().min(1).optional() });
+export const diagramQuery = z.object({ format: z.enum(['mermaid']).default('mermaid'), version: z.coerce.number().pipe(version).optional() });
 
 export const estimateBody = z.strictObject({ input: z.unknown().optional() });
 
@@ -38,7 +40,7 @@ export const approvalBody = z.strictObject({ approved: z.boolean(), comment: z.s
 export const budgetBody = z.strictObject({ budgetUsd: z.number().positive() });
 
 export const runIdParam = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'not a run id');
-export const versionParam = z.coerce.number().int().min(1);
+export const versionParam = z.coerce.number().pipe(version);
 
 /** Parses a request part, answering 400 with every issue on failure. */
 export function parseRequest<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
