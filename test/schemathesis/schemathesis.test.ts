@@ -11,7 +11,7 @@ import { ADMIN_KEY, createHarness, type Harness } from '../support/harness.js';
  * never execute; examples per operation are capped to keep it near 2 minutes.
  */
 const st = process.env.WEFT_SCHEMATHESIS;
-const MAX_EXAMPLES = process.env.WEFT_SCHEMATHESIS_EXAMPLES ?? '25';
+const MAX_EXAMPLES = process.env.WEFT_SCHEMATHESIS_EXAMPLES ?? '10';
 
 let h: Harness;
 beforeAll(async () => {
