@@ -31,6 +31,10 @@ export const configSchema = z.object({
   /** The worker's Prometheus endpoint (`GET /metrics` on this port, all interfaces); under `weft dev` the API's `/metrics` serves it instead. */
   WEFT_METRICS_PORT: port.default(9464),
   WEFT_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(5 * 1024 * 1024),
+  /** API requests a minute per key (requests without a valid key: 120 a minute per address). */
+  WEFT_RATE_LIMIT: z.coerce.number().int().min(1).default(1_200),
+  /** Comma-separated origins allowed by CORS; unset: no CORS headers at all. */
+  WEFT_CORS_ORIGINS: list,
   WEFT_ANTHROPIC_BASE_URL: optionalText.pipe(z.url().optional()),
   WEFT_OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   WEFT_PRICING_FILE: optionalText,

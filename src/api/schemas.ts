@@ -7,10 +7,12 @@ import { AppError } from './errors.js';
 /** The API's request shapes; also the source of the OpenAPI document. */
 
 const idempotencyKey = z.string().min(1).max(200);
+/** Versions are stored as PostgreSQL integers: a larger number names no version and must not reach the query. */
+const version = z.int().min(1).max(2_147_483_647);
 
 export const startNamedRunBody = z.strictObject({
   workflow: workflowNameSchema,
-  version: z.int().min(1).optional(),
+  version: version.optional(),
   input: z.unknown().optional(),
   idempotencyKey: idempotencyKey.optional(),
 });
@@ -31,7 +33,7 @@ export const listRunsQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export const diagramQuery = z.object({ format: z.enum(['mermaid']).default('mermaid'), version: z.coerce.number().int().min(1).optional() });
+export const diagramQuery = z.object({ format: z.enum(['mermaid']).default('mermaid'), version: z.coerce.number().pipe(version).optional() });
 
 export const estimateBody = z.strictObject({ input: z.unknown().optional() });
 
@@ -58,7 +60,7 @@ export const waitQuery = z.strictObject({
 });
 
 export const runIdParam = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'not a run id');
-export const versionParam = z.coerce.number().int().min(1);
+export const versionParam = z.coerce.number().pipe(version);
 
 /** Overlap policies of a schedule (contract weft-ops §5). */
 export const scheduleOverlaps = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;

@@ -5,6 +5,7 @@ import { createActivities } from '../activities/index.js';
 import { activitySettings, type ActivitySettings } from '../activities/settings.js';
 import { createApp } from '../api/app.js';
 import { EventBus } from '../api/event-bus.js';
+import { DEFAULT_RATE_LIMITS } from '../api/rate-limits.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { createRepositories, type Repositories } from '../db/repositories.js';
@@ -85,6 +86,8 @@ export async function startApi(input: { config: Config; services: Services; logg
     temporal: { client, taskQueue: config.WEFT_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
     logger,
     maxBodyBytes: config.WEFT_MAX_BODY_BYTES,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, perKey: config.WEFT_RATE_LIMIT },
+    corsOrigins: config.WEFT_CORS_ORIGINS,
     pricing: services.settings.pricing,
     tiers: services.settings.tiers,
     segmentEvents: config.WEFT_SEGMENT_EVENTS,

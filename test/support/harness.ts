@@ -10,8 +10,10 @@ import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { activitySettings } from '../../src/activities/settings.js';
 import { loadConfig } from '../../src/config.js';
+import type { Express } from 'express';
 import { createApp } from '../../src/api/app.js';
 import { EventBus } from '../../src/api/event-bus.js';
+import type { RateLimits } from '../../src/api/rate-limits.js';
 import { BIG_HISTORY_CHANNEL } from './executions.js';
 import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -35,9 +37,21 @@ export interface ApiResponse {
   headers: Headers;
 }
 
+/** A response the harness received, kept for checking against the OpenAPI document. */
+export interface RecordedResponse {
+  method: string;
+  path: string;
+  status: number;
+  contentType: string | null;
+  body: unknown;
+}
+
 /** One test file's Weft: its own database, task queue, worker and API, on the suite's servers. */
 export interface Harness {
   url: string;
+  app: Express;
+  /** Every response `api()` received, in order. */
+  responses: RecordedResponse[];
   repos: Repositories;
   database: Database;
   databaseUrl: string;
@@ -70,6 +84,12 @@ export interface HarnessOptions {
   segmentEvents?: number;
   /** Plugins the API and the worker load (default: none). */
   plugins?: PluginRegistry;
+  /** The API's rate limits (default: the contract's). */
+  rateLimits?: RateLimits;
+  /** The API's body limit (default: 5 MiB, as WEFT_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+  /** Origins the API allows by CORS (default: none). */
+  corsOrigins?: string[];
 }
 
 /** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
@@ -128,11 +148,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     bus,
     temporal: { client, taskQueue, namespace: 'default' },
     logger,
-    maxBodyBytes: 5 * 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
     pricing: settings.pricing,
     tiers: settings.tiers,
     ...(options.segmentEvents === undefined ? {} : { segmentEvents: options.segmentEvents }),
     plugins,
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    corsOrigins: options.corsOrigins,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -140,6 +162,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
+  const responses: RecordedResponse[] = [];
   const api: Harness['api'] = async (method, path, body, opts = {}) => {
     const key = opts.key === undefined ? ADMIN_KEY : opts.key;
     const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...opts.headers };
@@ -156,11 +179,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     } catch {
       // keep text
     }
+    responses.push({ method, path, status: response.status, contentType: response.headers.get('content-type'), body: parsed });
     return { status: response.status, body: parsed, headers: response.headers };
   };
 
   const harness: Harness = {
     url,
+    app,
+    responses,
     repos,
     database,
     databaseUrl,

@@ -1,52 +1,69 @@
-import { Router } from 'express';
-import type { Repositories } from '../../db/repositories.js';
-import { requireRole } from '../auth.js';
+import { z } from 'zod';
+import { schedule, scheduleList } from '../responses.js';
+import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
 import type { SchedulesService } from '../schedules-service.js';
-import { createScheduleBody, parseContent, parseRequest, scheduleIdParam, updateScheduleBody } from '../schemas.js';
+import { createScheduleBody, parseContent, scheduleIdParam, updateScheduleBody } from '../schemas.js';
+
+const byId = z.object({ id: scheduleIdParam });
+/**
+ * Schedule bodies are checked in the handler: a bad cron or input is the
+ * user's content, answered 422 at the field (contract weft-ops §5), not 400.
+ */
+const content = (schema: z.ZodType) => {
+  const { $schema: _dialect, ...document } = z.toJSONSchema(schema, { io: 'input' });
+  return { body: z.unknown(), bodyDocument: document, errors: ['VALIDATION_FAILED'] as const };
+};
 
 /** `/schedules`: runs on a cron or an interval, as Temporal Schedules (contract weft-ops §5). */
-export function schedulesRouter(schedules: SchedulesService, repos: Repositories): Router {
-  const router = Router();
-  const audit = (req: { identity?: { id: string } | undefined; id?: string }, action: string, target: string) =>
-    repos.audit.record({ actor: req.identity?.id ?? null, action, target, requestId: req.id ?? null });
-
-  router.post('/schedules', requireRole('operator'), async (req, res) => {
-    const body = parseContent(createScheduleBody, req.body, 'schedule');
-    const created = await schedules.create(body);
-    await audit(req, 'schedule.create', created.id);
-    res.status(201).json(created);
-  });
-
-  router.get('/schedules', requireRole('viewer'), async (_req, res) => {
-    res.json(await schedules.list());
-  });
-
-  router.get('/schedules/:id', requireRole('viewer'), async (req, res) => {
-    res.json(await schedules.get(parseRequest(scheduleIdParam, req.params.id, 'schedule id')));
-  });
-
-  router.patch('/schedules/:id', requireRole('operator'), async (req, res) => {
-    const id = parseRequest(scheduleIdParam, req.params.id, 'schedule id');
-    const updated = await schedules.update(id, parseContent(updateScheduleBody, req.body, 'schedule change'));
-    await audit(req, 'schedule.update', id);
-    res.json(updated);
-  });
-
-  for (const action of ['pause', 'unpause', 'trigger'] as const) {
-    router.post(`/schedules/:id/${action}`, requireRole('operator'), async (req, res) => {
-      const id = parseRequest(scheduleIdParam, req.params.id, 'schedule id');
-      const result = action === 'trigger' ? await schedules.trigger(id) : await schedules.pause(id, action === 'pause');
-      await audit(req, `schedule.${action}`, id);
-      res.json(result);
-    });
-  }
-
-  router.delete('/schedules/:id', requireRole('operator'), async (req, res) => {
-    const id = parseRequest(scheduleIdParam, req.params.id, 'schedule id');
-    await schedules.delete(id);
-    await audit(req, 'schedule.delete', id);
-    res.status(204).end();
-  });
-
-  return router;
+export function scheduleRoutes(schedules: SchedulesService): RouteSpec[] {
+  const action = (name: 'pause' | 'unpause' | 'trigger', summary: string) =>
+    defineRoute(
+      { method: 'post', path: `/schedules/:id/${name}`, summary, params: byId, errors: ['NOT_FOUND'], responses: { 200: { description: 'the schedule', schema: schedule } } },
+      async ({ params }) => reply(200, name === 'trigger' ? await schedules.trigger(params.id) : await schedules.pause(params.id, name === 'pause')),
+    );
+  return [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/schedules',
+        summary: 'Create a schedule: a cron or an interval, a time zone, an overlap policy',
+        ...content(createScheduleBody),
+        errors: ['VALIDATION_FAILED', 'CONFLICT'],
+        responses: { 201: { description: 'created', schema: schedule } },
+      },
+      async ({ body }) => {
+        const created = await schedules.create(parseContent(createScheduleBody, body, 'schedule'));
+        return reply(201, created, { target: created.id });
+      },
+    ),
+    defineRoute({ method: 'get', path: '/schedules', summary: 'Every schedule', responses: { 200: { description: 'the schedules', schema: scheduleList } } }, async () =>
+      reply(200, await schedules.list()),
+    ),
+    defineRoute(
+      { method: 'get', path: '/schedules/:id', summary: 'A schedule with its next and recent runs', params: byId, errors: ['NOT_FOUND'], responses: { 200: { description: 'the schedule', schema: schedule } } },
+      async ({ params }) => reply(200, await schedules.get(params.id)),
+    ),
+    defineRoute(
+      {
+        method: 'patch',
+        path: '/schedules/:id',
+        summary: 'Change a schedule (what is not given stays)',
+        params: byId,
+        ...content(updateScheduleBody),
+        errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
+        responses: { 200: { description: 'the schedule', schema: schedule } },
+      },
+      async ({ params, body }) => reply(200, await schedules.update(params.id, parseContent(updateScheduleBody, body, 'schedule change'))),
+    ),
+    action('pause', 'Pause a schedule'),
+    action('unpause', 'Unpause a schedule'),
+    action('trigger', 'Fire a schedule now'),
+    defineRoute(
+      { method: 'delete', path: '/schedules/:id', summary: 'Delete a schedule', params: byId, errors: ['NOT_FOUND'], responses: { 204: { description: 'deleted' } } },
+      async ({ params }) => {
+        await schedules.delete(params.id);
+        return reply(204, undefined);
+      },
+    ),
+  ];
 }
