@@ -69,5 +69,6 @@ describe('weft dev', () => {
       return r.status === 'running' ? undefined : r;
     }, 'the run to end after the restart');
     expect(run).toMatchObject({ status: 'succeeded', output: { after: 'done!' } });
-  });
+    // Two start-ups of a whole Weft, each bundling the workflow code: about 40 s on 2 idle cores.
+  }, 180_000);
 });
