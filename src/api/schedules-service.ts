@@ -1,4 +1,4 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleHandle, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import { parseDuration } from '../dag/duration.js';
 import type { Repositories } from '../db/repositories.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -121,28 +121,24 @@ export class SchedulesService {
   }
 
   async pause(id: string, paused: boolean): Promise<ScheduleView> {
-    const handle = this.deps.client.schedule.getHandle(PREFIX + id);
-    try {
-      await (paused ? handle.pause() : handle.unpause());
-    } catch (err) {
-      throw notFound(err, id);
-    }
+    await this.on(id, (handle) => (paused ? handle.pause() : handle.unpause()));
     return this.get(id);
   }
 
   /** Fires the schedule now, whatever its spec (its overlap policy still applies). */
   async trigger(id: string): Promise<ScheduleView> {
-    try {
-      await this.deps.client.schedule.getHandle(PREFIX + id).trigger();
-    } catch (err) {
-      throw notFound(err, id);
-    }
+    await this.on(id, (handle) => handle.trigger());
     return this.get(id);
   }
 
   async delete(id: string): Promise<void> {
+    await this.on(id, (handle) => handle.delete());
+  }
+
+  /** Acts on one schedule; an unknown one is 404. */
+  private async on(id: string, act: (handle: ScheduleHandle) => Promise<void>): Promise<void> {
     try {
-      await this.deps.client.schedule.getHandle(PREFIX + id).delete();
+      await act(this.deps.client.schedule.getHandle(PREFIX + id));
     } catch (err) {
       throw notFound(err, id);
     }

@@ -122,20 +122,16 @@ export type UpdateScheduleBody = z.infer<typeof updateScheduleBody>;
  * 422 VALIDATION_FAILED with each field's JSON pointer.
  */
 export function parseContent<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }));
-    throw new AppError('VALIDATION_FAILED', `invalid ${what}`, { errors });
-  }
-  return parsed.data;
+  return parseOr(schema, value, (problems) => new AppError('VALIDATION_FAILED', `invalid ${what}`, { errors: problems }));
 }
 
 /** Parses a request part, answering 400 with every issue on failure. */
 export function parseRequest<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  return parseOr(schema, value, (problems) => new AppError('BAD_REQUEST', `invalid ${what}`, { issues: problems }));
+}
+
+function parseOr<T extends z.ZodType>(schema: T, value: unknown, refuse: (problems: { path: string; message: string }[]) => AppError): z.infer<T> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }));
-    throw new AppError('BAD_REQUEST', `invalid ${what}`, { issues });
-  }
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  throw refuse(parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message })));
 }
