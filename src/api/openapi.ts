@@ -2,7 +2,7 @@ import { documentedDefinitionSchema, pluginNodeSchema } from '../dag/schema.js';
 import { zodToJsonSchema as toSchema } from '../json-schema/from-zod.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { ErrorCodes } from './errors.js';
-import { startRunBody } from './schemas.js';
+import { rerunBody, rerunResponse, startRunBody } from './schemas.js';
 
 const errorEnvelope = {
   type: 'object',
@@ -25,6 +25,8 @@ const errorEnvelope = {
 const json = (schema: object) => ({ 'application/json': { schema } });
 const errors = { default: { description: 'error envelope', content: json({ $ref: '#/components/schemas/Error' }) } };
 const ok = (description: string) => ({ description, content: json({ type: 'object' }) });
+const okWith = (description: string, schema: string) => ({ description, content: json({ $ref: `#/components/schemas/${schema}` }) });
+const body = (schema: string) => ({ content: json({ $ref: `#/components/schemas/${schema}` }) });
 
 /**
  * The definition schema with one node schema per loaded plugin node type: the
@@ -48,7 +50,13 @@ export function openApiDocument(plugins: PluginRegistry): object {
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { Definition: definitionWithPlugins(plugins), StartRun: toSchema(startRunBody), Error: errorEnvelope },
+      schemas: {
+        Definition: definitionWithPlugins(plugins),
+        StartRun: toSchema(startRunBody),
+        Rerun: toSchema(rerunBody),
+        RerunAccepted: toSchema(rerunResponse),
+        Error: errorEnvelope,
+      },
     },
     paths: {
       '/workflows': {
@@ -86,6 +94,9 @@ export function openApiDocument(plugins: PluginRegistry): object {
         },
       },
       '/runs/{id}': { get: { summary: 'A run with its node records', responses: { 200: ok('run'), ...errors } } },
+      '/runs/{id}/rerun': {
+        post: { summary: 'Re-run an ended run from its failed nodes or a node (409 CONFLICT while it runs)', requestBody: body('Rerun'), responses: { 202: okWith('the new run', 'RerunAccepted'), ...errors } },
+      },
       '/runs/{id}/cancel': { post: { summary: 'Cancel a run', responses: { 202: ok('accepted'), ...errors } } },
       '/plugins': { get: { summary: 'Loaded plugins: node types (config as JSON Schema) and hooks', responses: { 200: ok('{items: [{name, version, nodeTypes, hooks}]}'), ...errors } } },
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runStatuses } from '../dag/run-state.js';
-import { workflowNameSchema } from '../dag/schema.js';
+import { nodeIdSchema, workflowNameSchema } from '../dag/schema.js';
 import { AppError } from './errors.js';
 
 /** The API's request shapes; also the source of the OpenAPI document. */
@@ -36,6 +36,18 @@ export const estimateBody = z.strictObject({ input: z.unknown().optional() });
 
 export const approvalBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(10_000).optional() });
 export const budgetBody = z.strictObject({ budgetUsd: z.number().positive() });
+
+/** `POST /runs/{id}/rerun`: run again from the nodes that did not succeed (`failed`) or from one node (weft-ops §6). */
+export const rerunBody = z.strictObject({ from: z.union([z.literal('failed'), nodeIdSchema]).default('failed') });
+
+/** `POST /runs/{id}/rerun` → 202. */
+export const rerunResponse = z.object({
+  id: z.string(),
+  status: z.enum(runStatuses),
+  workflow: z.string(),
+  version: z.int().nullable(),
+  rerunOf: z.string(),
+});
 
 export const runIdParam = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'not a run id');
 export const versionParam = z.coerce.number().int().min(1);

@@ -1,6 +1,7 @@
 import type { Db } from './client.js';
 import { ApiKeysRepo } from './api-keys-repo.js';
 import { AuditRepo } from './audit-repo.js';
+import { BudgetsRepo } from './budgets-repo.js';
 import { CacheRepo } from './cache-repo.js';
 import { NodeExecutionsRepo } from './node-executions-repo.js';
 import { RunNodesRepo } from './run-nodes-repo.js';
@@ -16,6 +17,7 @@ export interface Repositories {
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
   cache: CacheRepo;
+  budgets: BudgetsRepo;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -27,5 +29,6 @@ export function createRepositories(db: Db): Repositories {
     apiKeys: new ApiKeysRepo(db),
     audit: new AuditRepo(db),
     cache: new CacheRepo(db),
+    budgets: new BudgetsRepo(db),
   };
 }

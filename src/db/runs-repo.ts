@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { RunSnapshot, RunStatus } from '../dag/run-state.js';
+import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
 import { runs, type RunRow } from './schema/runs.js';
@@ -12,6 +13,7 @@ export interface NewRun {
   input: unknown;
   idempotencyKey: string | null;
   createdBy: string | null;
+  trigger: RunTrigger;
 }
 
 export interface RunListQuery {

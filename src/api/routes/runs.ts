@@ -3,7 +3,7 @@ import { nodeIdSchema } from '../../dag/schema.js';
 import type { Repositories } from '../../db/repositories.js';
 import { requireRole } from '../auth.js';
 import type { RunsService } from '../runs-service.js';
-import { approvalBody, budgetBody, listRunsQuery, parseRequest, runIdParam, startRunBody } from '../schemas.js';
+import { approvalBody, budgetBody, listRunsQuery, parseRequest, rerunBody, runIdParam, startRunBody } from '../schemas.js';
 
 /** `/runs`: start, read, list and cancel runs. */
 export function runsRouter(runs: RunsService, repos: Repositories): Router {
@@ -13,6 +13,14 @@ export function runsRouter(runs: RunsService, repos: Repositories): Router {
     const body = parseRequest(startRunBody, req.body, 'run request');
     const started = await runs.start(body, req.identity?.id ?? null);
     await repos.audit.record({ actor: req.identity?.id ?? null, action: 'run.start', target: started.id, requestId: req.id });
+    res.status(202).json(started);
+  });
+
+  router.post('/runs/:id/rerun', requireRole('operator'), async (req, res) => {
+    const id = parseRequest(runIdParam, req.params.id, 'run id');
+    const { from } = parseRequest(rerunBody, req.body ?? {}, 'rerun request');
+    const started = await runs.rerun(id, from, req.identity?.id ?? null);
+    await repos.audit.record({ actor: req.identity?.id ?? null, action: 'run.rerun', target: started.id, requestId: req.id, details: { rerunOf: id, from } });
     res.status(202).json(started);
   });
 
