@@ -2,6 +2,7 @@ import { documentedDefinitionSchema, pluginNodeSchema } from '../dag/schema.js';
 import { zodToJsonSchema as toSchema } from '../json-schema/from-zod.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { ErrorCodes } from './errors.js';
+import { budgetResponse, listBudgetsResponse, putBudgetBody } from './budget-schemas.js';
 import { rerunBody, rerunResponse, startRunBody } from './schemas.js';
 
 const errorEnvelope = {
@@ -55,6 +56,9 @@ export function openApiDocument(plugins: PluginRegistry): object {
         StartRun: toSchema(startRunBody),
         Rerun: toSchema(rerunBody),
         RerunAccepted: toSchema(rerunResponse),
+        PutBudget: toSchema(putBudgetBody),
+        Budget: toSchema(budgetResponse),
+        Budgets: toSchema(listBudgetsResponse),
         Error: errorEnvelope,
       },
     },
@@ -98,6 +102,11 @@ export function openApiDocument(plugins: PluginRegistry): object {
         post: { summary: 'Re-run an ended run from its failed nodes or a node (409 CONFLICT while it runs)', requestBody: body('Rerun'), responses: { 202: okWith('the new run', 'RerunAccepted'), ...errors } },
       },
       '/runs/{id}/cancel': { post: { summary: 'Cancel a run', responses: { 202: ok('accepted'), ...errors } } },
+      '/budgets': { get: { summary: 'Period budgets with spend this period and its projection', responses: { 200: okWith('budgets', 'Budgets'), ...errors } } },
+      '/budgets/{workflow}': {
+        put: { summary: 'Set the period budget of a workflow (`*` for all); block refuses new runs once spent (admin)', requestBody: body('PutBudget'), responses: { 200: okWith('the budget', 'Budget'), ...errors } },
+        delete: { summary: 'Remove a budget (admin)', responses: { 204: { description: 'removed' }, ...errors } },
+      },
       '/plugins': { get: { summary: 'Loaded plugins: node types (config as JSON Schema) and hooks', responses: { 200: ok('{items: [{name, version, nodeTypes, hooks}]}'), ...errors } } },
     },
   };
