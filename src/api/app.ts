@@ -9,6 +9,7 @@ import { authenticate } from './auth.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { requestId } from './request-context.js';
+import { analyticsRouter } from './routes/analytics.js';
 import { budgetsRouter } from './routes/budgets.js';
 import { healthRouter } from './routes/health.js';
 import { pluginsRouter } from './routes/plugins.js';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(runsRouter(runs, deps.repos));
   api.use(pluginsRouter(plugins));
   api.use(budgetsRouter(deps.repos));
+  api.use(analyticsRouter(deps.repos));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -1,4 +1,6 @@
 import type { Db } from './client.js';
+import { AnalyticsRepo } from './analytics/analytics-repo.js';
+import { NodeStatsRepo } from './analytics/node-stats-repo.js';
 import { ApiKeysRepo } from './api-keys-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { BudgetsRepo } from './budgets-repo.js';
@@ -18,6 +20,8 @@ export interface Repositories {
   audit: AuditRepo;
   cache: CacheRepo;
   budgets: BudgetsRepo;
+  analytics: AnalyticsRepo;
+  nodeStats: NodeStatsRepo;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -30,5 +34,7 @@ export function createRepositories(db: Db): Repositories {
     audit: new AuditRepo(db),
     cache: new CacheRepo(db),
     budgets: new BudgetsRepo(db),
+    analytics: new AnalyticsRepo(db),
+    nodeStats: new NodeStatsRepo(db),
   };
 }
