@@ -2,6 +2,7 @@ import { documentedDefinitionSchema, pluginNodeSchema } from '../dag/schema.js';
 import { zodToJsonSchema as toSchema } from '../json-schema/from-zod.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { ErrorCodes } from './errors.js';
+import { costsResponse, criticalPathResponse, recommendationsResponse, summaryResponse, workflowAnalyticsResponse } from './analytics-schemas.js';
 import { budgetResponse, listBudgetsResponse, putBudgetBody } from './budget-schemas.js';
 import { rerunBody, rerunResponse, startRunBody } from './schemas.js';
 
@@ -59,6 +60,11 @@ export function openApiDocument(plugins: PluginRegistry): object {
         PutBudget: toSchema(putBudgetBody),
         Budget: toSchema(budgetResponse),
         Budgets: toSchema(listBudgetsResponse),
+        AnalyticsSummary: toSchema(summaryResponse),
+        WorkflowAnalytics: toSchema(workflowAnalyticsResponse),
+        Costs: toSchema(costsResponse),
+        CriticalPath: toSchema(criticalPathResponse),
+        Recommendations: toSchema(recommendationsResponse),
         Error: errorEnvelope,
       },
     },
@@ -102,6 +108,11 @@ export function openApiDocument(plugins: PluginRegistry): object {
         post: { summary: 'Re-run an ended run from its failed nodes or a node (409 CONFLICT while it runs)', requestBody: body('Rerun'), responses: { 202: okWith('the new run', 'RerunAccepted'), ...errors } },
       },
       '/runs/{id}/cancel': { post: { summary: 'Cancel a run', responses: { 202: ok('accepted'), ...errors } } },
+      '/runs/{id}/critical-path': { get: { summary: 'The chain of needs that decided when an ended run ended (409 CONFLICT while it runs)', responses: { 200: okWith('critical path', 'CriticalPath'), ...errors } } },
+      '/analytics/summary': { get: { summary: 'Runs by outcome, durations, cost, tokens and days (?since=&until=&workflow=)', responses: { 200: okWith('summary', 'AnalyticsSummary'), ...errors } } },
+      '/analytics/workflows/{name}': { get: { summary: 'A workflow and each of its nodes (?since=&limit=&cursor=)', responses: { 200: okWith('workflow analytics', 'WorkflowAnalytics'), ...errors } } },
+      '/analytics/costs': { get: { summary: 'Cost and tokens grouped by workflow, node, model, provider or day, costliest first (?since=&until=&groupBy=&limit=&cursor=)', responses: { 200: okWith('costs', 'Costs'), ...errors } } },
+      '/analytics/recommendations': { get: { summary: 'Advice with its evidence, most severe first (?workflow=&since=&limit=&cursor=)', responses: { 200: okWith('recommendations', 'Recommendations'), ...errors } } },
       '/budgets': { get: { summary: 'Period budgets with spend this period and its projection', responses: { 200: okWith('budgets', 'Budgets'), ...errors } } },
       '/budgets/{workflow}': {
         put: { summary: 'Set the period budget of a workflow (`*` for all); block refuses new runs once spent (admin)', requestBody: body('PutBudget'), responses: { 200: okWith('the budget', 'Budget'), ...errors } },

@@ -133,3 +133,12 @@ describe('GET /runs/{id}/critical-path', () => {
     await h.finished(live);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the analytics, budget and re-run routes with their schemas', async () => {
+    const doc = (await h.api('GET', '/api/v1/openapi.json', undefined, { key: null })).body;
+    for (const path of ['/analytics/summary', '/analytics/workflows/{name}', '/analytics/costs', '/analytics/recommendations', '/runs/{id}/critical-path', '/runs/{id}/rerun', '/budgets', '/budgets/{workflow}']) expect(doc.paths[path]).toBeDefined();
+    expect(doc.components.schemas.Recommendations.properties.items.items.properties.kind.enum).toContain('budget_pressure');
+    expect(doc.components.schemas.PutBudget.required).toEqual(['period', 'limitUsd']);
+  });
+});

@@ -46,7 +46,7 @@ export function nodeAdvice(nodes: readonly NodeStats[]): Recommendation[] {
     if (failShare >= NOTABLE_SHARE) {
       out.push({ kind: 'failing_node', ...at, severity: severityOf(failShare), evidence: { executions: n.executions, failed: n.failed, share: round(failShare) }, suggestion: `${n.id} failed in ${Math.round(failShare * 100)}% of runs: fix its cause, add a fallback, or set onFailure if the run can do without it` });
     }
-    if (n.p95 !== null && n.runP95 && n.onCriticalPath >= CRITICAL_SHARE && n.p95 >= SLOW_SHARE_OF_RUN * n.runP95) {
+    if (n.p95 !== null && n.runP95 && n.longestPath > 1 && n.onCriticalPath >= CRITICAL_SHARE && n.p95 >= SLOW_SHARE_OF_RUN * n.runP95) {
       out.push({ kind: 'slow_node', ...at, severity: n.onCriticalPath >= 0.9 ? 'high' : 'medium', evidence: { executions: n.executions, p50Ms: round(n.p50 ?? 0), p95Ms: round(n.p95), runP95Ms: round(n.runP95), onCriticalPath: round(n.onCriticalPath) }, suggestion: `${n.id} is on the critical path in ${Math.round(n.onCriticalPath * 100)}% of runs and its p95 is ${Math.round((n.p95 / n.runP95) * 100)}% of the run's: speed it up (smaller model, cache, split) or move work off its path` });
     }
   }

@@ -28,6 +28,8 @@ export interface NodeStats {
   onCriticalPath: number;
   /** p95 duration of the workflow's ended runs, to weigh the node's against. */
   runP95: number | null;
+  /** Nodes on the workflow's longest critical path: with one, the node is the run and "slow" says nothing. */
+  longestPath: number;
 }
 
 /** One model a node's attempts used. */
@@ -43,7 +45,7 @@ export interface ModelStats {
   asFallback: boolean;
 }
 
-/** How often an agent node's resolved prompt recurred. */
+/** How often an agent node's resolved prompt recurred among its successful attempts. */
 export interface RepeatedInputs {
   workflow: string;
   node: string;
@@ -85,7 +87,7 @@ export class NodeStatsRepo {
           from run_nodes rn join scope s on s.run_id = rn.run_id
           where (rn.record->>'attempts')::int > 0
         ),
-        path_runs as (select s.workflow_name, count(distinct p.run_id)::float8 as runs from path p join scope s on s.run_id = p.run_id group by 1),
+        path_runs as (select s.workflow_name, count(distinct p.run_id)::float8 as runs, max(p.depth) + 1 as longest from path p join scope s on s.run_id = p.run_id group by 1),
         path_nodes as (select s.workflow_name, p.node_id, count(distinct p.run_id)::float8 as runs from path p join scope s on s.run_id = p.run_id group by 1, 2),
         run_p95 as (
           select workflow_name, percentile_cont(0.95) within group (order by (extract(epoch from run_ended - run_started) * 1000)::float8) as p95
@@ -105,7 +107,8 @@ export class NodeStatsRepo {
           coalesce(sum(rec.cost_usd), 0)::float8 as "costTotal",
           avg(rec.cost_usd)::float8 as "costMean",
           coalesce(max(pnodes.runs) / nullif(max(pr.runs), 0), 0)::float8 as "onCriticalPath",
-          max(rp.p95) as "runP95"
+          max(rp.p95) as "runP95",
+          coalesce(max(pr.longest), 0)::int as "longestPath"
         from records rec
         left join plan_nodes pn on pn.run_id = rec.run_id and pn.node_id = rec.node_id
         left join path_runs pr on pr.workflow_name = rec.workflow_name
@@ -145,7 +148,7 @@ export class NodeStatsRepo {
             md5(concat_ws(chr(10), ne.detail->>'system', ne.detail->>'prompt', ne.detail->>'model')) as input_key,
             count(distinct ne.run_id) as runs
           from node_executions ne join scope s on s.run_id = ne.run_id
-          where ne.detail ? 'prompt'
+          where ne.detail ? 'prompt' and ne.status = 'succeeded'
           group by 1, 2, 3
         ),
         cache_set as (select s.workflow_name, pn.node_id, bool_or(pn.spec ? 'cache') as cached from plan_nodes pn join scope s on s.run_id = pn.run_id group by 1, 2)
