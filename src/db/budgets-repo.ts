@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { attemptCost, attemptRun } from './analytics/run-scope.js';
 import { isoTime, selectRows } from './raw-query.js';
 import { budgetAlerts, budgets, type BudgetAction, type BudgetPeriod } from './schema/budgets.js';
 
@@ -16,7 +17,7 @@ export interface BudgetSettings {
 export interface BudgetStatus extends BudgetSettings {
   periodStart: string;
   periodEnd: string;
-  /** Cost of the node attempts that ended this period, for this workflow (or all, for `*`). */
+  /** Cost of the node attempts that ended this period, for this workflow (or all, for `*`), each counted once (`attemptCost`). */
   spentUsd: number;
   /** `spentUsd` extrapolated linearly to the period's end. */
   projectedUsd: number;
@@ -71,9 +72,8 @@ export class BudgetsRepo {
                  date_trunc(b.period, now(), 'UTC') + ('1 ' || b.period)::interval as period_end
         ) p
         cross join lateral (
-          select coalesce(sum(ne.cost_usd), 0)::float8 as spent_usd
-          from node_executions ne
-          join runs r on r.id = ne.run_id
+          select coalesce(sum(${attemptCost}), 0)::float8 as spent_usd
+          from node_executions ne ${attemptRun}
           where ne.ended_at >= p.period_start and ne.ended_at < p.period_end
             and (b.workflow = '*' or r.workflow_name = b.workflow)
         ) s

@@ -78,4 +78,19 @@ describe('period budgets', () => {
     expect((await start('thrifty')).status).toBe(202);
     expect((await h.api('DELETE', '/api/v1/budgets/*')).status).toBe(204);
   });
+
+  it('counts the attempts of a run\'s parts (map batches run as child runs) towards its workflow', async () => {
+    const mapped = definition('mapped', [{ id: 'each', type: 'map', items: '[1, 2, 3]', node: { type: 'agent', agent: { provider: 'offline', prompt: 'item {{ item }}', mock: { text: 'x', costUsd: 0.1 } } } }]);
+    expect((await h.api('POST', '/api/v1/workflows', mapped)).status).toBe(201);
+    const run = await h.finished((await start('mapped')).body.id);
+    expect(run.costUsd).toBeCloseTo(0.3);
+    const put = await h.api('PUT', '/api/v1/budgets/mapped', { period: 'week', limitUsd: 10 });
+    expect(put.body.spentUsd).toBeCloseTo(run.costUsd);
+    // The map node's record sums its batches' attempts; each attempt counts once, and the items' tokens are there too.
+    const costs = (await h.api('GET', '/api/v1/analytics/costs?groupBy=node')).body.items;
+    expect(costs.find((i: { key: string }) => i.key === 'mapped/each')?.costUsd ?? 0).toBe(0);
+    const summary = (await h.api('GET', '/api/v1/analytics/summary?workflow=mapped')).body;
+    expect(summary.costUsd).toBeCloseTo(0.3);
+    expect(summary.tokens.input).toBeGreaterThan(0);
+  });
 });

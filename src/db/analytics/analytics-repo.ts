@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { isoTime, selectRows } from '../raw-query.js';
-import { graphCtes, scopeFilter, type RunScope } from './run-scope.js';
+import { attemptCost, attemptRun, graphCtes, scopedAttempts, scopeFilter, type RunScope } from './run-scope.js';
 
 /** What `GET /analytics/costs` groups attempts' costs by. */
 export const costGroups = ['workflow', 'node', 'model', 'provider', 'day'] as const;
@@ -71,7 +71,7 @@ export class AnalyticsRepo {
   async tokens(scope: RunScope): Promise<{ input: number; output: number }> {
     const [row] = await selectRows<{ input: number; output: number }>(
       this.db,
-      sql`select ${inputTokens} as "input", ${outputTokens} as "output" from runs r join node_executions ne on ne.run_id = r.id where ${scopeFilter(scope)}`,
+      sql`select ${inputTokens} as "input", ${outputTokens} as "output" from ${scopedAttempts(scope)}`,
     );
     return row!;
   }
@@ -94,9 +94,9 @@ export class AnalyticsRepo {
     return selectRows<{ key: string; costUsd: number; inputTokens: number; outputTokens: number; runs: number }>(
       this.db,
       sql`
-        select ${key} as "key", coalesce(sum(ne.cost_usd), 0)::float8 as "costUsd", ${inputTokens} as "inputTokens", ${outputTokens} as "outputTokens",
-          count(distinct ne.run_id)::int as "runs"
-        from node_executions ne join runs r on r.id = ne.run_id
+        select ${key} as "key", coalesce(sum(${attemptCost}), 0)::float8 as "costUsd", ${inputTokens} as "inputTokens", ${outputTokens} as "outputTokens",
+          count(distinct r.id)::int as "runs"
+        from node_executions ne ${attemptRun}
         where ne.ended_at >= ${window.since.toISOString()}::timestamptz and ne.ended_at < ${window.until.toISOString()}::timestamptz and ${key} is not null
         group by 1
         order by 2 desc, 1

@@ -3,7 +3,7 @@ import { DEFAULT_MAX_PARALLEL } from '../../dag/plan.js';
 import type { Db } from '../client.js';
 import { selectRows } from '../raw-query.js';
 import type { Page } from './analytics-repo.js';
-import { graphCtes, scopeFilter, type RunScope } from './run-scope.js';
+import { graphCtes, scopedAttempts, type RunScope } from './run-scope.js';
 
 /** One node of one workflow over a scope's runs, from the node records of the runs in which it ran. */
 export interface NodeStats {
@@ -125,13 +125,11 @@ export class NodeStatsRepo {
     return selectRows(
       this.db,
       sql`
-        with scope as (select r.id, r.workflow_name from runs r where ${scopeFilter(scope)})
-        select s.workflow_name as "workflow", ne.node_id as "node", coalesce(ne.detail->>'model', ne.output->>'model') as "model",
+        select r.workflow_name as "workflow", ne.node_id as "node", coalesce(ne.detail->>'model', ne.output->>'model') as "model",
           count(*)::int as "attempts", count(*) filter (where ne.status = 'succeeded')::int as "succeeded",
           avg(ne.cost_usd) filter (where ne.status = 'succeeded')::float8 as "meanCostUsd",
           bool_or(ne.fallback is not null) as "asFallback"
-        from node_executions ne join scope s on s.id = ne.run_id
-        where coalesce(ne.detail->>'model', ne.output->>'model') is not null
+        from ${scopedAttempts(scope)} and coalesce(ne.detail->>'model', ne.output->>'model') is not null
         group by 1, 2, 3
         order by 1, 2, 3`,
     );
@@ -144,11 +142,10 @@ export class NodeStatsRepo {
       sql`
         ${graphCtes(scope)},
         inputs as (
-          select s.workflow_name, ne.node_id,
+          select r.workflow_name, ne.node_id,
             md5(concat_ws(chr(10), ne.detail->>'system', ne.detail->>'prompt', ne.detail->>'model')) as input_key,
-            count(distinct ne.run_id) as runs
-          from node_executions ne join scope s on s.run_id = ne.run_id
-          where ne.detail ? 'prompt' and ne.status = 'succeeded'
+            count(distinct r.id) as runs
+          from ${scopedAttempts(scope)} and ne.detail ? 'prompt' and ne.status = 'succeeded'
           group by 1, 2, 3
         ),
         cache_set as (select s.workflow_name, pn.node_id, bool_or(pn.spec ? 'cache') as cached from plan_nodes pn join scope s on s.run_id = pn.run_id group by 1, 2)

@@ -19,6 +19,39 @@ export function scopeFilter(scope: RunScope): SQL {
 }
 
 /**
+ * Joins each attempt (`ne`) to the run it counts for (`r`, with its stored
+ * version `rv`): its own run, or for a part of a run (a loop iteration or map
+ * batch, recorded as `<run id>.<suffix>` with no row of its own) the run it is
+ * a part of. API run ids hold no dot.
+ */
+export const attemptRun = sql`left join runs own on own.id = ne.run_id
+  join runs r on r.id = coalesce(own.id, split_part(ne.run_id, '.', 1))
+  left join workflow_versions rv on rv.name = r.workflow_name and rv.version = r.workflow_version`;
+
+/**
+ * An attempt's cost, counted once: the record of a map, loop or workflow node
+ * (stored without detail when its run ends) sums its child runs' attempts,
+ * which count themselves, so it counts 0. Only detail-less rows are looked up
+ * in the definition.
+ */
+export const attemptCost = sql`case
+  when ne.detail is null and ne.cost_usd is not null and own.id is not null and exists (
+    select 1 from jsonb_array_elements(coalesce(r.definition, rv.definition)->'nodes') dn
+    where dn->>'id' = ne.node_id and dn->>'type' in ('map', 'loop', 'workflow')
+  ) then 0
+  else ne.cost_usd end`;
+
+/**
+ * The attempts (`ne`, with their run `r`) of a scope's runs. An attempt ends
+ * after its run started, so `since` also bounds the attempts' end, which the
+ * `ended_at` index serves.
+ */
+export function scopedAttempts(scope: RunScope): SQL {
+  const ended = scope.since ? sql` and ne.ended_at >= ${scope.since.toISOString()}::timestamptz` : sql``;
+  return sql`node_executions ne ${attemptRun} where ${scopeFilter(scope)}${ended}`;
+}
+
+/**
  * Orders, among nodes that ended at the same instant, those that fed a
  * dependent ending then too after it: nodes the workflow runs itself
  * (transform, switch) end in the same workflow task as the need that
