@@ -65,7 +65,7 @@ export class BudgetsRepo {
       sql`
         select b.workflow, b.period, b.limit_usd, b.on_exceed, b.alert_at, p.period_start, p.period_end,
                s.spent_usd,
-               s.spent_usd * extract(epoch from p.period_end - p.period_start) / greatest(extract(epoch from now() - p.period_start), 1) as projected_usd
+               (s.spent_usd * extract(epoch from p.period_end - p.period_start) / greatest(extract(epoch from now() - p.period_start), 1))::float8 as projected_usd
         from budgets b
         cross join lateral (
           select date_trunc(b.period, now(), 'UTC') as period_start,
@@ -89,7 +89,7 @@ export class BudgetsRepo {
       periodStart: isoTime(r.period_start)!,
       periodEnd: isoTime(r.period_end)!,
       spentUsd: r.spent_usd,
-      projectedUsd: Number(r.projected_usd),
+      projectedUsd: r.projected_usd,
     }));
   }
 
@@ -106,10 +106,5 @@ export class BudgetsRepo {
       .onConflictDoNothing()
       .returning({ threshold: budgetAlerts.threshold });
     return inserted.length > 0;
-  }
-
-  /** Thresholds recorded for a budget, oldest first (for tests and operators). */
-  async crossings(workflow: string) {
-    return this.db.select().from(budgetAlerts).where(eq(budgetAlerts.workflow, workflow)).orderBy(budgetAlerts.at);
   }
 }

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { budgetAlerts } from '../../src/db/schema/budgets.js';
 import type { HookEvent } from '../../src/plugins/contract.js';
 import { PluginRegistry } from '../../src/plugins/registry.js';
 import { agentNode, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
@@ -61,7 +63,8 @@ describe('period budgets', () => {
 
     // Three runs ended past the thresholds, each fired once, and the crossings are on record.
     expect(thresholdsFired('spendy').sort()).toEqual([0.5, 1]);
-    expect((await h.repos.budgets.crossings('spendy')).map((c) => c.threshold)).toEqual([0.5, 1]);
+    const crossings = await h.database.db.select().from(budgetAlerts).where(eq(budgetAlerts.workflow, 'spendy')).orderBy(budgetAlerts.threshold);
+    expect(crossings.map((c) => c.threshold)).toEqual([0.5, 1]);
     const [status] = (await h.api('GET', '/api/v1/budgets')).body.items;
     expect(status.spentUsd).toBeCloseTo(0.9);
 
