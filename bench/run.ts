@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +31,7 @@ import { BIG_HISTORY_CHANNEL, executionsOf } from '../test/support/executions.js
 import { startThrowawayPostgres } from '../test/support/postgres-cluster.js';
 import { spawnWeft, stopProcess } from '../test/support/processes.js';
 import { freePort } from '../test/support/ports.js';
+import { writeSection } from './report.js';
 import { shapes, type Shape } from './shapes.js';
 
 const { values } = parseArgs({
@@ -120,8 +121,7 @@ async function main(): Promise<void> {
       ...rows,
     ].join('\n');
     if (values['big-only']) return;
-    const report = renderReport(table, peakRss, binary, big);
-    writeFileSync(values.out!, report);
+    writeSection(values.out!, 'interpreter', renderReport(table, peakRss, binary, big));
     process.stdout.write(`\n${table}\n\npeak RSS of the bench process (worker included): ${(peakRss / 1024 / 1024).toFixed(0)} MiB\nwritten to ${values.out}\n`);
   } finally {
     clearInterval(sampler);
@@ -235,7 +235,7 @@ async function measureShape(client: Client, shape: Shape): Promise<Record<Varian
 function renderReport(table: string, peakRss: number, binary: string, big: BigRun | null): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const temporal = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
-  return `# Benchmarks
+  return `## The interpreter against hand-written workflows
 
 Weft's interpreter against the same DAG shapes written by hand as plain Temporal
 workflows. Both call the same no-op activity (Weft's \`runAgent\` with the offline

@@ -26,7 +26,15 @@ export const configSchema = z.object({
   WEFT_BOOTSTRAP_ADMIN_KEY: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   WEFT_TASK_QUEUE: z.string().min(1).default('weft'),
   WEFT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` (default): one JSON object a line; `pretty`: for a person at a terminal. */
+  WEFT_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /** The worker's Prometheus endpoint (`GET /metrics` on this port, all interfaces); under `weft dev` the API's `/metrics` serves it instead. */
+  WEFT_METRICS_PORT: port.default(9464),
   WEFT_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(5 * 1024 * 1024),
+  /** API requests a minute per key (requests without a valid key: 120 a minute per address). */
+  WEFT_RATE_LIMIT: z.coerce.number().int().min(1).default(1_200),
+  /** Comma-separated origins allowed by CORS; unset: no CORS headers at all. */
+  WEFT_CORS_ORIGINS: list,
   WEFT_ANTHROPIC_BASE_URL: optionalText.pipe(z.url().optional()),
   WEFT_OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   WEFT_PRICING_FILE: optionalText,

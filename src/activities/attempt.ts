@@ -3,6 +3,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { CacheRepo } from '../db/cache-repo.js';
 import { FailureType } from '../dag/failure-types.js';
 import type { NodeError } from '../dag/run-state.js';
+import { withLogFields } from '../log-context.js';
 import type { Logger } from '../logger.js';
 import { createAttemptContext, type AttemptContext } from './attempt-context.js';
 import { attemptFailure, willRetry } from './attempt-failure.js';
@@ -84,6 +85,11 @@ export interface AttemptSpec<V, O> {
 export async function runAttempt<V, O>(deps: AttemptDeps, spec: AttemptSpec<V, O>): Promise<NodeActivityResult<O>> {
   const activity = Context.current();
   const info = attemptInfo(activity, spec);
+  // Every line logged during the attempt, by the body or a plugin, names it.
+  return withLogFields({ runId: info.runId, workflow: info.workflow, nodeId: info.nodeId, attempt: info.nodeAttempt }, () => attemptIn(activity, info, deps, spec));
+}
+
+async function attemptIn<V, O>(activity: Context, info: AttemptInfo, deps: AttemptDeps, spec: AttemptSpec<V, O>): Promise<NodeActivityResult<O>> {
   const { attempt } = info;
   let secrets: readonly string[] = [];
   let plan: AttemptPlan<O> | undefined;
@@ -99,6 +105,7 @@ export async function runAttempt<V, O>(deps: AttemptDeps, spec: AttemptSpec<V, O
     const { cache } = spec.input;
     const cached = cache && deps.cache && prepared.cacheKey ? nodeCache(deps.cache, deps.logger, spec.nodeType, { ...prepared.cacheKey, deferred: spec.input.deferred ?? [] }) : undefined;
     const hit = await cached?.get<O>();
+    if (cached) await tellObserver(deps.observer, deps.logger, 'cacheLooked', info, hit !== undefined);
     const outcome = hit === undefined ? await heartbeating(activity, handles.heartbeatDetails, () => prepared.run()) : (prepared.fromCache?.(hit) ?? { output: hit });
     const output = scrubSecrets(outcome.output, secrets);
     const costUsd = outcome.costUsd ?? null;

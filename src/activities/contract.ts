@@ -1,6 +1,6 @@
 import type { DeferredTemplate } from '../dag/expressions.js';
 import type { AgentConfig, Definition } from '../dag/schema.js';
-import type { NodeRecord, RunSnapshot } from '../dag/run-state.js';
+import type { NodeRecord, RunError, RunSnapshot } from '../dag/run-state.js';
 import type { HookEvent, PluginActivityInput, PluginActivityResult } from '../plugins/contract.js';
 
 /**
@@ -109,6 +109,20 @@ export interface LoadedWorkflow {
   version: number;
 }
 
+/** A scheduled run about to start: its id is the workflow id the schedule gave it. */
+export interface PrepareScheduledRunInput {
+  runId: string;
+  /** When the workflow started: the run's start. */
+  startedAt: string;
+  scheduleId: string;
+  workflow: string;
+  version?: number;
+  input: unknown;
+}
+
+/** The definition to interpret, or why the scheduled run was refused (recorded as a failed run). */
+export type PreparedScheduledRun = { ok: true; definition: Definition; version: number } | { ok: false; error: RunError };
+
 export interface WeftActivities {
   runAgent(input: AgentActivityInput): Promise<AgentActivityResult>;
   runHttp(input: HttpActivityInput): Promise<NodeActivityResult<{ status: number; headers: Record<string, string>; body: unknown }>>;
@@ -121,4 +135,6 @@ export interface WeftActivities {
   loadOutputs(input: { runId: string; nodeIds: string[] }): Promise<Record<string, unknown>>;
   finishRun(input: FinishRunInput): Promise<void>;
   loadWorkflow(input: { name: string; version?: number }): Promise<LoadedWorkflow>;
+  /** Resolves a scheduled run's definition, checks its input and records the run (or its refusal). */
+  prepareScheduledRun(input: PrepareScheduledRunInput): Promise<PreparedScheduledRun>;
 }

@@ -9,14 +9,18 @@ import { hookObserver } from '../plugins/hook-observer.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import { createAgentActivity } from './agents/agent-activity.js';
 import type { AttemptDeps } from './attempt.js';
+import { composeObservers } from './attempt-observer.js';
 import { createAnthropicProvider } from './agents/anthropic-provider.js';
 import { createOfflineProvider } from './agents/offline-provider.js';
 import { createOpenAiProvider } from './agents/openai-provider.js';
 import type { WeftActivities } from './contract.js';
 import { createExecActivity } from './exec/exec-activity.js';
+import { metricsObserver } from '../metrics/attempt-metrics.js';
 import { createRunStoreActivities } from './run-store.js';
+import { runEndMetrics } from './run-end-metrics.js';
 import { createHttpActivity } from './http/http-activity.js';
 import { createLoadWorkflowActivity } from './load-workflow.js';
+import { createScheduledRunActivity } from './scheduled-run.js';
 import { createPluginActivity } from './plugin/plugin-activity.js';
 import { createExecutionRecorder } from './recorder.js';
 import type { ActivitySettings } from './settings.js';
@@ -55,8 +59,8 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
     secrets: settings.secrets,
     logger,
     cache: deps.repos.cache,
-    // Without a node hook loaded, attempts report to no one.
-    ...(plugins.hookNames().some((h) => NODE_HOOKS.has(h)) ? { observer: hookObserver(hooks) } : {}),
+    // Without a node hook loaded, attempts report to the metrics alone.
+    observer: composeObservers([metricsObserver(), plugins.hookNames().some((h) => NODE_HOOKS.has(h)) ? hookObserver(hooks) : undefined]),
   };
   // What a stored run's end tells the plugins, when a hook listens: its completion, then the budgets it crossed.
   const onFinished = [
@@ -75,6 +79,8 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
       runs: deps.repos.runs,
       runNodes: deps.repos.runNodes,
       executions: deps.repos.nodeExecutions,
+      events: deps.repos.runEvents,
+      onStored: runEndMetrics({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, workflows: deps.repos.workflows, logger }),
       ...(onFinished.length > 0
         ? {
             onFinished: async (run: RunSnapshot) => {
@@ -84,6 +90,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
         : {}),
     }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
+    prepareScheduledRun: createScheduledRunActivity({ workflows: deps.repos.workflows, runs: deps.repos.runs, events: deps.repos.runEvents }),
     runPlugin: createPluginActivity({ registry: plugins, logger, envelope }),
     ...createHookActivities(hooks),
   };

@@ -1,6 +1,8 @@
 import type { NodeExecutionsRepo } from '../db/node-executions-repo.js';
 import type { RunNodesRepo } from '../db/run-nodes-repo.js';
-import type { RunsRepo } from '../db/runs-repo.js';
+import type { RunEventsRepo } from '../db/run-events-repo.js';
+import type { FinishOutcome, RunsRepo } from '../db/runs-repo.js';
+import { runEvent } from '../dag/run-events.js';
 import type { RunSnapshot } from '../dag/run-state.js';
 import type { FinishRunInput, SaveNodesInput } from './contract.js';
 
@@ -8,6 +10,10 @@ interface RunStoreDeps {
   runs: RunsRepo;
   runNodes: RunNodesRepo;
   executions: NodeExecutionsRepo;
+  /** The live streams' events: the run's final one is written here, after its last node events. */
+  events: RunEventsRepo;
+  /** Told what storing a run's final state did (a retried finishRun tells again, `rewritten`); never a child run's part. Told before `onFinished`. */
+  onStored?(run: Omit<RunSnapshot, 'nodes'>, outcome: FinishOutcome): Promise<void>;
   /** Told once a run's final state is stored (a retried finishRun tells again); never a child run's part. */
   onFinished?(run: RunSnapshot): Promise<void>;
 }
@@ -31,7 +37,10 @@ export function createRunStoreActivities(deps: RunStoreDeps) {
     const { nodes, ...run } = snapshot;
     await saveNodes({ runId: snapshot.id, nodes, ...(scopeOnly === undefined ? {} : { scopeOnly }) });
     if (scopeOnly) return;
-    await deps.runs.finish(run);
+    const outcome = await deps.runs.finish(run);
+    const { id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt } = snapshot;
+    await deps.events.append(id, workflow, [runEvent({ runId: id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt }, 'end')]);
+    await deps.onStored?.(run, outcome);
     await deps.onFinished?.(snapshot);
   }
 

@@ -1,25 +1,38 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import type { PricingTable } from '../pricing/pricing.js';
 import type { TierTable } from '../pricing/tiers.js';
-import { authenticate } from './auth.js';
+import { metricsHandler, type MetricsSource } from '../metrics/exposition.js';
+import { auditTrail } from './audit-trail.js';
+import { identify, requireIdentity } from './auth.js';
+import { bodyParsers } from './body-limits.js';
+import type { EventBus } from './event-bus.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
-import { openApiDocument } from './openapi.js';
+import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimits } from './rate-limits.js';
 import { requestId } from './request-context.js';
-import { analyticsRouter } from './routes/analytics.js';
-import { budgetsRouter } from './routes/budgets.js';
+import { requestTelemetry } from './request-telemetry.js';
+import { API_BASE, mountRoutes } from './route-spec.js';
+import { auditRoutes } from './routes/audit.js';
+import { docsRouter } from './routes/docs.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRouter } from './routes/health.js';
-import { pluginsRouter } from './routes/plugins.js';
-import { runsRouter } from './routes/runs.js';
-import { workflowsRouter } from './routes/workflows.js';
+import { keyRoutes } from './routes/keys.js';
+import { pluginRoutes } from './routes/plugins.js';
+import { runRoutes } from './routes/runs.js';
+import { scheduleRoutes } from './routes/schedules.js';
+import { workflowRoutes } from './routes/workflows.js';
+import { SchedulesService } from './schedules-service.js';
 import { RunsService } from './runs-service.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AppDeps {
   repos: Repositories;
   pingDatabase: () => Promise<void>;
+  /** Wakes event streams and waiters when events are stored (one LISTEN per process). */
+  bus: EventBus;
   temporal: { client: Client; taskQueue: string; namespace: string };
   logger: Logger;
   /** Largest accepted request body. */
@@ -31,35 +44,52 @@ export interface AppDeps {
   segmentEvents?: number;
   /** Loaded plugins (default: none), for validation, listing, the OpenAPI document and runs' hooks. */
   plugins?: PluginRegistry;
+  /** More Prometheus text for `/metrics` (under `weft dev`, the in-process worker's Temporal SDK metrics). */
+  extraMetrics?: MetricsSource;
+  /** Requests a minute per key and per address (default: the contract's 1200 and 120). */
+  rateLimits?: RateLimits;
+  /** Origins allowed by CORS; none (no CORS headers at all) by default. */
+  corsOrigins?: readonly string[] | undefined;
 }
 
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
-
-/** Builds the Weft API without listening, so tests and `weft api` share it. */
+/**
+ * Builds the Weft API without listening, so tests and `weft api` share it.
+ * Order matters: probes first (never identified or limited), then the key,
+ * the limits and the audit trail, the public documents, the 401 gate of
+ * `/api/v1`, and only then body parsing, so anonymous bodies are not read.
+ */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestId);
-  app.use(express.json({ limit: deps.maxBodyBytes, strict: false }));
-  app.use(express.text({ type: YAML_TYPES, limit: deps.maxBodyBytes }));
-
+  app.use(requestTelemetry(deps.logger));
+  app.use(securityHeaders(deps.corsOrigins));
+  // Outside /api/v1: no key, and no limit a scrape could hit.
+  app.get('/metrics', metricsHandler(deps.extraMetrics));
   app.use(healthRouter({ pingDatabase: deps.pingDatabase, client: deps.temporal.client, namespace: deps.temporal.namespace }));
-  const plugins = deps.plugins ?? PluginRegistry.empty();
-  const document = openApiDocument(plugins);
-  app.get('/api/v1/openapi.json', (_req, res) => {
-    res.json(document);
-  });
+  app.use(identify(deps.repos.apiKeys, deps.logger));
+  app.use(rateLimits(deps.rateLimits ?? DEFAULT_RATE_LIMITS));
+  app.use(auditTrail(deps.repos.audit, deps.logger));
 
-  const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger, plugins, ...(deps.segmentEvents === undefined ? {} : { segmentEvents: deps.segmentEvents }) });
-  const api = express.Router();
-  api.use(authenticate(deps.repos.apiKeys));
-  api.use(workflowsRouter(deps.repos, { pricing: deps.pricing, tiers: deps.tiers }, plugins));
-  api.use(runsRouter(runs, deps.repos));
-  api.use(pluginsRouter(plugins));
-  api.use(budgetsRouter(deps.repos));
-  api.use(analyticsRouter(deps.repos));
-  app.use('/api/v1', api);
+  const plugins = deps.plugins ?? PluginRegistry.empty();
+  const runs = new RunsService({ repos: deps.repos, temporal: deps.temporal, logger: deps.logger, bus: deps.bus, plugins, ...(deps.segmentEvents === undefined ? {} : { segmentEvents: deps.segmentEvents }) });
+  const schedules = new SchedulesService({ client: deps.temporal.client, taskQueue: deps.temporal.taskQueue, repos: deps.repos, plugins, segmentEvents: deps.segmentEvents });
+  const routes = [
+    ...workflowRoutes(deps.repos, { pricing: deps.pricing, tiers: deps.tiers }, plugins),
+    ...runRoutes(runs),
+    ...eventRoutes({ runs, events: deps.repos.runEvents, bus: deps.bus }),
+    ...scheduleRoutes(schedules),
+    ...pluginRoutes(plugins),
+    ...keyRoutes(deps.repos.apiKeys),
+    ...auditRoutes(deps.repos.audit),
+  ];
+  app.use(docsRouter(routes, plugins));
+  app.use(API_BASE, requireIdentity);
+  app.use(bodyParsers(deps.maxBodyBytes));
+  const api = Router();
+  mountRoutes(api, routes);
+  app.use(api);
 
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));

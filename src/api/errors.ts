@@ -54,6 +54,7 @@ export function errorBody(err: AppError, requestId: string | undefined) {
 interface ParserError {
   type?: string;
   status?: number;
+  limit?: number;
 }
 
 function toAppError(err: unknown): AppError {
@@ -63,7 +64,7 @@ function toAppError(err: unknown): AppError {
     case 'entity.parse.failed':
       return new AppError('BAD_REQUEST', `malformed JSON body: ${(err as Error).message}`);
     case 'entity.too.large':
-      return new AppError('PAYLOAD_TOO_LARGE', 'request body is too large');
+      return new AppError('PAYLOAD_TOO_LARGE', `request body is over the limit of ${parser.limit} bytes`, { limitBytes: parser.limit });
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', (err as Error).message);
@@ -85,6 +86,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     const appError = toAppError(err);
     if (appError.status >= 500) logger.error({ err, requestId: req.id, path: req.path }, 'request failed');
     if (appError.code === 'UNAVAILABLE') res.setHeader('Retry-After', '5');
+    res.locals.errorCode = appError.code;
     res.status(appError.status).json(errorBody(appError, req.id));
   };
 }

@@ -9,6 +9,12 @@ declare module 'express-serve-static-core' {
     /** The authenticated key, on `/api/v1` routes. */
     identity?: ApiKeyIdentity;
   }
+  interface Locals {
+    /** The audit record's route part, set when a mutating route matched (see `audit-trail.ts`). */
+    audit?: { action: string; target: string | null; details?: Record<string, unknown> };
+    /** The error code the response carries, for the audit record. */
+    errorCode?: string;
+  }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;

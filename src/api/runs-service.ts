@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../dag/failure-types.js';
 import { compilePlan } from '../dag/plan.js';
+import { runEvent } from '../dag/run-events.js';
 import { assembleNodes, isTerminalRun, type RunReuse, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
@@ -9,6 +10,7 @@ import { formatWorkflowRef } from '../dag/workflow-ref.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/schema/runs.js';
 import type { Logger } from '../logger.js';
+import { runsActive, runsStarted } from '../metrics/registry.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import {
   approveUpdate,
@@ -23,6 +25,7 @@ import {
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../workflows/search-attributes.js';
 import { checkRunInput, receiveDefinition } from './definitions.js';
 import { AppError } from './errors.js';
+import { Wakeup, type EventBus } from './event-bus.js';
 import { newRunId } from './ids.js';
 import { rerunReuse, type RerunFrom } from './rerun-plan.js';
 
@@ -35,6 +38,8 @@ export interface RunsServiceDeps {
   repos: Repositories;
   temporal: { client: Client; taskQueue: string };
   logger: Logger;
+  /** Wakes waiters when a run's events are stored (its end among them). */
+  bus: EventBus;
   /** Loaded plugins: ad-hoc definitions validate against them, and runs learn which hooks to deliver. */
   plugins: PluginRegistry;
   segmentEvents?: number;
@@ -143,6 +148,9 @@ export class RunsService {
       trigger: run.trigger,
     });
     if (!created) return startedFrom(row);
+    // Before the workflow starts, so the start is the run's first event, ahead of any node's.
+    const startedAt = row.startedAt.toISOString();
+    await repos.runEvents.append(id, definition.name, [runEvent({ runId: id, workflow: definition.name, version, status: 'running', degraded: false, costUsd: 0, error: null, startedAt, endedAt: null }, 'start')]);
     const { segmentEvents } = this.deps;
     // Only when a hook is loaded: without one, runs schedule no hook activity at all.
     const hooks = this.deps.plugins.hookNames();
@@ -160,6 +168,9 @@ export class RunsService {
         workflowId: id,
         taskQueue: this.deps.temporal.taskQueue,
         args: [args],
+        // What Temporal's Web UI shows for the run: never its input, only the input's size.
+        staticSummary: `${formatWorkflowRef(definition.name, version)} · ${run.createdBy ? `started by ${run.createdBy}` : 'started through the API'}`,
+        staticDetails: runDetails(definition.name, version, run.createdBy, input),
         typedSearchAttributes: [
           { key: WEFT_WORKFLOW, value: definition.name },
           { key: WEFT_STATUS, value: 'running' },
@@ -167,9 +178,13 @@ export class RunsService {
       });
     } catch (err) {
       await repos.runs.delete(id);
+      await repos.runEvents.forget(id);
       this.deps.logger.error({ err, runId: id }, 'could not start run');
       throw new AppError('UNAVAILABLE', 'Temporal did not accept the run; nothing was started');
     }
+    // Counted once Temporal holds the run: a replayed idempotency key returned above, a refused start threw.
+    runsStarted.inc({ workflow: definition.name });
+    runsActive.inc({ workflow: definition.name });
     return { id, status: 'running', workflow: definition.name, version };
   }
 
@@ -184,6 +199,29 @@ export class RunsService {
     const run = isTerminalRun(row.status) ? snapshotFrom(row) : await this.live(row);
     const [stored, order] = await Promise.all([this.deps.repos.runNodes.list(id), this.nodeOrder(row)]);
     return { ...run, trigger: row.trigger, nodes: assembleNodes(order, stored, run.nodes) };
+  }
+
+  /**
+   * The run once it has ended, or as it is when `ms` have passed first
+   * (contract weft-ops §2). Woken by the run's events, not by polling.
+   */
+  async waitForEnd(id: string, ms: number): Promise<RunSnapshot> {
+    const deadline = Date.now() + ms;
+    const wakeup = new Wakeup();
+    const unsubscribe = await this.deps.bus.subscribe((runId) => {
+      if (runId === id) wakeup.wake();
+    });
+    try {
+      for (;;) {
+        const row = await this.deps.repos.runs.get(id);
+        if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+        const left = deadline - Date.now();
+        if (isTerminalRun(row.status) || left <= 0) return this.get(id);
+        await wakeup.next(left);
+      }
+    } finally {
+      unsubscribe();
+    }
   }
 
   /** A running run's state from its workflow, or from its row when the workflow cannot answer. */
@@ -358,4 +396,9 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } {
   } catch {
     throw new AppError('BAD_REQUEST', 'cursor is not one this API returned');
   }
+}
+
+/** The run's details in Temporal's Web UI (markdown): workflow@version, trigger and input size. */
+function runDetails(workflow: string, version: number | null, actor: string | null, input: unknown): string {
+  return [`**Workflow** ${formatWorkflowRef(workflow, version)}${version === null ? ' (ad-hoc definition)' : ''}`, `**Trigger** API${actor ? ` (${actor})` : ''}`, `**Input** ${Buffer.byteLength(JSON.stringify(input))} bytes`].join('\n\n');
 }

@@ -1,15 +1,18 @@
 import { z } from 'zod';
 import { runStatuses } from '../dag/run-state.js';
+import { DURATION_PATTERN, parseDuration } from '../dag/duration.js';
 import { nodeIdSchema, workflowNameSchema } from '../dag/schema.js';
 import { AppError } from './errors.js';
 
 /** The API's request shapes; also the source of the OpenAPI document. */
 
 const idempotencyKey = z.string().min(1).max(200);
+/** Versions are stored as PostgreSQL integers: a larger number names no version and must not reach the query. */
+const version = z.int().min(1).max(2_147_483_647);
 
 export const startNamedRunBody = z.strictObject({
   workflow: workflowNameSchema,
-  version: z.int().min(1).optional(),
+  version: version.optional(),
   input: z.unknown().optional(),
   idempotencyKey: idempotencyKey.optional(),
 });
@@ -30,7 +33,7 @@ export const listRunsQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export const diagramQuery = z.object({ format: z.enum(['mermaid']).default('mermaid'), version: z.coerce.number().int().min(1).optional() });
+export const diagramQuery = z.object({ format: z.enum(['mermaid']).default('mermaid'), version: z.coerce.number().pipe(version).optional() });
 
 export const estimateBody = z.strictObject({ input: z.unknown().optional() });
 
@@ -49,8 +52,95 @@ export const rerunResponse = z.object({
   rerunOf: z.string(),
 });
 
+/** `GET /events` filters. */
+export const eventsQuery = z.strictObject({
+  workflow: workflowNameSchema.optional(),
+  status: z.enum(runStatuses).optional(),
+});
+
+/** `Last-Event-ID`: the id of the last event a reconnecting client got. */
+export const lastEventId = z.string().regex(/^\d{1,15}$/, 'must be an event id this API sent').transform(Number).optional();
+
+/** `?wait=30s`: how long to hold the answer for the run to end (at most 60 s, contract weft-ops §2). */
+export const waitQuery = z.strictObject({
+  wait: z
+    .string()
+    .regex(DURATION_PATTERN, 'must be a duration such as 500ms or 30s')
+    .transform(parseDuration)
+    .refine((ms) => ms <= 60_000, 'must be at most 60s')
+    .optional(),
+});
+
 export const runIdParam = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'not a run id');
-export const versionParam = z.coerce.number().int().min(1);
+export const versionParam = z.coerce.number().pipe(version);
+
+/** Overlap policies of a schedule (contract weft-ops §5). */
+export const scheduleOverlaps = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
+export type ScheduleOverlap = (typeof scheduleOverlaps)[number];
+
+export const scheduleIdParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match [a-z0-9][a-z0-9-]{0,62}');
+const cronSchema = z.string().regex(/^\S+(\s+\S+){4}$/, 'must be a five-field cron expression');
+const everySchema = z
+  .string()
+  .regex(DURATION_PATTERN, 'must be a duration such as 30s, 5m, 1h')
+  .refine((d) => parseDuration(d) >= 1_000, 'must be at least 1s');
+const timezoneSchema = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris');
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const oneSpec = (b: { cron?: string | undefined; every?: string | undefined }) => b.cron === undefined || b.every === undefined;
+
+export const createScheduleBody = z
+  .strictObject({
+    id: scheduleIdParam,
+    workflow: workflowNameSchema,
+    version: z.int().min(1).optional(),
+    input: z.unknown().optional(),
+    cron: cronSchema.optional(),
+    every: everySchema.optional(),
+    timezone: timezoneSchema.optional(),
+    overlap: z.enum(scheduleOverlaps).optional(),
+    paused: z.boolean().optional(),
+    note: z.string().max(1_000).optional(),
+  })
+  .refine(oneSpec, { message: 'give cron or every, not both', path: ['every'] })
+  .refine((b) => b.cron !== undefined || b.every !== undefined, { message: 'give cron or every', path: ['cron'] });
+export type CreateScheduleBody = z.infer<typeof createScheduleBody>;
+
+export const updateScheduleBody = z
+  .strictObject({
+    workflow: workflowNameSchema.optional(),
+    /** null: the latest version from now on. */
+    version: z.int().min(1).nullable().optional(),
+    input: z.unknown().optional(),
+    cron: cronSchema.optional(),
+    every: everySchema.optional(),
+    timezone: timezoneSchema.optional(),
+    overlap: z.enum(scheduleOverlaps).optional(),
+    note: z.string().max(1_000).optional(),
+  })
+  .refine(oneSpec, { message: 'give cron or every, not both', path: ['every'] });
+export type UpdateScheduleBody = z.infer<typeof updateScheduleBody>;
+
+/**
+ * Parses a body whose problems are the user's content, not the request's form:
+ * 422 VALIDATION_FAILED with each field's JSON pointer.
+ */
+export function parseContent<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }));
+    throw new AppError('VALIDATION_FAILED', `invalid ${what}`, { errors });
+  }
+  return parsed.data;
+}
 
 /** Parses a request part, answering 400 with every issue on failure. */
 export function parseRequest<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {

@@ -54,6 +54,8 @@ export const FailureType = {
   MapItemsFailed: 'MAP_ITEMS_FAILED',
   /** A `workflow` node's child run did not succeed. */
   ChildRunFailed: 'CHILD_RUN_FAILED',
+  /** A `workflow` node, a map or a schedule names a stored workflow that does not exist. */
+  UnknownWorkflow: 'UNKNOWN_WORKFLOW',
   /** A decision was sent for a node that is not an approval waiting for one (the API answers 409). */
   NotWaiting: 'NOT_WAITING',
   /** A plugin node type (`<plugin>.<type>`) is not loaded on this worker. */
@@ -75,6 +77,10 @@ export const RunErrorCode = {
   BudgetExceeded: 'BUDGET_EXCEEDED',
   RunTimeout: 'RUN_TIMEOUT',
   Cancelled: 'CANCELLED',
+  /** A scheduled run's input no longer matches its workflow's input schema: it was refused. */
+  InputInvalid: 'INPUT_INVALID',
+  /** A scheduled run's workflow is not stored (any more). */
+  UnknownWorkflow: 'UNKNOWN_WORKFLOW',
 } as const;
 
 export type RunErrorCode = (typeof RunErrorCode)[keyof typeof RunErrorCode];

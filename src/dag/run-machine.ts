@@ -41,6 +41,8 @@ import { Scheduler } from './scheduler.js';
  *    snapshot again: the database holds it.
  * 6. A node is handed out by `take` at most once, in definition order among
  *    the ready ones.
+ * 7. Every change of a record passes through one place (`show`), which keeps
+ *    the bindings and tells `onChange`.
  */
 export class RunMachine {
   readonly plan: Plan;
@@ -74,6 +76,8 @@ export class RunMachine {
       /** When the run started, if no carry says otherwise. */
       startedAt: Date;
       now: () => Date;
+      /** Told of every change of a node's record, in order (the live event streams). */
+      onChange?: ((id: string, record: NodeRecord) => void) | undefined;
     },
   ) {
     const { plan, carry } = options;
@@ -257,9 +261,11 @@ export class RunMachine {
     return true;
   }
 
-  /** Sets `limits.budgetUsd` while the run lives; a bad value is ignored. */
-  setBudget(budgetUsd: number): void {
-    if (Number.isFinite(budgetUsd) && budgetUsd >= 0) this.budget = budgetUsd;
+  /** Sets `limits.budgetUsd` while the run lives; a bad value is ignored. @returns whether it was set. */
+  setBudget(budgetUsd: number): boolean {
+    if (!Number.isFinite(budgetUsd) || budgetUsd < 0) return false;
+    this.budget = budgetUsd;
+    return true;
   }
 
   /** Whether `id` is an approval node waiting for a decision. */
@@ -433,6 +439,7 @@ export class RunMachine {
   private show(id: string): void {
     const record = this.record(id);
     this.view[id] = { output: record.output, status: record.status };
+    this.options.onChange?.(id, record);
   }
 
   /** The run output: `outputs` resolved, or every succeeded sink's output keyed by id. */

@@ -1,11 +1,25 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { apiKeys, type Role } from './schema/api-keys.js';
+import { apiKeys, type ApiKeyRow, type Role } from './schema/api-keys.js';
 
-/** The stored form of a key: its sha256, never the key itself. */
+/**
+ * The stored form of a key: its sha256, never the key itself. A fast hash is
+ * enough because generated keys carry 256 random bits: no dictionary or brute
+ * force reaches them, so a slow password hash (bcrypt, argon2) would only cost
+ * latency on every request, and a deterministic hash lets authentication find
+ * the key by an indexed equality lookup.
+ */
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Characters of a generated key shown in lists (`weft_` and 8 more: 48 of its 256 bits). */
+const PREFIX_LENGTH = 13;
+
+/** A new key: `weft_` and 43 base64url characters (32 random bytes). */
+export function generateApiKey(): string {
+  return `weft_${randomBytes(32).toString('base64url')}`;
 }
 
 export interface ApiKeyIdentity {
@@ -14,20 +28,81 @@ export interface ApiKeyIdentity {
   role: Role;
 }
 
+/** A key as listed: never the key or its hash. */
+export type ApiKeyInfo = Omit<ApiKeyRow, 'keyHash'>;
+
+/** What revoking a key came to. */
+export type RevokeResult = 'revoked' | 'not_found' | 'last_admin';
+
+const info = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  role: apiKeys.role,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  expiresAt: apiKeys.expiresAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  revokedAt: apiKeys.revokedAt,
+};
+
+/** Not revoked and not expired, as of the database's clock. */
+const active = and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)));
+
 export class ApiKeysRepo {
   constructor(private readonly db: Db) {}
 
-  /** The active key with this plaintext, if any. */
+  /** The active key with this plaintext, if any. Read from the database every time, so a revocation counts from the next request. */
   async authenticate(key: string): Promise<ApiKeyIdentity | undefined> {
     const [row] = await this.db
       .select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role })
       .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
+      .where(and(eq(apiKeys.keyHash, hashApiKey(key)), active));
     return row;
   }
 
   /** Stores a key unless one with the same hash exists (bootstrap runs at every start). */
   async ensure(key: string, name: string, role: Role): Promise<void> {
     await this.db.insert(apiKeys).values({ id: randomUUID(), name, keyHash: hashApiKey(key), role }).onConflictDoNothing({ target: apiKeys.keyHash });
+  }
+
+  /** Creates a key; the plaintext is returned here once and never stored. */
+  async create(input: { name: string; role: Role; expiresAt: Date | null }): Promise<{ key: string; info: ApiKeyInfo }> {
+    const key = generateApiKey();
+    const [row] = await this.db
+      .insert(apiKeys)
+      .values({ id: randomUUID(), name: input.name, role: input.role, expiresAt: input.expiresAt, keyHash: hashApiKey(key), prefix: key.slice(0, PREFIX_LENGTH) })
+      .returning(info);
+    return { key, info: row! };
+  }
+
+  /** Every key, oldest first. */
+  async list(): Promise<ApiKeyInfo[]> {
+    return this.db.select(info).from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+  }
+
+  /**
+   * Revokes a key, unless it is the last active admin key. The active admin rows
+   * are locked first, so two revocations racing for the last two admin keys
+   * cannot both see the other as the one that remains. Revoking a revoked key
+   * changes nothing and counts as done.
+   */
+  async revoke(id: string): Promise<RevokeResult> {
+    return this.db.transaction(async (tx) => {
+      const [target] = await tx.select({ role: apiKeys.role, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, id));
+      if (!target) return 'not_found';
+      if (target.revokedAt) return 'revoked';
+      const admins = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.role, 'admin'), active)).for('update');
+      if (admins.some((a) => a.id === id) && admins.length === 1) return 'last_admin';
+      await tx.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+      return 'revoked';
+    });
+  }
+
+  /** Records a use, unless one was recorded in the last minute (by any process). */
+  async touch(id: string): Promise<void> {
+    await this.db
+      .update(apiKeys)
+      .set({ lastUsedAt: sql`now()` })
+      .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
   }
 }

@@ -1,19 +1,56 @@
+import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { auditLog } from './schema/audit.js';
+import type { Role } from './schema/api-keys.js';
+import { auditLog, type AuditOutcome, type AuditRow } from './schema/audit.js';
 
+/** One audit record to write. */
 export interface AuditEntry {
-  actor: string | null;
+  actor: { keyId: string; name: string; role: Role };
   action: string;
   target: string | null;
-  requestId: string | null;
-  details?: unknown;
+  outcome: AuditOutcome;
+  status: number;
+  requestId: string;
+  ip: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown> | null;
 }
 
-/** The audit trail of API mutations. */
+export interface AuditQuery {
+  /** A key id. */
+  actor?: string | undefined;
+  action?: string | undefined;
+  outcome?: AuditOutcome | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+  limit: number;
+  /** Keyset position: records older than this id. */
+  before?: number | undefined;
+}
+
+/** The audit trail: appended to, read newest first, never changed (the database refuses). */
 export class AuditRepo {
   constructor(private readonly db: Db) {}
 
   async record(entry: AuditEntry): Promise<void> {
-    await this.db.insert(auditLog).values({ ...entry, details: entry.details ?? null });
+    const { actor, ...rest } = entry;
+    await this.db.insert(auditLog).values({ ...rest, actor: actor.keyId, actorName: actor.name, actorRole: actor.role });
+  }
+
+  /** Newest first: ids grow with every insert, so the id orders and pages the log. */
+  async list(query: AuditQuery): Promise<AuditRow[]> {
+    const where: SQL[] = [];
+    if (query.actor) where.push(eq(auditLog.actor, query.actor));
+    if (query.action) where.push(eq(auditLog.action, query.action));
+    if (query.outcome) where.push(eq(auditLog.outcome, query.outcome));
+    if (query.since) where.push(gte(auditLog.at, query.since));
+    if (query.until) where.push(lte(auditLog.at, query.until));
+    if (query.before !== undefined) where.push(lt(auditLog.id, query.before));
+    return this.db
+      .select()
+      .from(auditLog)
+      .where(and(...where))
+      .orderBy(desc(auditLog.id))
+      .limit(query.limit);
   }
 }

@@ -12,6 +12,8 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Throws when the database cannot answer (readiness). */
   ping(): Promise<void>;
+  /** Calls `onNotify` with each `NOTIFY` payload on `channel` (any process's); resolves to the unsubscribe. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,11 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     db,
     kind: 'postgres',
     ping: async () => void (await db.execute(sql`select 1`)),
+    // postgres.js keeps one connection for all listeners and re-listens after it reconnects.
+    listen: async (channel, onNotify) => {
+      const { unlisten } = await client.listen(channel, onNotify);
+      return unlisten;
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -73,6 +80,11 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
     db: db as unknown as Db,
     kind: 'pglite',
     ping: async () => void (await client.query('select 1')),
+    // Embedded: the worker and the API share this one instance, so a NOTIFY reaches its listeners in-process.
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, onNotify);
+      return () => unlisten();
+    },
     close: () => client.close(),
   };
 }

@@ -6,6 +6,7 @@ import { AuditRepo } from './audit-repo.js';
 import { BudgetsRepo } from './budgets-repo.js';
 import { CacheRepo } from './cache-repo.js';
 import { NodeExecutionsRepo } from './node-executions-repo.js';
+import { RunEventsRepo } from './run-events-repo.js';
 import { RunNodesRepo } from './run-nodes-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { WorkflowsRepo } from './workflows-repo.js';
@@ -15,6 +16,7 @@ export interface Repositories {
   workflows: WorkflowsRepo;
   runs: RunsRepo;
   runNodes: RunNodesRepo;
+  runEvents: RunEventsRepo;
   nodeExecutions: NodeExecutionsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
@@ -29,6 +31,7 @@ export function createRepositories(db: Db): Repositories {
     workflows: new WorkflowsRepo(db),
     runs: new RunsRepo(db),
     runNodes: new RunNodesRepo(db),
+    runEvents: new RunEventsRepo(db),
     nodeExecutions: new NodeExecutionsRepo(db),
     apiKeys: new ApiKeysRepo(db),
     audit: new AuditRepo(db),

@@ -29,6 +29,15 @@ export class RunNodesRepo {
     return Object.fromEntries(rows.map((r) => [r.nodeId, r.output ?? null]));
   }
 
+  /** Every stored record of a run without its output (what metrics read at the run's end), by node id. */
+  async listWithoutOutputs(runId: string): Promise<Map<string, Omit<NodeRecord, 'output'>>> {
+    const rows = await this.db
+      .select({ nodeId: runNodes.nodeId, record: sql<Omit<NodeRecord, 'output'>>`${runNodes.record} - 'output'` })
+      .from(runNodes)
+      .where(eq(runNodes.runId, runId));
+    return new Map(rows.map((r) => [r.nodeId, r.record]));
+  }
+
   /** Every stored record of a run, by node id. */
   async list(runId: string): Promise<Map<string, NodeRecord>> {
     const rows = await this.db.select({ nodeId: runNodes.nodeId, record: runNodes.record }).from(runNodes).where(eq(runNodes.runId, runId));

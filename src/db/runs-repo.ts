@@ -1,5 +1,5 @@
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
-import type { RunSnapshot, RunStatus } from '../dag/run-state.js';
+import { and, desc, eq, lt, notInArray, or, type SQL } from 'drizzle-orm';
+import { isTerminalRun, runStatuses, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
@@ -14,6 +14,8 @@ export interface NewRun {
   idempotencyKey: string | null;
   createdBy: string | null;
   trigger: RunTrigger;
+  /** When the run started, if not now (a scheduled run records itself after its workflow started). */
+  startedAt?: Date;
 }
 
 export interface RunListQuery {
@@ -76,8 +78,14 @@ export class RunsRepo {
       .limit(query.limit);
   }
 
-  /** Writes a run's final state (its nodes' records go to `run_nodes`); inserts the row when the run was started outside the API. */
-  async finish(snapshot: Omit<RunSnapshot, 'nodes'>): Promise<void> {
+  /**
+   * Writes a run's final state (its nodes' records go to `run_nodes`); inserts the row when the run was started outside the API.
+   * Says what the write did, so a retried finish can tell it already ended the run:
+   * `ended` (the API's running row), `inserted` (no row yet: a run started
+   * elsewhere) or `rewritten` (the row had ended already; written again the same).
+   * `origin`: who started a run that has no row yet (a refused scheduled run), recorded when it is inserted.
+   */
+  async finish(snapshot: Omit<RunSnapshot, 'nodes'>, origin?: { createdBy: string; trigger: RunTrigger }): Promise<FinishOutcome> {
     const final = {
       status: snapshot.status,
       degraded: snapshot.degraded,
@@ -86,16 +94,24 @@ export class RunsRepo {
       costUsd: snapshot.costUsd,
       endedAt: snapshot.endedAt ? new Date(snapshot.endedAt) : new Date(),
     };
-    await this.db
+    const ended = await this.db
+      .update(runs)
+      .set(final)
+      .where(and(eq(runs.id, snapshot.id), notInArray(runs.status, TERMINAL_STATUSES)))
+      .returning({ id: runs.id });
+    if (ended.length > 0) return 'ended';
+    const inserted = await this.db
       .insert(runs)
-      .values({
-        id: snapshot.id,
-        workflowName: snapshot.workflow,
-        workflowVersion: snapshot.version,
-        input: snapshot.input,
-        startedAt: new Date(snapshot.startedAt),
-        ...final,
-      })
-      .onConflictDoUpdate({ target: runs.id, set: final });
+      .values({ id: snapshot.id, workflowName: snapshot.workflow, workflowVersion: snapshot.version, input: snapshot.input, startedAt: new Date(snapshot.startedAt), ...origin, ...final })
+      .onConflictDoNothing({ target: runs.id })
+      .returning({ id: runs.id });
+    if (inserted.length > 0) return 'inserted';
+    await this.db.update(runs).set(final).where(eq(runs.id, snapshot.id));
+    return 'rewritten';
   }
 }
+
+/** What `RunsRepo.finish` did: see there. */
+export type FinishOutcome = 'ended' | 'inserted' | 'rewritten';
+
+const TERMINAL_STATUSES = runStatuses.filter(isTerminalRun);

@@ -1,16 +1,68 @@
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Weft's own metrics (contract section 8), in a registry of their own so that
  * `/metrics` serves exactly these and nothing a library registers globally.
- * Labels never carry run ids, item indexes or keys.
+ * Labels never carry run ids, item indexes or keys: each label set is one
+ * workflow name, node type, provider, model, status or route pattern.
  */
 export const metricsRegistry = new Registry();
+const registers = [metricsRegistry];
+
+function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return new Counter({ name, help, labelNames, registers });
+}
+
+function histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
+  return new Histogram({ name, help, labelNames, buckets, registers });
+}
+
+/** Node durations run from a 1 ms transform to an approval or sleep that waits for hours. */
+export const NODE_DURATION_BUCKETS = [0.001, 0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3_600, 14_400, 86_400];
+/** Runs last from a few milliseconds (all transforms) to days (approvals, long sleeps). */
+export const RUN_DURATION_BUCKETS = [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3_600, 14_400, 86_400, 604_800];
+/** LLM requests take from about 100 ms (a cached or tiny answer) to the 5-minute limit of long generations. */
+export const AGENT_REQUEST_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300];
+/** API requests: most answer in milliseconds; a run start waits on Temporal and the database. */
+export const HTTP_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Runs the API started (a replayed idempotency key starts nothing). */
+export const runsStarted = counter('weft_runs_started_total', 'Runs started through the API', ['workflow']);
+
+/** Runs that reached a final state, by that state. */
+export const runsFinished = counter('weft_runs_finished_total', 'Runs that ended, by final status', ['workflow', 'status']);
+
+export const runDuration = histogram('weft_run_duration_seconds', 'Run duration from start to end, by final status', ['workflow', 'status'], RUN_DURATION_BUCKETS);
+
+/** Incremented where a run starts (API), decremented where it ends (worker): sum it over every process. */
+export const runsActive = new Gauge({ name: 'weft_runs_active', help: 'Runs started and not ended (sum over API and worker processes)', labelNames: ['workflow'] as const, registers });
+
+/** One per node that reached a final state (succeeded, failed, skipped, cancelled). */
+export const nodeExecutions = counter('weft_node_executions_total', 'Nodes that reached a final state, by that state', ['workflow', 'type', 'status']);
+
+export const nodeDuration = histogram('weft_node_duration_seconds', 'Node duration from start to end, every attempt and wait included', ['workflow', 'type'], NODE_DURATION_BUCKETS);
+
+/** A failed attempt that Temporal retries. */
+export const nodeRetries = counter('weft_node_retries_total', 'Failed node attempts that were retried', ['workflow', 'type']);
+
+/** A node that succeeded on a fallback entry. */
+export const nodeFallbacks = counter('weft_node_fallbacks_total', 'Nodes that succeeded through a fallback', ['workflow']);
+
+export const cacheHits = counter('weft_cache_hits_total', 'Node attempts served from the result cache', ['workflow']);
+export const cacheMisses = counter('weft_cache_misses_total', 'Cached node attempts that found no entry and ran', ['workflow']);
+
+export const agentTokens = counter('weft_agent_tokens_total', 'LLM tokens used by agent requests, by kind (input, output, cache_read)', ['provider', 'model', 'kind']);
+
+export const agentCost = counter('weft_agent_cost_usd_total', 'Agent cost in USD at list prices', ['workflow', 'provider', 'model']);
+
+export const agentRequestDuration = histogram('weft_agent_request_duration_seconds', 'Duration of successful agent attempts (the LLM request)', ['provider', 'model'], AGENT_REQUEST_BUCKETS);
+
+/** Runs failed because an agent node would have started past `limits.budgetUsd`. */
+export const budgetExceeded = counter('weft_budget_exceeded_total', 'Runs stopped by their budget', ['workflow']);
 
 /** Hook calls that threw or ran past their time limit. */
-export const pluginHookErrors = new Counter({
-  name: 'weft_plugin_hook_errors_total',
-  help: 'Plugin hook calls that threw or took longer than their time limit',
-  labelNames: ['plugin', 'hook'] as const,
-  registers: [metricsRegistry],
-});
+export const pluginHookErrors = counter('weft_plugin_hook_errors_total', 'Plugin hook calls that threw or took longer than their time limit', ['plugin', 'hook']);
+
+export const httpRequests = counter('weft_http_requests_total', 'API requests by method, route pattern and status', ['method', 'route', 'status']);
+
+export const httpRequestDuration = histogram('weft_http_request_duration_seconds', 'API request duration by method and route pattern', ['method', 'route'], HTTP_DURATION_BUCKETS);

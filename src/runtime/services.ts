@@ -4,14 +4,18 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { activitySettings, type ActivitySettings } from '../activities/settings.js';
 import { createApp } from '../api/app.js';
+import { EventBus } from '../api/event-bus.js';
+import { DEFAULT_RATE_LIMITS } from '../api/rate-limits.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { createRepositories, type Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
+import type { MetricsSource } from '../metrics/exposition.js';
 import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { loadPlugins, pluginSources } from '../plugins/loader.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { createWeftWorker } from '../worker/create-worker.js';
+import { runEventSinks } from '../worker/run-event-sinks.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
 /**
@@ -55,6 +59,7 @@ export async function startWorker(input: { config: Config; services: Services; l
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.WEFT_TASK_QUEUE,
     activities: createActivities({ repos: services.repos, logger, settings: services.settings, plugins: services.plugins, hooks: new HookDispatcher(services.plugins, { logger }) }),
+    sinks: runEventSinks(services.repos.runEvents, logger),
   });
   const running = worker.run();
   running.catch((err) => logger.fatal({ err }, 'worker stopped with an error'));
@@ -69,20 +74,25 @@ export async function startWorker(input: { config: Config; services: Services; l
 }
 
 /** Starts the API on the configured port; `stop()` closes it. */
-export async function startApi(input: { config: Config; services: Services; logger: Logger; address: string }): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
+export async function startApi(input: { config: Config; services: Services; logger: Logger; address: string; extraMetrics?: MetricsSource }): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
   const { config, services, logger } = input;
   const connection = await Connection.connect({ address: input.address });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const bus = new EventBus(services.database.listen);
   const app = createApp({
     repos: services.repos,
     pingDatabase: services.database.ping,
+    bus,
     temporal: { client, taskQueue: config.WEFT_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
     logger,
     maxBodyBytes: config.WEFT_MAX_BODY_BYTES,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, perKey: config.WEFT_RATE_LIMIT },
+    corsOrigins: config.WEFT_CORS_ORIGINS,
     pricing: services.settings.pricing,
     tiers: services.settings.tiers,
     segmentEvents: config.WEFT_SEGMENT_EVENTS,
     plugins: services.plugins,
+    ...(input.extraMetrics ? { extraMetrics: input.extraMetrics } : {}),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.WEFT_PORT, config.WEFT_HOST, () => resolve(s));
@@ -93,8 +103,10 @@ export async function startApi(input: { config: Config; services: Services; logg
     server,
     url: `http://${host}:${config.WEFT_PORT}`,
     stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open event streams would hold close() forever: they are cut, and clients resume elsewhere with Last-Event-ID.
       server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await bus.close();
       await connection.close();
     },
   };

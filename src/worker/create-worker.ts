@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { WeftActivities } from '../activities/contract.js';
+import type { WeftSinks } from '../workflows/event-sink.js';
 
 /** Where the workflow bundle starts: `.ts` when run from source (tsx, tests), `.js` when built. */
 export function workflowsPath(): string {
@@ -13,6 +14,8 @@ export interface WeftWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: WeftActivities;
+  /** Where the interpreter's state changes go (the live event streams). */
+  sinks?: InjectedSinks<WeftSinks>;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles `src/workflows`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Extra worker tuning, e.g. concurrency limits. */
@@ -26,6 +29,7 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    ...(options.sinks ? { sinks: options.sinks } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
     // Cancellation reaches an activity only with a heartbeat's answer; the SDK's
     // default throttle (80% of the heartbeat timeout) would delay it by up to 24s.

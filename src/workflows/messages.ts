@@ -29,6 +29,22 @@ export interface RunWorkflowInput {
   hooks?: HookName[];
 }
 
+/** The type name of a run started by a schedule (it prepares, then interprets, in one workflow). */
+export const SCHEDULED_RUN_WORKFLOW_TYPE = 'weftScheduledRun';
+
+/**
+ * What a schedule starts each time it fires: the workflow to run, resolved
+ * then (its latest version unless `version` pins one), with this input.
+ */
+export interface ScheduledRunInput {
+  scheduleId: string;
+  workflow: string;
+  version?: number;
+  input: unknown;
+  hooks?: HookName[];
+  segmentEvents?: number;
+}
+
 /** What a run returns when it ends. */
 export interface RunWorkflowResult {
   status: RunStatus;

@@ -26,26 +26,28 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  continueAsNew,
   isCancellation,
+  log,
+  makeContinueAsNewFunc,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { parseDuration } from '../dag/duration.js';
 import { FailureType } from '../dag/failure-types.js';
 import { cancelled, failed, type NodeOutcome } from '../dag/outcome.js';
 import { compilePlan, type PlanNode } from '../dag/plan.js';
+import { nodeEvent, progressEvent } from '../dag/run-events.js';
 import { RunMachine } from '../dag/run-machine.js';
 import { SEGMENT_EVENTS } from '../dag/run-state.js';
 import type { WeftActivities } from '../activities/contract.js';
+import { reportStatus, runEvents } from './event-sink.js';
 import { errorOf } from './failures.js';
 import { HookOutbox } from './hook-outbox.js';
-import { approveUpdate, budgetSignal, pauseSignal, resumeSignal, runStateQuery, type ApprovalDecision, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
+import { startRunTimer } from './run-timer.js';
+import { approveUpdate, budgetSignal, pauseSignal, resumeSignal, RUN_WORKFLOW_TYPE, runStateQuery, type ApprovalDecision, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
 import type { RunContext } from './nodes/executor.js';
 import { ACTIVITY_KINDS, executeNode } from './nodes/registry.js';
 import { WEFT_STATUS } from './search-attributes.js';
@@ -75,12 +77,9 @@ export async function weftRun(args: RunWorkflowInput): Promise<RunWorkflowResult
   const run = new RunShell(args);
   setHandler(runStateQuery, () => run.machine.snapshot(workflowInfo().workflowId));
   setHandler(approveUpdate, (decision) => run.decide(decision), { validator: (decision) => run.checkWaiting(decision) });
-  setHandler(pauseSignal, () => run.changedIf(run.machine.pause()));
-  setHandler(resumeSignal, () => run.changedIf(run.machine.resume()));
-  setHandler(budgetSignal, ({ budgetUsd }) => {
-    run.machine.setBudget(budgetUsd);
-    run.changedIf(true);
-  });
+  setHandler(pauseSignal, () => run.statusChanged(run.machine.pause()));
+  setHandler(resumeSignal, () => run.statusChanged(run.machine.resume()));
+  setHandler(budgetSignal, ({ budgetUsd }) => run.changedIf(run.machine.setBudget(budgetUsd)));
   return run.execute();
 }
 
@@ -92,6 +91,8 @@ class RunShell {
   private readonly hooks: HookOutbox | undefined;
   private running = 0;
   private changed = false;
+  /** Pauses and resumes so far: names each one's run event. */
+  private statusChanges = 0;
 
   constructor(private readonly args: RunWorkflowInput) {
     const info = workflowInfo();
@@ -106,6 +107,8 @@ class RunShell {
       reuse: args.reuse,
       startedAt: info.startTime,
       now: () => new Date(),
+      // Only a run's own top-level nodes have events; a child run that is a part of one has none.
+      onChange: args.scope ? undefined : (id, record) => runEvents.append(info.workflowId, args.workflow, [nodeEvent(info.workflowId, id, record)]),
     });
     this.hooks = args.hooks?.length ? new HookOutbox(args.hooks, info.workflowId, args.workflow) : undefined;
     this.context = {
@@ -116,6 +119,9 @@ class RunShell {
       maxParallel: plan.maxParallel,
       cancelled: () => this.machine.status === 'cancelled',
       wait: (id, output) => this.machine.wait(id, output),
+      progress: (id, done, total) => {
+        if (!args.scope) runEvents.append(info.workflowId, args.workflow, [progressEvent(info.workflowId, id, this.machine.record(id), done, total)]);
+      },
       nodes: () => this.machine.nodes(),
       remainingBudgetUsd: () => this.machine.remainingBudgetUsd(),
       awaitDecision: async (id, timeoutMs) => {
@@ -144,9 +150,21 @@ class RunShell {
     if (changed) this.changed = true;
   }
 
+  /** A pause or resume: wakes the loop and reports the run's new status. */
+  statusChanged(changed: boolean): void {
+    this.changedIf(changed);
+    if (changed && !this.args.scope) reportStatus(workflowInfo().workflowId, this.args, this.machine, ++this.statusChanges);
+  }
+
   async execute(): Promise<RunWorkflowResult> {
     let cancellation: unknown;
-    const timer = this.startRunTimer();
+    // `limits.timeout`: when it passes, the run ends `timed_out` (RUN_TIMEOUT), cancelling what runs.
+    const timer = startRunTimer(this.args.definition.limits?.timeout, this.machine.startedAt, (timeout) => {
+      if (!this.machine.timeOut(timeout)) return;
+      this.stopNodes();
+      this.changed = true;
+    });
+    log.info('run started', { workflow: this.args.workflow, version: this.args.version, continued: this.args.carry !== undefined });
     try {
       this.machine.start();
       await this.loadStoredOutputs();
@@ -161,6 +179,8 @@ class RunShell {
     }
     this.machine.finish();
     const { machine } = this;
+    // Temporal's workflow logger: no command, and silent while replaying, so the line is written once.
+    log.info('run ended', { workflow: this.args.workflow, status: machine.status, costUsd: machine.costUsd(), ...(machine.error ? { error: machine.error.code } : {}) });
     // Recording the outcome must happen even when the run itself was cancelled.
     await CancellationScope.nonCancellable(async () => {
       // Only runs started with Weft's attributes (the API's, child runs) update them: a namespace
@@ -252,31 +272,12 @@ class RunShell {
     then?.();
   }
 
-  /** `limits.timeout`: when it passes, the run ends `timed_out` (RUN_TIMEOUT), cancelling what runs. */
-  private startRunTimer(): CancellationScope | undefined {
-    const timeout = this.args.definition.limits?.timeout;
-    if (!timeout) return undefined;
-    // Measured from the run's start, which an earlier execution may have made.
-    const left = parseDuration(timeout) - (Date.now() - Date.parse(this.machine.startedAt));
-    const scope = new CancellationScope();
-    scope
-      .run(() => sleep(Math.max(left, 1)))
-      .then(
-        () => {
-          if (!this.machine.timeOut(timeout)) return;
-          this.stopNodes();
-          this.changed = true;
-        },
-        () => {},
-      );
-    return scope;
-  }
-
   /** Stores the settled records, then continues as new with what the rest of the run needs. */
   private async continueRun(): Promise<never> {
     await this.storeSettled();
     await condition(allHandlersFinished);
-    return continueAsNew<typeof weftRun>({ ...this.args, carry: this.machine.carry(CARRY_INLINE_BYTES, STORE_CHUNK_BYTES) });
+    // Named, not the current type: a scheduled run (weftScheduledRun) continues as the interpreter itself.
+    return makeContinueAsNewFunc<typeof weftRun>({ workflowType: RUN_WORKFLOW_TYPE })({ ...this.args, carry: this.machine.carry(CARRY_INLINE_BYTES, STORE_CHUNK_BYTES) });
   }
 
   /** Stores every settled record not stored yet, in chunks of at most STORE_CHUNK_BYTES. */

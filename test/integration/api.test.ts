@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlugins } from '../../src/plugins/loader.js';
+import { expectResponsesMatchDocument } from '../support/openapi-conformance.js';
 import { ADMIN_KEY, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
 
 /** Contract section 4: the REST API over the real worker, Temporal and PostgreSQL. */
@@ -209,5 +210,19 @@ describe('plugins (contract section 9)', () => {
     const nodeTypes = doc.components.schemas.Definition.properties.nodes.items.anyOf.map((n: any) => n.properties.type.const);
     expect(nodeTypes).toEqual(expect.arrayContaining(['agent', 'slack.post', 'github.issue', 'github.comment']));
     expect(doc.paths['/plugins']).toBeDefined();
+  });
+});
+
+describe('bad input found by schemathesis', () => {
+  it('answers a version past PostgreSQL integers with 400, not 500', async () => {
+    expectEnvelope(await h.api('GET', '/api/v1/workflows/x/versions/9007199254740990'), 400, 'BAD_REQUEST');
+    expectEnvelope(await h.api('GET', '/api/v1/workflows/x/diagram?version=9007199254740990'), 400, 'BAD_REQUEST');
+    expectEnvelope(await h.api('POST', '/api/v1/runs', { workflow: 'x', version: 9007199254740990 }), 400, 'BAD_REQUEST');
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('describes every response this file received: status, media type and body', async () => {
+    expect(await expectResponsesMatchDocument(h)).toBeGreaterThan(40);
   });
 });

@@ -119,9 +119,16 @@ describe('secrets', () => {
       await sql.end();
     }
     expect(places.database).toContain('youSent');
-    // 4. The worker's logs.
+    // 4. The worker's and the API's logs, the new structured lines included: activity
+    // lines name their run, node and attempt; request lines their id, route, status and duration.
     places.logs = logs.join('');
     expect(places.logs).toContain('no price for model');
+    const lines = places.logs.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const unpriced = lines.find((l) => l.msg === 'no price for model; cost left null');
+    expect(unpriced).toMatchObject({ runId: expect.any(String), workflow: expect.any(String), nodeId: expect.any(String), attempt: expect.any(Number) });
+    expect(lines.find((l) => l.msg === 'request' && l.route === '/api/v1/runs/:id')).toMatchObject({ requestId: expect.any(String), status: 200, durationMs: expect.any(Number) });
+    // 5. The metrics, API and worker (one process here).
+    places.metrics = await (await fetch(`${h.url}/metrics`)).text();
 
     for (const [place, text] of Object.entries(places)) {
       expect(text.includes(AGENT_KEY), `agent key in ${place}`).toBe(false);

@@ -10,7 +10,10 @@ import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { activitySettings } from '../../src/activities/settings.js';
 import { loadConfig } from '../../src/config.js';
+import type { Express } from 'express';
 import { createApp } from '../../src/api/app.js';
+import { EventBus } from '../../src/api/event-bus.js';
+import type { RateLimits } from '../../src/api/rate-limits.js';
 import { BIG_HISTORY_CHANNEL } from './executions.js';
 import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -20,6 +23,7 @@ import { HookDispatcher } from '../../src/plugins/hook-dispatcher.js';
 import { PluginRegistry } from '../../src/plugins/registry.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
 import { createWeftWorker } from '../../src/worker/create-worker.js';
+import { runEventSinks } from '../../src/worker/run-event-sinks.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const VIEWER_KEY = 'test-viewer-key-0123456789';
@@ -33,9 +37,21 @@ export interface ApiResponse {
   headers: Headers;
 }
 
+/** A response the harness received, kept for checking against the OpenAPI document. */
+export interface RecordedResponse {
+  method: string;
+  path: string;
+  status: number;
+  contentType: string | null;
+  body: unknown;
+}
+
 /** One test file's Weft: its own database, task queue, worker and API, on the suite's servers. */
 export interface Harness {
   url: string;
+  app: Express;
+  /** Every response `api()` received, in order. */
+  responses: RecordedResponse[];
   repos: Repositories;
   database: Database;
   databaseUrl: string;
@@ -68,6 +84,12 @@ export interface HarnessOptions {
   segmentEvents?: number;
   /** Plugins the API and the worker load (default: none). */
   plugins?: PluginRegistry;
+  /** The API's rate limits (default: the contract's). */
+  rateLimits?: RateLimits;
+  /** The API's body limit (default: 5 MiB, as WEFT_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+  /** Origins the API allows by CORS (default: none). */
+  corsOrigins?: string[];
 }
 
 /** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
@@ -113,21 +135,26 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       namespace: 'default',
       taskQueue,
       activities: createActivities({ repos, logger, settings, plugins, hooks: new HookDispatcher(plugins, { logger }) }),
+      sinks: runEventSinks(repos.runEvents, logger),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
   }
 
+  const bus = new EventBus(database.listen);
   const app = createApp({
     repos,
     pingDatabase: database.ping,
+    bus,
     temporal: { client, taskQueue, namespace: 'default' },
     logger,
-    maxBodyBytes: 5 * 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
     pricing: settings.pricing,
     tiers: settings.tiers,
     ...(options.segmentEvents === undefined ? {} : { segmentEvents: options.segmentEvents }),
     plugins,
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    corsOrigins: options.corsOrigins,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -135,6 +162,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
+  const responses: RecordedResponse[] = [];
   const api: Harness['api'] = async (method, path, body, opts = {}) => {
     const key = opts.key === undefined ? ADMIN_KEY : opts.key;
     const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...opts.headers };
@@ -151,11 +179,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     } catch {
       // keep text
     }
+    responses.push({ method, path, status: response.status, contentType: response.headers.get('content-type'), body: parsed });
     return { status: response.status, body: parsed, headers: response.headers };
   };
 
   const harness: Harness = {
     url,
+    app,
+    responses,
     repos,
     database,
     databaseUrl,
@@ -188,8 +219,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
     },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await bus.close();
       if (worker && workerRun) {
         worker.shutdown();
         await workerRun;

@@ -70,6 +70,7 @@ function stubActivities(calls: Calls): WeftActivities {
       calls.finished.push(input);
     },
     loadWorkflow: unexpected('loadWorkflow'),
+    prepareScheduledRun: unexpected('prepareScheduledRun'),
   };
 }
 

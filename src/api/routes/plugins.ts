@@ -1,12 +1,17 @@
-import { Router } from 'express';
 import type { PluginRegistry } from '../../plugins/registry.js';
-import { requireRole } from '../auth.js';
+import { pluginList } from '../responses.js';
+import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
 
 /** `GET /plugins`: the loaded plugins, their node types (config as JSON Schema) and hooks. */
-export function pluginsRouter(plugins: PluginRegistry): Router {
-  const router = Router();
-  router.get('/plugins', requireRole('viewer'), (_req, res) => {
-    res.json({ items: plugins.list() });
-  });
-  return router;
+export function pluginRoutes(plugins: PluginRegistry): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/plugins',
+      summary: 'Loaded plugins: node types (config as JSON Schema) and hooks',
+      responses: { 200: { description: 'every loaded plugin', schema: pluginList } },
+    },
+    () => reply(200, { items: plugins.list() }),
+    ),
+  ];
 }

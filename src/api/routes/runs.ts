@@ -1,75 +1,117 @@
-import { Router } from 'express';
+import { z } from 'zod';
+import { isTerminalRun } from '../../dag/run-state.js';
 import { nodeIdSchema } from '../../dag/schema.js';
-import type { Repositories } from '../../db/repositories.js';
-import { requireRole } from '../auth.js';
+import { approval, budgetAccepted, nodeDetail, run, runAccepted, runList, startedRun } from '../responses.js';
+import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
 import type { RunsService } from '../runs-service.js';
-import { approvalBody, budgetBody, listRunsQuery, parseRequest, rerunBody, runIdParam, startRunBody } from '../schemas.js';
+import { approvalBody, budgetBody, listRunsQuery, runIdParam, startRunBody, waitQuery } from '../schemas.js';
 
-/** `/runs`: start, read, list and cancel runs. */
-export function runsRouter(runs: RunsService, repos: Repositories): Router {
-  const router = Router();
+const byId = z.object({ id: runIdParam });
+const byNode = byId.extend({ nodeId: nodeIdSchema });
+/** Acting on a run that has ended is a conflict. */
+const onLiveRun = ['CONFLICT'] as const;
 
-  router.post('/runs', requireRole('operator'), async (req, res) => {
-    const body = parseRequest(startRunBody, req.body, 'run request');
-    const started = await runs.start(body, req.identity?.id ?? null);
-    await repos.audit.record({ actor: req.identity?.id ?? null, action: 'run.start', target: started.id, requestId: req.id });
-    res.status(202).json(started);
-  });
-
-  router.post('/runs/:id/rerun', requireRole('operator'), async (req, res) => {
-    const id = parseRequest(runIdParam, req.params.id, 'run id');
-    const { from } = parseRequest(rerunBody, req.body ?? {}, 'rerun request');
-    const started = await runs.rerun(id, from, req.identity?.id ?? null);
-    await repos.audit.record({ actor: req.identity?.id ?? null, action: 'run.rerun', target: started.id, requestId: req.id, details: { rerunOf: id, from } });
-    res.status(202).json(started);
-  });
-
-  router.get('/runs', requireRole('viewer'), async (req, res) => {
-    res.json(await runs.list(parseRequest(listRunsQuery, req.query, 'query')));
-  });
-
-  router.get('/runs/:id', requireRole('viewer'), async (req, res) => {
-    res.json(await runs.get(parseRequest(runIdParam, req.params.id, 'run id')));
-  });
-
-  router.get('/runs/:id/nodes/:nodeId', requireRole('viewer'), async (req, res) => {
-    const id = parseRequest(runIdParam, req.params.id, 'run id');
-    const nodeId = parseRequest(nodeIdSchema, req.params.nodeId, 'node id');
-    res.json(await runs.node(id, nodeId));
-  });
-
-  router.post('/runs/:id/cancel', requireRole('operator'), async (req, res) => {
-    const id = parseRequest(runIdParam, req.params.id, 'run id');
-    const result = await runs.cancel(id);
-    await repos.audit.record({ actor: req.identity?.id ?? null, action: 'run.cancel', target: id, requestId: req.id });
-    res.status(202).json(result);
-  });
-
-  router.post('/runs/:id/approvals/:nodeId', requireRole('operator'), async (req, res) => {
-    const id = parseRequest(runIdParam, req.params.id, 'run id');
-    const nodeId = parseRequest(nodeIdSchema, req.params.nodeId, 'node id');
-    const body = parseRequest(approvalBody, req.body, 'approval');
-    const output = await runs.approve(id, nodeId, body, req.identity?.name ?? 'unknown');
-    await repos.audit.record({ actor: req.identity?.id ?? null, action: body.approved ? 'run.approve' : 'run.reject', target: `${id}/${nodeId}`, requestId: req.id, details: { comment: body.comment ?? null } });
-    res.json(output);
-  });
-
-  for (const action of ['pause', 'resume'] as const) {
-    router.post(`/runs/:id/${action}`, requireRole('operator'), async (req, res) => {
-      const id = parseRequest(runIdParam, req.params.id, 'run id');
-      const result = await runs.signal(id, action);
-      await repos.audit.record({ actor: req.identity?.id ?? null, action: `run.${action}`, target: id, requestId: req.id });
-      res.status(202).json(result);
-    });
-  }
-
-  router.post('/runs/:id/budget', requireRole('operator'), async (req, res) => {
-    const id = parseRequest(runIdParam, req.params.id, 'run id');
-    const body = parseRequest(budgetBody, req.body, 'budget');
-    const result = await runs.signal(id, body);
-    await repos.audit.record({ actor: req.identity?.id ?? null, action: 'run.budget', target: id, requestId: req.id, details: body });
-    res.status(202).json({ ...result, budgetUsd: body.budgetUsd });
-  });
-
-  return router;
+/** `/runs`: start, read, list, cancel, pause, resume, approve and fund runs. */
+export function runRoutes(runs: RunsService): RouteSpec[] {
+  const signal = (action: 'pause' | 'resume', summary: string) =>
+    defineRoute({
+      method: 'post',
+      path: `/runs/:id/${action}`,
+      summary,
+      params: byId,
+      errors: onLiveRun,
+      responses: { 202: { description: 'accepted', schema: runAccepted } },
+    },
+    async ({ params }) => reply(202, await runs.signal(params.id, action)),
+    );
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/runs',
+      summary: 'Start a run of a stored workflow or of an ad-hoc definition; with ?wait=, answer with the run if it ends in time',
+      body: startRunBody,
+      query: waitQuery,
+      errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'INPUT_INVALID'],
+      responses: {
+        200: { description: 'the run, ended within ?wait=', schema: run },
+        202: { description: 'started (or the run of the same idempotency key)', schema: startedRun },
+      },
+    },
+    async ({ body, query, req }) => {
+        const started = await runs.start(body, req.identity?.id ?? null);
+        const audit = { target: started.id, details: { workflow: started.workflow, version: started.version } };
+        // `?wait=`: 200 with the run if it ended in time, else 202 as without it (contract weft-ops §2).
+        const ended = query.wait === undefined ? undefined : await runs.waitForEnd(started.id, query.wait);
+        return ended && isTerminalRun(ended.status) ? reply(200, ended, audit) : reply(202, started, audit);
+      },
+    ),
+    defineRoute({
+      method: 'get',
+      path: '/runs',
+      summary: 'List runs, newest first',
+      query: listRunsQuery,
+      responses: { 200: { description: 'a page of runs', schema: runList } },
+    },
+    async ({ query }) => reply(200, await runs.list(query)),
+    ),
+    defineRoute({
+      method: 'get',
+      path: '/runs/:id',
+      summary: 'A run with its node records; with ?wait=, once it ends (at most that long)',
+      params: byId,
+      query: waitQuery,
+      responses: { 200: { description: 'the run', schema: run } },
+    },
+    async ({ params, query }) => reply(200, query.wait === undefined ? await runs.get(params.id) : await runs.waitForEnd(params.id, query.wait)),
+    ),
+    defineRoute({
+      method: 'get',
+      path: '/runs/:id/nodes/:nodeId',
+      summary: 'A node of a run with every attempt',
+      params: byNode,
+      responses: { 200: { description: 'the node', schema: nodeDetail } },
+    },
+    async ({ params }) => reply(200, await runs.node(params.id, params.nodeId)),
+    ),
+    defineRoute({
+      method: 'post',
+      path: '/runs/:id/cancel',
+      summary: 'Cancel a run',
+      params: byId,
+      errors: onLiveRun,
+      responses: { 202: { description: 'accepted', schema: runAccepted } },
+    },
+    async ({ params }) => reply(202, await runs.cancel(params.id)),
+    ),
+    defineRoute({
+      method: 'post',
+      path: '/runs/:id/approvals/:nodeId',
+      summary: 'Decide an approval node (409 NOT_WAITING when that node is not waiting)',
+      params: byNode,
+      body: approvalBody,
+      errors: ['NOT_WAITING'],
+      responses: { 200: { description: 'the decision', schema: approval } },
+    },
+    async ({ params, body, req }) => {
+        const decided = await runs.approve(params.id, params.nodeId, body, req.identity?.name ?? 'unknown');
+        return reply(200, decided, { details: { approved: body.approved } });
+      },
+    ),
+    signal('pause', 'Pause a run: start no new nodes'),
+    signal('resume', 'Resume a paused run'),
+    defineRoute({
+      method: 'post',
+      path: '/runs/:id/budget',
+      summary: "Raise a live run's budget",
+      params: byId,
+      body: budgetBody,
+      errors: onLiveRun,
+      responses: { 202: { description: 'accepted', schema: budgetAccepted } },
+    },
+    async ({ params, body }) => {
+        const result = await runs.signal(params.id, body);
+        return reply(202, { ...result, budgetUsd: body.budgetUsd }, { details: { budgetUsd: body.budgetUsd } });
+      },
+    ),
+  ];
 }

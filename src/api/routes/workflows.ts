@@ -1,81 +1,117 @@
-import { Router } from 'express';
+import { z } from 'zod';
+import { mermaidDiagram } from '../../dag/diagram.js';
 import { compilePlan, planLevels } from '../../dag/plan.js';
 import { workflowNameSchema } from '../../dag/schema.js';
-import { formatWorkflowRef } from '../../dag/workflow-ref.js';
 import type { PluginTypes } from '../../dag/validate.js';
+import { formatWorkflowRef } from '../../dag/workflow-ref.js';
 import type { Repositories } from '../../db/repositories.js';
-import { requireRole } from '../auth.js';
-import { receiveDefinition } from '../definitions.js';
-import { AppError } from '../errors.js';
-import { diagramQuery, estimateBody, parseRequest, versionParam } from '../schemas.js';
-import { mermaidDiagram } from '../../dag/diagram.js';
-import { estimateCost } from '../estimate.js';
 import type { PricingTable } from '../../pricing/pricing.js';
 import type { TierTable } from '../../pricing/tiers.js';
+import { YAML_TYPES } from '../body-limits.js';
+import { receiveDefinition } from '../definitions.js';
+import { AppError } from '../errors.js';
+import { estimateCost } from '../estimate.js';
+import { estimate, savedWorkflow, validation, workflowDetail, storedVersion, workflowList } from '../responses.js';
+import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
+import { diagramQuery, estimateBody, versionParam } from '../schemas.js';
 
-/** `/workflows`: store, read and validate definitions. */
-export function workflowsRouter(repos: Repositories, models: { pricing: PricingTable; tiers: TierTable }, plugins: PluginTypes): Router {
-  const router = Router();
+/** A definition as posted: an object, or its YAML/JSON text; validated in full by `receiveDefinition` (422 with every error). */
+const definitionBody = z.union([z.record(z.string(), z.unknown()), z.string()]);
+const definitionDocument = { $ref: '#/components/schemas/Definition' };
+const definitionRequest = { body: definitionBody, bodyTypes: ['application/json', ...YAML_TYPES], bodyDocument: definitionDocument, errors: ['VALIDATION_FAILED'] } as const;
 
-  router.post('/workflows', requireRole('operator'), async (req, res) => {
-    const received = await receiveDefinition(req.body, repos.workflows, plugins);
-    const { version, created } = await repos.workflows.save({ ...received, actor: req.identity?.id ?? null });
-    if (created) {
-      await repos.audit.record({ actor: req.identity?.id ?? null, action: 'workflow.define', target: formatWorkflowRef(version.name, version.version), requestId: req.id });
-    }
-    res.status(created ? 201 : 200).json({ name: version.name, version: version.version, hash: version.hash });
-  });
+const named = z.object({ name: workflowNameSchema });
 
-  router.post('/workflows/validate', requireRole('viewer'), async (req, res) => {
-    const { definition } = await receiveDefinition(req.body, repos.workflows, plugins);
-    const plan = compilePlan(definition);
-    res.json({
-      valid: true,
-      plan: {
-        nodes: plan.nodes.map((n) => ({ id: n.id, type: n.spec.type, needs: n.needs, trigger: n.trigger })),
-        levels: planLevels(plan),
-        sinks: plan.sinks,
-        maxParallel: plan.maxParallel,
+/** `/workflows`: store, read, validate, draw and estimate definitions. */
+export function workflowRoutes(repos: Repositories, models: { pricing: PricingTable; tiers: TierTable }, plugins: PluginTypes): RouteSpec[] {
+  const stored = async (name: string, version?: number) => {
+    const found = await repos.workflows.get(name, version);
+    if (!found) throw new AppError('NOT_FOUND', `no stored workflow ${formatWorkflowRef(name, version)}`);
+    return found;
+  };
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/workflows',
+      summary: 'Store a definition (JSON or YAML); the same content as the latest version answers that version',
+      ...definitionRequest,
+      responses: { 200: { description: 'same content as the latest version', schema: savedWorkflow }, 201: { description: 'a new version', schema: savedWorkflow } },
+    },
+    async ({ body, req }) => {
+        const received = await receiveDefinition(body, repos.workflows, plugins);
+        const { version, created } = await repos.workflows.save({ ...received, actor: req.identity?.id ?? null });
+        const saved = { name: version.name, version: version.version, hash: version.hash };
+        return reply(created ? 201 : 200, saved, { target: formatWorkflowRef(version.name, version.version), details: { created } });
       },
-    });
-  });
-
-  router.get('/workflows', requireRole('viewer'), async (_req, res) => {
-    const items = await repos.workflows.list();
-    res.json({ items });
-  });
-
-  router.get('/workflows/:name', requireRole('viewer'), async (req, res) => {
-    const name = parseRequest(workflowNameSchema, req.params.name, 'workflow name');
-    const latest = await repos.workflows.get(name);
-    if (!latest) throw new AppError('NOT_FOUND', `no stored workflow ${name}`);
-    res.json({ ...latest, versions: await repos.workflows.versions(name) });
-  });
-
-  router.get('/workflows/:name/diagram', requireRole('viewer'), async (req, res) => {
-    const name = parseRequest(workflowNameSchema, req.params.name, 'workflow name');
-    const { format, version } = parseRequest(diagramQuery, req.query, 'query');
-    const stored = await repos.workflows.get(name, version);
-    if (!stored) throw new AppError('NOT_FOUND', `no stored workflow ${formatWorkflowRef(name, version)}`);
-    res.type(format === 'mermaid' ? 'text/vnd.mermaid' : 'text/plain').send(mermaidDiagram(stored.definition));
-  });
-
-  router.post('/workflows/:name/estimate', requireRole('viewer'), async (req, res) => {
-    const name = parseRequest(workflowNameSchema, req.params.name, 'workflow name');
-    const { input } = parseRequest(estimateBody, req.body ?? {}, 'estimate request');
-    const stored = await repos.workflows.get(name);
-    if (!stored) throw new AppError('NOT_FOUND', `no stored workflow ${name}`);
-    const history = await repos.nodeExecutions.costHistory(name);
-    res.json(estimateCost(stored.definition, input ?? {}, history, models.pricing, models.tiers));
-  });
-
-  router.get('/workflows/:name/versions/:version', requireRole('viewer'), async (req, res) => {
-    const name = parseRequest(workflowNameSchema, req.params.name, 'workflow name');
-    const version = parseRequest(versionParam, req.params.version, 'version');
-    const stored = await repos.workflows.get(name, version);
-    if (!stored) throw new AppError('NOT_FOUND', `no stored workflow ${formatWorkflowRef(name, version)}`);
-    res.json(stored);
-  });
-
-  return router;
+    ),
+    defineRoute({
+      method: 'post',
+      path: '/workflows/validate',
+      summary: 'Validate a definition without storing it',
+      ...definitionRequest,
+      responses: { 200: { description: 'valid, with its plan', schema: validation } },
+    },
+    async ({ body }) => {
+        const { definition } = await receiveDefinition(body, repos.workflows, plugins);
+        const plan = compilePlan(definition);
+        const nodes = plan.nodes.map((n) => ({ id: n.id, type: n.spec.type, needs: n.needs, trigger: n.trigger }));
+        return reply(200, { valid: true, plan: { nodes, levels: planLevels(plan), sinks: plan.sinks, maxParallel: plan.maxParallel } });
+      },
+    ),
+    defineRoute({
+      method: 'get',
+      path: '/workflows',
+      summary: 'List workflows',
+      responses: { 200: { description: 'every workflow', schema: workflowList } },
+    },
+    async () => reply(200, { items: await repos.workflows.list() }),
+    ),
+    defineRoute({
+      method: 'get',
+      path: '/workflows/:name',
+      summary: 'The latest version of a workflow, with the list of its versions',
+      params: named,
+      responses: { 200: { description: 'the latest version', schema: workflowDetail } },
+    },
+    async ({ params }) => {
+        const latest = await stored(params.name);
+        return reply(200, { ...latest, versions: await repos.workflows.versions(params.name) });
+      },
+    ),
+    defineRoute({
+      method: 'get',
+      path: '/workflows/:name/diagram',
+      summary: 'The DAG as a Mermaid flowchart',
+      params: named,
+      query: diagramQuery,
+      responses: { 200: { description: 'the diagram', schema: z.string(), contentType: 'text/vnd.mermaid' } },
+    },
+    async ({ params, query }) => {
+        return reply(200, mermaidDiagram((await stored(params.name, query.version)).definition));
+      },
+    ),
+    defineRoute({
+      method: 'post',
+      path: '/workflows/:name/estimate',
+      summary: 'The expected cost range of a run, before running',
+      params: named,
+      body: estimateBody.optional(),
+      responses: { 200: { description: 'the range and its basis', schema: estimate } },
+    },
+    async ({ params, body }) => {
+        const { definition } = await stored(params.name);
+        const history = await repos.nodeExecutions.costHistory(params.name);
+        return reply(200, estimateCost(definition, body?.input ?? {}, history, models.pricing, models.tiers));
+      },
+    ),
+    defineRoute({
+      method: 'get',
+      path: '/workflows/:name/versions/:version',
+      summary: 'One stored version',
+      params: named.extend({ version: versionParam }),
+      responses: { 200: { description: 'the version', schema: storedVersion } },
+    },
+    async ({ params }) => reply(200, await stored(params.name, params.version)),
+    ),
+  ];
 }

@@ -1,11 +1,11 @@
 import type { Config } from '../../config.js';
-import { createLogger } from '../../logger.js';
+import { createLogger, logDestination } from '../../logger.js';
 import { openServices, startApi } from '../../runtime/services.js';
 import { onShutdown } from '../shutdown.js';
 
 /** `weft api`: the API alone, against TEMPORAL_ADDRESS and DATABASE_URL (production). */
 export async function apiCommand(config: Config): Promise<void> {
-  const logger = createLogger(config.WEFT_LOG_LEVEL, 'weft-api');
+  const logger = createLogger(config.WEFT_LOG_LEVEL, 'weft-api', logDestination(config.WEFT_LOG_FORMAT));
   const services = await openServices(config);
   if (config.WEFT_BOOTSTRAP_ADMIN_KEY) {
     await services.repos.apiKeys.ensure(config.WEFT_BOOTSTRAP_ADMIN_KEY, 'bootstrap-admin', 'admin');

@@ -1,10 +1,11 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config.js';
-import { createLogger } from '../../logger.js';
+import { createLogger, logDestination } from '../../logger.js';
 import { devAdminKey } from '../../runtime/admin-key.js';
 import { openServices, startApi, startWorker } from '../../runtime/services.js';
 import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
+import { temporalMetricsSource } from '../../metrics/temporal-source.js';
 import { onShutdown } from '../shutdown.js';
 
 /**
@@ -13,8 +14,10 @@ import { onShutdown } from '../shutdown.js';
  * process, and PGlite under the data dir unless DATABASE_URL is set.
  */
 export async function devCommand(config: Config): Promise<void> {
-  const logger = createLogger(config.WEFT_LOG_LEVEL);
-  installTemporalRuntime(config.WEFT_LOG_LEVEL);
+  const logger = createLogger(config.WEFT_LOG_LEVEL, 'weft', logDestination(config.WEFT_LOG_FORMAT));
+  // One process: the API's /metrics serves the worker's Temporal SDK metrics too.
+  const temporalMetrics = await temporalMetricsSource();
+  installTemporalRuntime(config.WEFT_LOG_LEVEL, { logger, metricsAddress: temporalMetrics.address });
   const dataDir = resolve(config.WEFT_DATA_DIR);
   const binary = findTemporalCli(config.TEMPORAL_CLI);
   const server = await startTemporalDevServer({
@@ -35,12 +38,13 @@ export async function devCommand(config: Config): Promise<void> {
     await services.repos.apiKeys.ensure(admin.key, 'bootstrap-admin', 'admin');
     const worker = await startWorker({ config, services, logger, address: server.address });
     stops.push(worker.stop);
-    const api = await startApi({ config, services, logger, address: server.address });
+    const api = await startApi({ config, services, logger, address: server.address, extraMetrics: temporalMetrics.read });
     stops.push(api.stop);
     const lines = [
       '',
       'Weft is running.',
       `  API          ${api.url}/api/v1   (health: ${api.url}/health)`,
+      `  Metrics      ${api.url}/metrics`,
       `  Temporal UI  ${server.uiUrl}`,
       `  Temporal     ${server.address} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.WEFT_TASK_QUEUE})`,
       `  Storage      ${services.database.kind === 'pglite' ? `PGlite in ${join(dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,

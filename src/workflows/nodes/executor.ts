@@ -19,6 +19,8 @@ export interface RunContext {
   maxParallel: number;
   /** Shows the node as `waiting` (an approval, a sleep), with what people should see meanwhile. */
   wait(nodeId: string, output?: unknown): void;
+  /** Reports how far a map or loop node has come (the live event streams). */
+  progress(nodeId: string, done: number, total: number): void;
   /** The decision on an approval node, or null when `timeoutMs` passes first. */
   awaitDecision(nodeId: string, timeoutMs: number | undefined): Promise<ApprovalDecision | null>;
   /** The nodes this run's expressions can see now (a child run's inherited ones too). */

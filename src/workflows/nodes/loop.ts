@@ -28,6 +28,7 @@ export const loop: NodeExecutor<'loop'> = async (node, bindings, run) => {
     });
     costUsd += result.costUsd;
     last = result.nodes ?? {};
+    run.progress(node.id, iteration, spec.maxIterations);
     if (result.status !== 'succeeded') return failed({ type: FailureType.LoopIterationFailed, message: `iteration ${iteration}: ${result.error?.message ?? result.status}` }, { costUsd });
     let done: boolean;
     try {

@@ -71,6 +71,7 @@ async function mapInline(mapId: string, inline: InlineNode, items: unknown[], ma
       const ok = record?.status === 'succeeded';
       outcomes.push({ failed: !ok, output: record?.output ?? null, message: record?.error?.message ?? result.error?.message ?? 'not run', costUsd: record?.costUsd ?? 0 });
     }
+    run.progress(mapId, outcomes.length, items.length);
   }
   return outcomes;
 }
@@ -81,6 +82,7 @@ async function mapWorkflow(node: PlanNodeOf<'map'>, workflow: string, items: unk
   const loaded = await loadWorkflow(ref);
   const outcomes: ItemOutcome[] = new Array(items.length);
   let next = 0;
+  let done = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
@@ -92,6 +94,7 @@ async function mapWorkflow(node: PlanNodeOf<'map'>, workflow: string, items: unk
       } catch (err) {
         outcomes[index] = { failed: true, output: null, message: errorOf(err).message, costUsd: 0 };
       }
+      run.progress(node.id, ++done, items.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(maxParallel, items.length) }, worker));

@@ -1,0 +1,96 @@
+import type { Role } from '../db/schema/api-keys.js';
+
+/**
+ * Who may call a route, and what it is called in the audit log.
+ * `public`: no key needed. A role: that role or a higher one
+ * (viewer < operator < admin, contract weft-ops §3). `action`: the route
+ * changes something, so every call that passed authentication is audited
+ * under this name; routes without one are reads and are not audited.
+ */
+export interface Access {
+  role: Role | 'public';
+  action?: string;
+}
+
+const pub: Access = { role: 'public' };
+const viewer: Access = { role: 'viewer' };
+const admin: Access = { role: 'admin' };
+const operator = (action: string): Access => ({ role: 'operator', action });
+
+/**
+ * Every route of the app: `METHOD /express/pattern` → access. The routers look
+ * their routes up here, and a test walks the app's router and fails for any
+ * route missing from this table. Adding a route = adding its line.
+ */
+export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
+  'GET /health': pub,
+  'GET /ready': pub,
+  'GET /api/v1/openapi.json': pub,
+  'GET /api/docs': pub,
+
+  'GET /api/v1/workflows': viewer,
+  'POST /api/v1/workflows': operator('workflow.define'),
+  'POST /api/v1/workflows/validate': viewer,
+  'GET /api/v1/workflows/:name': viewer,
+  'GET /api/v1/workflows/:name/versions/:version': viewer,
+  'GET /api/v1/workflows/:name/diagram': viewer,
+  'POST /api/v1/workflows/:name/estimate': viewer,
+
+  'POST /api/v1/runs': operator('run.start'),
+  'GET /api/v1/runs': viewer,
+  'GET /api/v1/runs/:id': viewer,
+  'GET /api/v1/runs/:id/nodes/:nodeId': viewer,
+  'POST /api/v1/runs/:id/cancel': operator('run.cancel'),
+  'POST /api/v1/runs/:id/pause': operator('run.pause'),
+  'POST /api/v1/runs/:id/resume': operator('run.resume'),
+  'POST /api/v1/runs/:id/approvals/:nodeId': operator('run.approve'),
+  'POST /api/v1/runs/:id/budget': operator('run.budget'),
+
+  'GET /api/v1/runs/:id/events': viewer,
+  'GET /api/v1/events': viewer,
+
+  'POST /api/v1/schedules': operator('schedule.create'),
+  'GET /api/v1/schedules': viewer,
+  'GET /api/v1/schedules/:id': viewer,
+  'PATCH /api/v1/schedules/:id': operator('schedule.update'),
+  'POST /api/v1/schedules/:id/pause': operator('schedule.pause'),
+  'POST /api/v1/schedules/:id/unpause': operator('schedule.unpause'),
+  'POST /api/v1/schedules/:id/trigger': operator('schedule.trigger'),
+  'DELETE /api/v1/schedules/:id': operator('schedule.delete'),
+
+  'GET /metrics': pub,
+
+  'GET /api/v1/plugins': viewer,
+
+  'POST /api/v1/keys': { role: 'admin', action: 'key.create' },
+  'GET /api/v1/keys': admin,
+  'DELETE /api/v1/keys/:id': { role: 'admin', action: 'key.revoke' },
+  'GET /api/v1/audit': admin,
+};
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** Whether a key of role `have` may call a route that needs `need`. */
+export function roleAllows(have: Role, need: Role): boolean {
+  return RANK[have] >= RANK[need];
+}
+
+/** The table's key for a route. */
+export function accessKey(method: string, pattern: string): string {
+  return `${method.toUpperCase()} ${pattern}`;
+}
+
+/** A route's access entry, or undefined when the table lacks it. */
+export function findAccess(method: string, pattern: string): Access | undefined {
+  return ACCESS_TABLE[accessKey(method, pattern)];
+}
+
+/**
+ * A route's access entry.
+ * @throws Error when the route has none, so an unlisted route stops start-up instead of going unguarded.
+ */
+export function accessFor(method: string, pattern: string): Access {
+  const access = findAccess(method, pattern);
+  if (!access) throw new Error(`no access entry for ${accessKey(method, pattern)}: add one to ACCESS_TABLE in src/api/access.ts`);
+  return access;
+}

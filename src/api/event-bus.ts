@@ -1,0 +1,66 @@
+import type { Database } from '../db/client.js';
+import { RUN_EVENTS_CHANNEL } from '../db/run-events-repo.js';
+
+/**
+ * Wakes this API process's event streams and waiters when any process stored
+ * events: one `LISTEN` per process, started on first use, fanned out in memory.
+ * A wake only says "look again"; what happened is read from the events table.
+ */
+export class EventBus {
+  private readonly listeners = new Set<(runId: string) => void>();
+  private listening: Promise<() => Promise<void>> | undefined;
+
+  constructor(private readonly listen: Database['listen']) {}
+
+  /** Calls `onWake` with the run id of every stored batch; resolves once listening, to the unsubscribe. */
+  async subscribe(onWake: (runId: string) => void): Promise<() => void> {
+    this.listening ??= this.listen(RUN_EVENTS_CHANNEL, (runId) => {
+      for (const listener of this.listeners) listener(runId);
+    });
+    this.listeners.add(onWake);
+    try {
+      await this.listening;
+    } catch (err) {
+      // Let the next subscriber try again rather than keep a failed LISTEN forever.
+      this.listening = undefined;
+      this.listeners.delete(onWake);
+      throw err;
+    }
+    return () => this.listeners.delete(onWake);
+  }
+
+  /** Stops listening (the process is stopping). */
+  async close(): Promise<void> {
+    const unlisten = await this.listening?.catch(() => undefined);
+    this.listening = undefined;
+    await unlisten?.();
+  }
+}
+
+/**
+ * Something to wait on: resolves at the next wake (or after `ms`), and wakes
+ * that came while nobody waited are not lost.
+ */
+export class Wakeup {
+  private pending = false;
+  private resolve: (() => void) | undefined;
+
+  wake(): void {
+    this.pending = true;
+    this.resolve?.();
+  }
+
+  /** Resolves at the next wake, at once if one came since the last call, or after `ms`. */
+  async next(ms: number): Promise<void> {
+    if (!this.pending) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.resolve = resolve;
+        timer = setTimeout(resolve, ms);
+      });
+      clearTimeout(timer);
+      this.resolve = undefined;
+    }
+    this.pending = false;
+  }
+}

@@ -1,0 +1,76 @@
+import { and, asc, eq, gt, max, sql, type SQL } from 'drizzle-orm';
+import type { RunEvent } from '../dag/run-events.js';
+import type { Db } from './client.js';
+import { runEvents, type RunEventKind, type RunEventRow } from './schema/run-events.js';
+
+/** The channel a NOTIFY names after events are stored; its payload is the run id. */
+export const RUN_EVENTS_CHANNEL = 'weft_run_events';
+
+/** Which stored events a stream reads. */
+export interface RunEventFilter {
+  runId?: string | undefined;
+  kind?: RunEventKind | undefined;
+  workflow?: string | undefined;
+  /** A run status (`run` events only). */
+  status?: string | undefined;
+}
+
+/**
+ * The run events table: appended by the worker (node changes, pauses, the
+ * end) and the API (the start), read by every API process's event streams.
+ */
+export class RunEventsRepo {
+  /** Appends go out one after another, so a process stores its events in the order they happened. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: Db) {}
+
+  /** Stores events of one run, in order, skipping any stored before (same dedup key), then tells listeners. */
+  append(runId: string, workflow: string, events: readonly RunEvent[]): Promise<void> {
+    const write = this.tail.then(() => this.insert(runId, workflow, events));
+    this.tail = write.catch(() => {});
+    return write;
+  }
+
+  /** Removes the events of a run that never started (Temporal refused it). */
+  async forget(runId: string): Promise<void> {
+    await this.db.delete(runEvents).where(eq(runEvents.runId, runId));
+  }
+
+  /** Events after `afterId` (exclusive), oldest first. */
+  async after(afterId: number, filter: RunEventFilter, limit: number): Promise<RunEventRow[]> {
+    return this.db
+      .select()
+      .from(runEvents)
+      .where(and(gt(runEvents.id, afterId), ...conditions(filter)))
+      .orderBy(asc(runEvents.id))
+      .limit(limit);
+  }
+
+  /** The newest event's id (0 when there is none): where a stream that starts now begins. */
+  async lastId(filter: RunEventFilter = {}): Promise<number> {
+    const [row] = await this.db
+      .select({ id: max(runEvents.id) })
+      .from(runEvents)
+      .where(and(...conditions(filter)));
+    return row?.id ?? 0;
+  }
+
+  private async insert(runId: string, workflow: string, events: readonly RunEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db
+      .insert(runEvents)
+      .values(events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> })))
+      .onConflictDoNothing({ target: runEvents.dedup });
+    await this.db.execute(sql`select pg_notify(${RUN_EVENTS_CHANNEL}, ${runId})`);
+  }
+}
+
+function conditions(filter: RunEventFilter): SQL[] {
+  const where: SQL[] = [];
+  if (filter.runId) where.push(eq(runEvents.runId, filter.runId));
+  if (filter.kind) where.push(eq(runEvents.kind, filter.kind));
+  if (filter.workflow) where.push(eq(runEvents.workflow, filter.workflow));
+  if (filter.status) where.push(sql`${runEvents.data}->>'status' = ${filter.status}`);
+  return where;
+}

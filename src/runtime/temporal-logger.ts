@@ -1,0 +1,25 @@
+import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
+import type { Logger } from '../logger.js';
+
+const PINO_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<LogLevel, string>;
+
+/**
+ * The Temporal runtime's logger writing through Weft's pino logger, so the
+ * workflow's replay-safe `log` (silent while replaying), activity context logs
+ * and the SDK's own lines come out as the same JSON. Temporal's `runId` (its
+ * execution id) is renamed: in Weft's lines `runId` is the run, Temporal's workflow id.
+ */
+export function temporalLogger(logger: Logger): TemporalLogger {
+  const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    const { runId, workflowId, ...rest } = meta ?? {};
+    logger[PINO_LEVEL[level]]({ ...rest, ...(workflowId === undefined ? {} : { runId: workflowId }), ...(runId === undefined ? {} : { temporalRunId: runId }) }, message);
+  };
+  return {
+    log: write,
+    trace: (message, meta) => write('TRACE', message, meta),
+    debug: (message, meta) => write('DEBUG', message, meta),
+    info: (message, meta) => write('INFO', message, meta),
+    warn: (message, meta) => write('WARN', message, meta),
+    error: (message, meta) => write('ERROR', message, meta),
+  };
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Schemathesis against the live API (see schemathesis.test.ts): `st` from
+# $WEFT_SCHEMATHESIS or PATH (python3 -m venv v && v/bin/pip install schemathesis).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+WEFT_SCHEMATHESIS="${WEFT_SCHEMATHESIS:-$(command -v st || true)}"
+[ -n "$WEFT_SCHEMATHESIS" ] || { echo "schemathesis (st) not found: set WEFT_SCHEMATHESIS or put st on PATH"; exit 1; }
+export WEFT_SCHEMATHESIS
+exec npx vitest run test/schemathesis
