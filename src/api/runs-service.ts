@@ -205,7 +205,7 @@ export class RunsService {
    * The run once it has ended, or as it is when `ms` have passed first
    * (contract weft-ops §2). Woken by the run's events, not by polling.
    */
-  async waitForEnd(id: string, ms: number): Promise<RunSnapshot> {
+  async waitForEnd(id: string, ms: number): Promise<RunSnapshot & { trigger: RunTrigger | null }> {
     const deadline = Date.now() + ms;
     const wakeup = new Wakeup();
     const unsubscribe = await this.deps.bus.subscribe((runId) => {

@@ -41,16 +41,7 @@ export const approvalBody = z.strictObject({ approved: z.boolean(), comment: z.s
 export const budgetBody = z.strictObject({ budgetUsd: z.number().positive() });
 
 /** `POST /runs/{id}/rerun`: run again from the nodes that did not succeed (`failed`) or from one node (weft-ops §6). */
-export const rerunBody = z.strictObject({ from: z.union([z.literal('failed'), nodeIdSchema]).default('failed') });
-
-/** `POST /runs/{id}/rerun` → 202. */
-export const rerunResponse = z.object({
-  id: z.string(),
-  status: z.enum(runStatuses),
-  workflow: z.string(),
-  version: z.int().nullable(),
-  rerunOf: z.string(),
-});
+export const rerunBody = z.strictObject({ from: z.union([z.literal('failed'), nodeIdSchema]).default('failed') }).default({ from: 'failed' });
 
 /** `GET /events` filters. */
 export const eventsQuery = z.strictObject({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentNode, createHarness, definition, VIEWER_KEY, type Harness } from '../support/harness.js';
+import { expectResponsesMatchDocument } from '../support/openapi-conformance.js';
 
 /** Analytics (weft-ops §7) over real runs: summary, per-workflow, costs and critical paths, each figure checked against the stored rows. */
 let h: Harness;
@@ -134,11 +135,23 @@ describe('GET /runs/{id}/critical-path', () => {
   });
 });
 
-describe('OpenAPI', () => {
+describe('OpenAPI routes', () => {
   it('documents the analytics, budget and re-run routes with their schemas', async () => {
     const doc = (await h.api('GET', '/api/v1/openapi.json', undefined, { key: null })).body;
     for (const path of ['/analytics/summary', '/analytics/workflows/{name}', '/analytics/costs', '/analytics/recommendations', '/runs/{id}/critical-path', '/runs/{id}/rerun', '/budgets', '/budgets/{workflow}']) expect(doc.paths[path]).toBeDefined();
-    expect(doc.components.schemas.Recommendations.properties.items.items.properties.kind.enum).toContain('budget_pressure');
-    expect(doc.components.schemas.PutBudget.required).toEqual(['period', 'limitUsd']);
+    const json = (op: { content: Record<string, { schema: any }> }) => op.content['application/json']!.schema;
+    expect(json(doc.paths['/analytics/recommendations'].get.responses['200']).properties.items.items.properties.kind.enum).toContain('budget_pressure');
+    expect(json(doc.paths['/budgets/{workflow}'].put.requestBody).required).toEqual(['period', 'limitUsd']);
+    expect(doc.paths['/budgets/{workflow}'].put['x-weft-role']).toBe('admin');
+    expect(doc.paths['/runs/{id}/rerun'].post['x-weft-role']).toBe('operator');
+    expect(doc.paths['/analytics/summary'].get['x-weft-role']).toBe('viewer');
+    // BUDGET_EXCEEDED is one of the 409s of starting and re-running a run.
+    for (const [path, method] of [['/runs', 'post'], ['/runs/{id}/rerun', 'post']] as const) expect(json(doc.paths[path][method].responses['409']).properties.error.properties.code.enum).toContain('BUDGET_EXCEEDED');
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('describes every response this file received: status, media type and body', async () => {
+    expect(await expectResponsesMatchDocument(h)).toBeGreaterThan(10);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentNode, createHarness, definition, VIEWER_KEY, type Harness } from '../support/harness.js';
+import { expectResponsesMatchDocument } from '../support/openapi-conformance.js';
 import { seedRun, type SeedNode } from '../support/seed-runs.js';
 
 /**
@@ -126,5 +127,11 @@ describe('recommendations', () => {
     const later = await h.api('GET', `/api/v1/analytics/recommendations?workflow=flaky-yes&since=${new Date().toISOString()}`, undefined, { key: VIEWER_KEY });
     expect(later.body.items).toEqual([]);
     expect((await h.api('GET', '/api/v1/analytics/recommendations?limit=0', undefined, { key: VIEWER_KEY })).body.error.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('describes every response this file received: status, media type and body', async () => {
+    expect(await expectResponsesMatchDocument(h)).toBeGreaterThan(5);
   });
 });

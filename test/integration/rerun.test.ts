@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentNode, createHarness, definition, VIEWER_KEY, type Harness } from '../support/harness.js';
+import { expectResponsesMatchDocument } from '../support/openapi-conformance.js';
 
 /** Re-run from failure (weft-ops §6) and run triggers (§5), over the real worker, Temporal and PostgreSQL. */
 let h: Harness;
@@ -105,5 +106,11 @@ describe('re-run from failure', () => {
     expect((await h.repos.runs.list({ limit: 1000 })).length).toBe(before);
     await h.api('POST', `/api/v1/runs/${live.body.id}/cancel`);
     await h.finished(live.body.id);
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('describes every response this file received: status, media type and body', async () => {
+    expect(await expectResponsesMatchDocument(h)).toBeGreaterThan(8);
   });
 });

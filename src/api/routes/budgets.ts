@@ -1,33 +1,39 @@
-import { Router } from 'express';
+import { z } from 'zod';
 import type { Repositories } from '../../db/repositories.js';
-import { requireRole } from '../auth.js';
-import { budgetWorkflowParam, putBudgetBody } from '../budget-schemas.js';
+import { budgetResponse, budgetWorkflowParam, listBudgetsResponse, putBudgetBody } from '../budget-schemas.js';
 import { AppError } from '../errors.js';
-import { parseRequest } from '../schemas.js';
+import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
 
-/** `/budgets`: period budgets per workflow or for all (`*`), with this period's spend (weft-ops §7). */
-export function budgetsRouter(repos: Repositories): Router {
-  const router = Router();
+const byWorkflow = z.object({ workflow: budgetWorkflowParam });
 
-  router.put('/budgets/:workflow', requireRole('admin'), async (req, res) => {
-    const workflow = parseRequest(budgetWorkflowParam, req.params.workflow, 'workflow');
-    const body = parseRequest(putBudgetBody, req.body, 'budget');
-    await repos.budgets.put({ workflow, ...body });
-    await repos.audit.record({ actor: req.identity?.id ?? null, action: 'budget.put', target: workflow, requestId: req.id, details: body });
-    const [status] = await repos.budgets.status([workflow]);
-    res.json(status);
-  });
-
-  router.get('/budgets', requireRole('viewer'), async (_req, res) => {
-    res.json({ items: await repos.budgets.status() });
-  });
-
-  router.delete('/budgets/:workflow', requireRole('admin'), async (req, res) => {
-    const workflow = parseRequest(budgetWorkflowParam, req.params.workflow, 'workflow');
-    if (!(await repos.budgets.delete(workflow))) throw new AppError('NOT_FOUND', `no budget for ${workflow}`);
-    await repos.audit.record({ actor: req.identity?.id ?? null, action: 'budget.delete', target: workflow, requestId: req.id });
-    res.status(204).end();
-  });
-
-  return router;
+/** `/budgets`: period budgets per workflow or for all (`*`), with this period's spend (contract weft-ops §7). */
+export function budgetRoutes(repos: Repositories): RouteSpec[] {
+  return [
+    defineRoute(
+      {
+        method: 'put',
+        path: '/budgets/:workflow',
+        summary: 'Set the period budget of a workflow (`*` for all); with onExceed block, new runs are refused once it is spent',
+        params: byWorkflow,
+        body: putBudgetBody,
+        responses: { 200: { description: 'the budget with its current period', schema: budgetResponse } },
+      },
+      async ({ params, body }) => {
+        await repos.budgets.put({ workflow: params.workflow, ...body });
+        const [status] = await repos.budgets.status([params.workflow]);
+        return reply(200, status!, { details: body });
+      },
+    ),
+    defineRoute(
+      { method: 'get', path: '/budgets', summary: 'Period budgets with spend this period and its projection to the period end', responses: { 200: { description: 'the budgets', schema: listBudgetsResponse } } },
+      async () => reply(200, { items: await repos.budgets.status() }),
+    ),
+    defineRoute(
+      { method: 'delete', path: '/budgets/:workflow', summary: 'Remove a budget', params: byWorkflow, responses: { 204: { description: 'removed' } } },
+      async ({ params }) => {
+        if (!(await repos.budgets.delete(params.workflow))) throw new AppError('NOT_FOUND', `no budget for ${params.workflow}`);
+        return reply(204, undefined);
+      },
+    ),
+  ];
 }
