@@ -2,6 +2,7 @@ import type { Repositories } from '../db/repositories.js';
 import type { Logger } from '../logger.js';
 import type { RunSnapshot } from '../dag/run-state.js';
 import { HookName, type HookEvent } from '../plugins/contract.js';
+import { budgetAlerts } from '../plugins/budget-alerts.js';
 import { createHookActivities } from '../plugins/hook-activities.js';
 import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { hookObserver } from '../plugins/hook-observer.js';
@@ -61,6 +62,11 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
     // Without a node hook loaded, attempts report to the metrics alone.
     observer: composeObservers([metricsObserver(), plugins.hookNames().some((h) => NODE_HOOKS.has(h)) ? hookObserver(hooks) : undefined]),
   };
+  // What a stored run's end tells the plugins, when a hook listens: its completion, then the budgets it crossed.
+  const onFinished = [
+    ...(plugins.hookNames().includes(HookName.OnRunComplete) ? [(run: RunSnapshot) => hooks.deliver([runComplete(run)])] : []),
+    ...(plugins.hookNames().includes(HookName.OnBudget) ? [budgetAlerts(deps.repos.budgets, hooks)] : []),
+  ];
   return {
     runAgent: createAgentActivity({ providers, pricing: settings.pricing, tiers: settings.tiers, logger, envelope }),
     runHttp: createHttpActivity({
@@ -75,7 +81,13 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
       executions: deps.repos.nodeExecutions,
       events: deps.repos.runEvents,
       onStored: runEndMetrics({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, workflows: deps.repos.workflows, logger }),
-      ...(plugins.hookNames().includes(HookName.OnRunComplete) ? { onFinished: (run) => hooks.deliver([runComplete(run)]) } : {}),
+      ...(onFinished.length > 0
+        ? {
+            onFinished: async (run: RunSnapshot) => {
+              for (const tell of onFinished) await tell(run);
+            },
+          }
+        : {}),
     }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
     prepareScheduledRun: createScheduledRunActivity({ workflows: deps.repos.workflows, runs: deps.repos.runs, events: deps.repos.runEvents }),

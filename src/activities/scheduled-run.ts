@@ -42,6 +42,7 @@ export function createScheduledRunActivity(deps: ScheduledRunDeps) {
       // The run id is unique already; the key makes a retried insert find this run.
       idempotencyKey: `schedule:${runId}`,
       createdBy: `schedule:${scheduleId}`,
+      trigger: { type: 'schedule', scheduleId },
       startedAt: new Date(input.startedAt),
     });
     if (created) {
@@ -54,7 +55,7 @@ export function createScheduledRunActivity(deps: ScheduledRunDeps) {
     async function refuse(error: RunError, version: number | null = null): Promise<PreparedScheduledRun> {
       const at = input.startedAt;
       const run = { id: runId, workflow, version, status: 'failed' as const, degraded: false, input: input.input, output: null, error, costUsd: 0, startedAt: at, endedAt: at };
-      await deps.runs.finish(run);
+      await deps.runs.finish(run, { createdBy: `schedule:${scheduleId}`, trigger: { type: 'schedule', scheduleId } });
       const data = { runId, workflow, version, status: run.status, degraded: false, costUsd: 0, error, startedAt: at, endedAt: at };
       await deps.events.append(runId, workflow, [runEvent({ ...data, status: 'running', error: null, endedAt: null }, 'start'), runEvent(data, 'end')]);
       return { ok: false, error };

@@ -45,6 +45,8 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   'POST /api/v1/runs/:id/resume': operator('run.resume'),
   'POST /api/v1/runs/:id/approvals/:nodeId': operator('run.approve'),
   'POST /api/v1/runs/:id/budget': operator('run.budget'),
+  'POST /api/v1/runs/:id/rerun': operator('run.rerun'),
+  'GET /api/v1/runs/:id/critical-path': viewer,
 
   'GET /api/v1/runs/:id/events': viewer,
   'GET /api/v1/events': viewer,
@@ -57,6 +59,15 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   'POST /api/v1/schedules/:id/unpause': operator('schedule.unpause'),
   'POST /api/v1/schedules/:id/trigger': operator('schedule.trigger'),
   'DELETE /api/v1/schedules/:id': operator('schedule.delete'),
+
+  'GET /api/v1/analytics/summary': viewer,
+  'GET /api/v1/analytics/workflows/:name': viewer,
+  'GET /api/v1/analytics/costs': viewer,
+  'GET /api/v1/analytics/recommendations': viewer,
+
+  'GET /api/v1/budgets': viewer,
+  'PUT /api/v1/budgets/:workflow': { role: 'admin', action: 'budget.set' },
+  'DELETE /api/v1/budgets/:workflow': { role: 'admin', action: 'budget.delete' },
 
   'GET /metrics': pub,
 

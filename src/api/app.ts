@@ -15,7 +15,9 @@ import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimits } from './rate-limits.
 import { requestId } from './request-context.js';
 import { requestTelemetry } from './request-telemetry.js';
 import { API_BASE, mountRoutes } from './route-spec.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { auditRoutes } from './routes/audit.js';
+import { budgetRoutes } from './routes/budgets.js';
 import { docsRouter } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRouter } from './routes/health.js';
@@ -80,6 +82,8 @@ export function createApp(deps: AppDeps): Express {
     ...runRoutes(runs),
     ...eventRoutes({ runs, events: deps.repos.runEvents, bus: deps.bus }),
     ...scheduleRoutes(schedules),
+    ...budgetRoutes(deps.repos),
+    ...analyticsRoutes(deps.repos),
     ...pluginRoutes(plugins),
     ...keyRoutes(deps.repos.apiKeys),
     ...auditRoutes(deps.repos.audit),

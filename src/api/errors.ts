@@ -10,6 +10,8 @@ export const ErrorCodes = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   NOT_WAITING: 409,
+  /** A `block` period budget of the workflow is spent (weft-ops §7). */
+  BUDGET_EXCEEDED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   VALIDATION_FAILED: 422,

@@ -51,9 +51,20 @@ const runStatus = z.enum(runStatuses);
 export const startedRun = z.object({ id: z.string(), status: runStatus, workflow: z.string(), version: z.int().nullable() });
 export const runAccepted = z.object({ id: z.string(), status: runStatus });
 export const budgetAccepted = runAccepted.extend({ budgetUsd: z.number() });
+/** `POST /runs/{id}/rerun` → 202 (contract weft-ops §6). */
+export const rerunAccepted = startedRun.extend({ rerunOf: z.string() });
+
+/** What started a run (contract weft-ops §5); null for a run started outside the API. */
+const runTrigger = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('api'), keyId: z.string().nullable() }),
+    z.object({ type: z.literal('rerun'), runId: z.string() }),
+    z.object({ type: z.literal('schedule'), scheduleId: z.string() }),
+  ])
+  .nullable();
 
 const isoText = z.iso.datetime({ offset: true });
-const runSummary = startedRun.extend({ degraded: z.boolean(), costUsd: z.number(), startedAt: isoText, endedAt: isoText.nullable() });
+const runSummary = startedRun.extend({ degraded: z.boolean(), costUsd: z.number(), startedAt: isoText, endedAt: isoText.nullable(), trigger: runTrigger });
 export const runList = z.object({ items: z.array(runSummary), nextCursor: z.string().nullable() });
 
 const nodeRecord = z.object({

@@ -1,8 +1,10 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../dag/failure-types.js';
+import { compilePlan } from '../dag/plan.js';
 import { runEvent } from '../dag/run-events.js';
-import { assembleNodes, isTerminalRun, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
+import { assembleNodes, isTerminalRun, type RunReuse, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
+import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
 import { formatWorkflowRef } from '../dag/workflow-ref.js';
 import type { Repositories } from '../db/repositories.js';
@@ -25,6 +27,7 @@ import { checkRunInput, receiveDefinition } from './definitions.js';
 import { AppError } from './errors.js';
 import { Wakeup, type EventBus } from './event-bus.js';
 import { newRunId } from './ids.js';
+import { rerunReuse, type RerunFrom } from './rerun-plan.js';
 
 /** A live query that takes longer than this falls back to the stored row. */
 const QUERY_DEADLINE_MS = 5_000;
@@ -62,6 +65,8 @@ export interface RunSummary {
   costUsd: number;
   startedAt: string;
   endedAt: string | null;
+  /** What started the run (weft-ops §5); null for a run started outside the API. */
+  trigger: RunTrigger | null;
 }
 
 /** Starting, reading, listing and cancelling runs: the API's view of the interpreter. */
@@ -95,7 +100,42 @@ export class RunsService {
     }
     const input = request.input ?? {};
     checkRunInput(definition, input);
+    return this.launch({ definition, version, input, idempotencyKey: request.idempotencyKey ?? null, createdBy: actor, trigger: { type: 'api', keyId: actor } });
+  }
 
+  /**
+   * Re-runs an ended run (contract weft-ops §6): a new run of the same
+   * definition version (or ad-hoc definition) and input, in which the nodes
+   * `rerunReuse` keeps take their stored output instead of running.
+   * @throws AppError `CONFLICT` while the run lives, `NOT_FOUND` for an unknown run or node.
+   */
+  async rerun(id: string, from: RerunFrom, actor: string | null): Promise<StartedRun & { rerunOf: string }> {
+    const { repos } = this.deps;
+    const row = await repos.runs.get(id);
+    if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+    if (!isTerminalRun(row.status)) throw new AppError('CONFLICT', `run ${id} has not ended (${row.status}); only an ended run can be re-run`);
+    const definition = row.definition ?? (row.workflowVersion === null ? undefined : (await repos.workflows.get(row.workflowName, row.workflowVersion))?.definition);
+    if (!definition) throw new AppError('NOT_FOUND', `the definition run ${id} ran is not stored`);
+    const plan = compilePlan(definition);
+    if (from !== 'failed' && !plan.byId.has(from)) throw new AppError('NOT_FOUND', `run ${id} has no node ${from}`, { path: '/from' });
+    const reuse = rerunReuse(plan, await repos.runNodes.list(id), from, id);
+    const started = await this.launch({ definition, version: row.workflowVersion, input: row.input ?? {}, idempotencyKey: null, createdBy: actor, trigger: { type: 'rerun', runId: id }, reuse });
+    return { ...started, rerunOf: id };
+  }
+
+  /**
+   * Records a run and starts its workflow, unless a `block` budget of the
+   * workflow is spent (409 `BUDGET_EXCEEDED`). A run Temporal does not accept
+   * leaves no row behind.
+   */
+  private async launch(run: { definition: Definition; version: number | null; input: unknown; idempotencyKey: string | null; createdBy: string | null; trigger: RunTrigger; reuse?: RunReuse }): Promise<StartedRun> {
+    const { repos } = this.deps;
+    const { definition, version, input } = run;
+    const blocking = await repos.budgets.blocking(definition.name);
+    if (blocking) {
+      const { workflow, period, spentUsd, limitUsd } = blocking;
+      throw new AppError('BUDGET_EXCEEDED', `the ${period} budget ${workflow} is spent ($${spentUsd} of $${limitUsd}); no new run of ${definition.name} starts until the period ends`, { workflow, period, spentUsd, limitUsd });
+    }
     const id = newRunId();
     const { row, created } = await repos.runs.insert({
       id,
@@ -103,8 +143,9 @@ export class RunsService {
       workflowVersion: version,
       definition: version === null ? definition : null,
       input,
-      idempotencyKey: request.idempotencyKey ?? null,
-      createdBy: actor,
+      idempotencyKey: run.idempotencyKey,
+      createdBy: run.createdBy,
+      trigger: run.trigger,
     });
     if (!created) return startedFrom(row);
     // Before the workflow starts, so the start is the run's first event, ahead of any node's.
@@ -113,15 +154,23 @@ export class RunsService {
     const { segmentEvents } = this.deps;
     // Only when a hook is loaded: without one, runs schedule no hook activity at all.
     const hooks = this.deps.plugins.hookNames();
-    const args: RunWorkflowInput = { definition, input, workflow: definition.name, version, ...(segmentEvents === undefined ? {} : { segmentEvents }), ...(hooks.length > 0 ? { hooks } : {}) };
+    const args: RunWorkflowInput = {
+      definition,
+      input,
+      workflow: definition.name,
+      version,
+      ...(segmentEvents === undefined ? {} : { segmentEvents }),
+      ...(hooks.length > 0 ? { hooks } : {}),
+      ...(run.reuse ? { reuse: run.reuse } : {}),
+    };
     try {
       await this.deps.temporal.client.workflow.start(RUN_WORKFLOW_TYPE, {
         workflowId: id,
         taskQueue: this.deps.temporal.taskQueue,
         args: [args],
         // What Temporal's Web UI shows for the run: never its input, only the input's size.
-        staticSummary: `${formatWorkflowRef(definition.name, version)} · ${actor ? `started by ${actor}` : 'started through the API'}`,
-        staticDetails: runDetails(definition.name, version, actor, input),
+        staticSummary: `${formatWorkflowRef(definition.name, version)} · ${run.createdBy ? `started by ${run.createdBy}` : 'started through the API'}`,
+        staticDetails: runDetails(definition.name, version, run.createdBy, input),
         typedSearchAttributes: [
           { key: WEFT_WORKFLOW, value: definition.name },
           { key: WEFT_STATUS, value: 'running' },
@@ -144,19 +193,19 @@ export class RunsService {
    * ended. Node records stored as the run went (`run_nodes`) complete the live
    * answer, which holds only the current execution's nodes.
    */
-  async get(id: string): Promise<RunSnapshot> {
+  async get(id: string): Promise<RunSnapshot & { trigger: RunTrigger | null }> {
     const row = await this.deps.repos.runs.get(id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
     const run = isTerminalRun(row.status) ? snapshotFrom(row) : await this.live(row);
     const [stored, order] = await Promise.all([this.deps.repos.runNodes.list(id), this.nodeOrder(row)]);
-    return { ...run, nodes: assembleNodes(order, stored, run.nodes) };
+    return { ...run, trigger: row.trigger, nodes: assembleNodes(order, stored, run.nodes) };
   }
 
   /**
    * The run once it has ended, or as it is when `ms` have passed first
    * (contract weft-ops §2). Woken by the run's events, not by polling.
    */
-  async waitForEnd(id: string, ms: number): Promise<RunSnapshot> {
+  async waitForEnd(id: string, ms: number): Promise<RunSnapshot & { trigger: RunTrigger | null }> {
     const deadline = Date.now() + ms;
     const wakeup = new Wakeup();
     const unsubscribe = await this.deps.bus.subscribe((runId) => {
@@ -320,6 +369,7 @@ function summaryFrom(row: RunRow): RunSummary {
     costUsd: row.costUsd,
     startedAt: row.startedAt.toISOString(),
     endedAt: row.endedAt?.toISOString() ?? null,
+    trigger: row.trigger,
   };
 }
 

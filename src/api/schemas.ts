@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { runStatuses } from '../dag/run-state.js';
 import { DURATION_PATTERN, parseDuration } from '../dag/duration.js';
-import { workflowNameSchema } from '../dag/schema.js';
+import { nodeIdSchema, workflowNameSchema } from '../dag/schema.js';
 import { AppError } from './errors.js';
 
 /** The API's request shapes; also the source of the OpenAPI document. */
@@ -39,6 +39,9 @@ export const estimateBody = z.strictObject({ input: z.unknown().optional() });
 
 export const approvalBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(10_000).optional() });
 export const budgetBody = z.strictObject({ budgetUsd: z.number().positive() });
+
+/** `POST /runs/{id}/rerun`: run again from the nodes that did not succeed (`failed`) or from one node (weft-ops §6). */
+export const rerunBody = z.strictObject({ from: z.union([z.literal('failed'), nodeIdSchema]).default('failed') }).default({ from: 'failed' });
 
 /** `GET /events` filters. */
 export const eventsQuery = z.strictObject({

@@ -1,6 +1,9 @@
 import type { Db } from './client.js';
+import { AnalyticsRepo } from './analytics/analytics-repo.js';
+import { NodeStatsRepo } from './analytics/node-stats-repo.js';
 import { ApiKeysRepo } from './api-keys-repo.js';
 import { AuditRepo } from './audit-repo.js';
+import { BudgetsRepo } from './budgets-repo.js';
 import { CacheRepo } from './cache-repo.js';
 import { NodeExecutionsRepo } from './node-executions-repo.js';
 import { RunEventsRepo } from './run-events-repo.js';
@@ -18,6 +21,9 @@ export interface Repositories {
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
   cache: CacheRepo;
+  budgets: BudgetsRepo;
+  analytics: AnalyticsRepo;
+  nodeStats: NodeStatsRepo;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -30,5 +36,8 @@ export function createRepositories(db: Db): Repositories {
     apiKeys: new ApiKeysRepo(db),
     audit: new AuditRepo(db),
     cache: new CacheRepo(db),
+    budgets: new BudgetsRepo(db),
+    analytics: new AnalyticsRepo(db),
+    nodeStats: new NodeStatsRepo(db),
   };
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, notInArray, or, type SQL } from 'drizzle-orm';
 import { isTerminalRun, runStatuses, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
+import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
 import { runs, type RunRow } from './schema/runs.js';
@@ -12,6 +13,7 @@ export interface NewRun {
   input: unknown;
   idempotencyKey: string | null;
   createdBy: string | null;
+  trigger: RunTrigger;
   /** When the run started, if not now (a scheduled run records itself after its workflow started). */
   startedAt?: Date;
 }
@@ -81,8 +83,9 @@ export class RunsRepo {
    * Says what the write did, so a retried finish can tell it already ended the run:
    * `ended` (the API's running row), `inserted` (no row yet: a run started
    * elsewhere) or `rewritten` (the row had ended already; written again the same).
+   * `origin`: who started a run that has no row yet (a refused scheduled run), recorded when it is inserted.
    */
-  async finish(snapshot: Omit<RunSnapshot, 'nodes'>): Promise<FinishOutcome> {
+  async finish(snapshot: Omit<RunSnapshot, 'nodes'>, origin?: { createdBy: string; trigger: RunTrigger }): Promise<FinishOutcome> {
     const final = {
       status: snapshot.status,
       degraded: snapshot.degraded,
@@ -99,7 +102,7 @@ export class RunsRepo {
     if (ended.length > 0) return 'ended';
     const inserted = await this.db
       .insert(runs)
-      .values({ id: snapshot.id, workflowName: snapshot.workflow, workflowVersion: snapshot.version, input: snapshot.input, startedAt: new Date(snapshot.startedAt), ...final })
+      .values({ id: snapshot.id, workflowName: snapshot.workflow, workflowVersion: snapshot.version, input: snapshot.input, startedAt: new Date(snapshot.startedAt), ...origin, ...final })
       .onConflictDoNothing({ target: runs.id })
       .returning({ id: runs.id });
     if (inserted.length > 0) return 'inserted';

@@ -74,9 +74,9 @@ describe('schedules', () => {
     expect((await h.api('POST', '/api/v1/schedules/often/trigger')).status).toBe(200);
     const runId = await firedRun('often', 1);
     const run = await h.api('GET', `/api/v1/runs/${runId}?wait=30s`);
-    expect(run.body).toMatchObject({ id: runId, workflow: 'greet', version: 1, status: 'succeeded', output: { say: 'hello schedules' } });
+    expect(run.body).toMatchObject({ id: runId, workflow: 'greet', version: 1, status: 'succeeded', output: { say: 'hello schedules' }, trigger: { type: 'schedule', scheduleId: 'often' } });
     const listed = await h.api('GET', '/api/v1/runs?workflow=greet');
-    expect(listed.body.items.map((r: { id: string }) => r.id)).toContain(runId);
+    expect(listed.body.items.find((r: { id: string }) => r.id === runId)).toMatchObject({ trigger: { type: 'schedule', scheduleId: 'often' } });
     expect((await h.api('GET', '/api/v1/schedules/often')).body.recentRuns[0]).toMatchObject({ runId, status: 'succeeded' });
     await h.recordHistory('scheduled-run', runId);
   });
@@ -88,7 +88,7 @@ describe('schedules', () => {
     await h.api('POST', '/api/v1/schedules/drifted/trigger');
     const runId = await firedRun('drifted', 1);
     const run = await h.api('GET', `/api/v1/runs/${runId}?wait=30s`);
-    expect(run.body).toMatchObject({ status: 'failed', error: { code: 'INPUT_INVALID', message: expect.stringContaining('subject') } });
+    expect(run.body).toMatchObject({ status: 'failed', error: { code: 'INPUT_INVALID', message: expect.stringContaining('subject') }, trigger: { type: 'schedule', scheduleId: 'drifted' } });
     expect((await h.api('GET', '/api/v1/schedules/drifted')).body.recentRuns[0]).toMatchObject({ runId, status: 'failed' });
   });
 });

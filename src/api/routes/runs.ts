@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { isTerminalRun } from '../../dag/run-state.js';
 import { nodeIdSchema } from '../../dag/schema.js';
-import { approval, budgetAccepted, nodeDetail, run, runAccepted, runList, startedRun } from '../responses.js';
+import { approval, budgetAccepted, nodeDetail, rerunAccepted, run, runAccepted, runList, startedRun } from '../responses.js';
 import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
 import type { RunsService } from '../runs-service.js';
-import { approvalBody, budgetBody, listRunsQuery, runIdParam, startRunBody, waitQuery } from '../schemas.js';
+import { approvalBody, budgetBody, listRunsQuery, rerunBody, runIdParam, startRunBody, waitQuery } from '../schemas.js';
 
 const byId = z.object({ id: runIdParam });
 const byNode = byId.extend({ nodeId: nodeIdSchema });
 /** Acting on a run that has ended is a conflict. */
 const onLiveRun = ['CONFLICT'] as const;
 
-/** `/runs`: start, read, list, cancel, pause, resume, approve and fund runs. */
+/** `/runs`: start, re-run, read, list, cancel, pause, resume, approve and fund runs. */
 export function runRoutes(runs: RunsService): RouteSpec[] {
   const signal = (action: 'pause' | 'resume', summary: string) =>
     defineRoute({
@@ -31,7 +31,7 @@ export function runRoutes(runs: RunsService): RouteSpec[] {
       summary: 'Start a run of a stored workflow or of an ad-hoc definition; with ?wait=, answer with the run if it ends in time',
       body: startRunBody,
       query: waitQuery,
-      errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'INPUT_INVALID'],
+      errors: ['NOT_FOUND', 'VALIDATION_FAILED', 'INPUT_INVALID', 'BUDGET_EXCEEDED'],
       responses: {
         200: { description: 'the run, ended within ?wait=', schema: run },
         202: { description: 'started (or the run of the same idempotency key)', schema: startedRun },
@@ -43,6 +43,20 @@ export function runRoutes(runs: RunsService): RouteSpec[] {
         // `?wait=`: 200 with the run if it ended in time, else 202 as without it (contract weft-ops §2).
         const ended = query.wait === undefined ? undefined : await runs.waitForEnd(started.id, query.wait);
         return ended && isTerminalRun(ended.status) ? reply(200, ended, audit) : reply(202, started, audit);
+      },
+    ),
+    defineRoute({
+      method: 'post',
+      path: '/runs/:id/rerun',
+      summary: 'Re-run an ended run from its failed nodes (default) or from a node: those and their descendants run again, the rest keep their output (409 CONFLICT while it runs)',
+      params: byId,
+      body: rerunBody,
+      errors: ['CONFLICT', 'BUDGET_EXCEEDED'],
+      responses: { 202: { description: 'the new run', schema: rerunAccepted } },
+    },
+    async ({ params, body, req }) => {
+        const started = await runs.rerun(params.id, body.from, req.identity?.id ?? null);
+        return reply(202, started, { target: started.id, details: { rerunOf: params.id, from: body.from } });
       },
     ),
     defineRoute({

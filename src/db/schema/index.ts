@@ -6,3 +6,4 @@ export * from './audit.js';
 export * from './cache.js';
 export * from './run-nodes.js';
 export * from './run-events.js';
+export * from './budgets.js';

@@ -1,4 +1,4 @@
-import { doublePrecision, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import type { NodeError, NodeStatus } from '../../dag/run-state.js';
 
 /**
@@ -22,7 +22,11 @@ export const nodeExecutions = pgTable(
     /** Executor-specific detail (an agent's conversation, an http exchange); never secrets. */
     detail: jsonb('detail'),
   },
-  (t) => [unique('node_executions_key').on(t.runId, t.nodeId, t.attempt)],
+  (t) => [
+    unique('node_executions_key').on(t.runId, t.nodeId, t.attempt),
+    // Budget periods and cost reports sum attempts by when they ended.
+    index('node_executions_ended_idx').on(t.endedAt),
+  ],
 );
 
 /** A `node_executions` row as read. */

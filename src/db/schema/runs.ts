@@ -1,5 +1,6 @@
 import { doublePrecision, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { RunError, RunStatus } from '../../dag/run-state.js';
+import type { RunTrigger } from '../../dag/run-trigger.js';
 import type { Definition } from '../../dag/schema.js';
 
 /** One row per run; the id is the Temporal workflow id. Final state is written when the run ends; node records live in `run_nodes`. */
@@ -19,6 +20,8 @@ export const runs = pgTable(
     costUsd: doublePrecision('cost_usd').notNull().default(0),
     idempotencyKey: text('idempotency_key').unique(),
     createdBy: text('created_by'),
+    /** What started the run; null on runs started outside the API (their row is written when they end). */
+    trigger: jsonb('trigger').$type<RunTrigger>(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },

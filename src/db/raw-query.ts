@@ -1,0 +1,18 @@
+import type { SQL } from 'drizzle-orm';
+import type { Db } from './client.js';
+
+/**
+ * Runs a hand-written query and returns its rows, whichever driver is below:
+ * postgres.js answers with the rows, PGlite with `{rows}`. Counts must be cast
+ * to `int` in the SQL (postgres.js returns `bigint` as text).
+ */
+export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
+
+/** A timestamp from a raw row (a Date, or text on some drivers) as ISO 8601. */
+export function isoTime(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return new Date(value as string | Date).toISOString();
+}
