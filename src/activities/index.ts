@@ -90,7 +90,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
         : {}),
     }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
-    prepareScheduledRun: createScheduledRunActivity({ workflows: deps.repos.workflows, runs: deps.repos.runs, events: deps.repos.runEvents }),
+    prepareScheduledRun: createScheduledRunActivity({ workflows: deps.repos.workflows, runs: deps.repos.runs, events: deps.repos.runEvents, budgets: deps.repos.budgets }),
     runPlugin: createPluginActivity({ registry: plugins, logger, envelope }),
     ...createHookActivities(hooks),
   };

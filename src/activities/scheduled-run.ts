@@ -3,6 +3,7 @@ import type { RunError } from '../dag/run-state.js';
 import { RunErrorCode } from '../dag/failure-types.js';
 import { formatWorkflowRef } from '../dag/workflow-ref.js';
 import type { RunEventsRepo } from '../db/run-events-repo.js';
+import type { BudgetsRepo } from '../db/budgets-repo.js';
 import type { RunsRepo } from '../db/runs-repo.js';
 import type { WorkflowsRepo } from '../db/workflows-repo.js';
 import { schemaViolations } from '../json-schema/validator.js';
@@ -12,13 +13,15 @@ interface ScheduledRunDeps {
   workflows: WorkflowsRepo;
   runs: RunsRepo;
   events: RunEventsRepo;
+  budgets: BudgetsRepo;
 }
 
 /**
  * Builds `prepareScheduledRun`: what the API does for a start, done by the run a
  * schedule fired. It resolves the workflow (its latest version unless pinned),
- * checks the input against its schema, and records the run with its start
- * event, or, when either check fails, a failed run that says why. Idempotent:
+ * checks the input against its schema and the workflow's period budgets, and
+ * records the run with its start event, or, when a check fails, a failed run
+ * that says why. Idempotent:
  * a retry finds the run it recorded.
  */
 export function createScheduledRunActivity(deps: ScheduledRunDeps) {
@@ -32,6 +35,12 @@ export function createScheduledRunActivity(deps: ScheduledRunDeps) {
     if (violations.length > 0) {
       const problems = violations.map((v) => `${v.path} ${v.message}`).join('; ');
       return refuse({ code: RunErrorCode.InputInvalid, message: `schedule ${scheduleId}: the input no longer matches ${formatWorkflowRef(workflow, stored.version)}'s input schema: ${problems}` }, stored.version);
+    }
+    // A spent `block` budget refuses new runs of the workflow, scheduled ones too (contract weft-ops §7).
+    const blocking = existing ? undefined : await deps.budgets.blocking(workflow);
+    if (blocking) {
+      const { period, spentUsd, limitUsd } = blocking;
+      return refuse({ code: RunErrorCode.BudgetExceeded, message: `schedule ${scheduleId}: the ${period} budget ${blocking.workflow} is spent ($${spentUsd} of $${limitUsd})` }, stored.version);
     }
     const { row, created } = await deps.runs.insert({
       id: runId,

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const id of ['nightly', 'often', 'drifted']) await h?.api('DELETE', `/api/v1/schedules/${id}`);
+  for (const id of ['nightly', 'often', 'drifted', 'pricey']) await h?.api('DELETE', `/api/v1/schedules/${id}`);
   await h?.close();
 });
 
@@ -90,5 +90,16 @@ describe('schedules', () => {
     const run = await h.api('GET', `/api/v1/runs/${runId}?wait=30s`);
     expect(run.body).toMatchObject({ status: 'failed', error: { code: 'INPUT_INVALID', message: expect.stringContaining('subject') }, trigger: { type: 'schedule', scheduleId: 'drifted' } });
     expect((await h.api('GET', '/api/v1/schedules/drifted')).body.recentRuns[0]).toMatchObject({ runId, status: 'failed' });
+  });
+
+  it('a schedule whose workflow has spent its blocking budget records the refusal as a failed run', async () => {
+    await h.api('POST', '/api/v1/workflows', definition('pricey', [{ id: 'ask', type: 'agent', agent: { provider: 'offline', prompt: 'p', mock: { text: 'x', costUsd: 1 } } }]));
+    expect((await h.api('POST', '/api/v1/runs?wait=30s', { workflow: 'pricey' })).body.status).toBe('succeeded');
+    expect((await h.api('PUT', '/api/v1/budgets/pricey', { period: 'day', limitUsd: 0.5, onExceed: 'block' })).status).toBeLessThan(300);
+    await h.api('POST', '/api/v1/schedules', { id: 'pricey', workflow: 'pricey', cron: '0 0 1 1 *' });
+    await h.api('POST', '/api/v1/schedules/pricey/trigger');
+    const runId = await firedRun('pricey', 1);
+    const run = await h.api('GET', `/api/v1/runs/${runId}?wait=30s`);
+    expect(run.body).toMatchObject({ status: 'failed', error: { code: 'BUDGET_EXCEEDED' }, trigger: { type: 'schedule', scheduleId: 'pricey' } });
   });
 });
