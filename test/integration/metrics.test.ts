@@ -70,7 +70,8 @@ describe('metrics from a worker process', () => {
     expect(text).toMatch(/^temporal_request_total\{/m);
     expect(text).not.toContain(id);
     workers.push(second);
-  });
+    // Two worker processes start here, each bundling the workflow code.
+  }, 180_000);
 
   it('a node retried three times: one execution, two retries, its tokens once', async () => {
     const run = await h.run(definition('metrics-retry', [agentNode('flaky', { text: 'ok', failTimes: 2, usage: { inputTokens: 7, outputTokens: 3 } }, { retry: { maxAttempts: 4, initialInterval: '50ms', backoffCoefficient: 1 } })]));
