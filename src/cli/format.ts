@@ -18,7 +18,7 @@ export function elapsed(startedAt: string | null, endedAt: string | null, now: n
 /** `$0.0123`; empty for no cost. */
 export function formatCost(usd: number | null | undefined): string {
   if (!usd) return '';
-  return `$${usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
+  return `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
 }
 
 /** Cuts `text` to `width` columns with an ellipsis. */
