@@ -44,7 +44,7 @@ describe('weft CLI against a real stack', () => {
     const invalid = await run('validate', bad);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/^VALIDATION_FAILED: the definition has 1 problem/);
-    expect(invalid.stderr).toMatch(/bad\.yaml:6 \/nodes\/0\/needs\/0: .*\n\s+6 \|     needs: \[missing\]/);
+    expect(invalid.stderr).toMatch(/bad\.yaml:6 \/nodes\/0\/needs\/0: .*\n\s+6 \| {5}needs: \[missing\]/);
     expect(invalid.stderr).not.toMatch(/\n\s+at /);
     const json = await run('validate', bad, '--json');
     expect(json.code).toBe(2);

@@ -41,7 +41,7 @@ describe('the live view', () => {
   it('keeps every line within the width and colours only when asked', () => {
     const state = stateOfRun(run);
     for (const line of renderLive(state, { width: 24, now: t0, color: false })) expect(line.length).toBeLessThanOrEqual(24);
-    expect(renderLive(state, { width: 80, now: t0, color: true })[2]).toMatch(/^\x1b\[32m✔ fetch/);
+    expect(renderLive(state, { width: 80, now: t0, color: true })[2]?.startsWith("\x1b[32m✔ fetch")).toBe(true);
   });
 
   it('shows a waiting approval and the run outcome from events', () => {

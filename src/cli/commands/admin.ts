@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { roles } from '../../db/schema/api-keys.js';
 import { listing, print } from '../output.js';
-import { apiAction, type JsonOption } from './client-command.js';
+import { apiAction, deleteCommand, readCommand, type JsonOption } from './client-command.js';
 
 /** Registers `weft keys create|ls|revoke` (contract weft-ops §3) and `weft plugins ls`. */
 export function registerAdmin(program: Command): void {
@@ -19,36 +19,12 @@ export function registerAdmin(program: Command): void {
         print(created, options.json, (k) => `${k.key}\n(key ${k.id}, ${k.role}; shown this once: store it now)`);
       }),
     );
-  keys
-    .command('ls')
-    .description('list keys (never the keys themselves)')
-    .option('--json', 'machine output')
-    .action(
-      apiAction(async (client, options: JsonOption) =>
-        print(await client.listKeys(), options.json, (l) =>
-          listing(l.items, ['ID', 'NAME', 'ROLE', 'PREFIX', 'LAST USED', 'REVOKED'], (k) => [k.id, k.name, k.role, k.prefix ?? '', k.lastUsedAt ?? '', k.revokedAt ?? ''], 'no keys'),
-        ),
-      ),
-    );
-  keys
-    .command('revoke')
-    .description('revoke a key: it gets 401 from the next request on')
-    .argument('<id>')
-    .action(apiAction(async (client, id: string) => {
-      await client.revokeKey(id);
-      process.stdout.write(`key ${id} revoked\n`);
-    }));
-  program
-    .command('plugins')
-    .description('loaded plugins')
-    .command('ls')
-    .description('list loaded plugins with their node types and hooks')
-    .option('--json', 'machine output')
-    .action(
-      apiAction(async (client, options: JsonOption) =>
-        print(await client.listPlugins(), options.json, (l) =>
-          listing(l.items, ['NAME', 'VERSION', 'NODE TYPES', 'HOOKS'], (p) => [p.name, p.version, p.nodeTypes.map((t) => t.type).join(', '), p.hooks.join(', ')], 'no plugins loaded'),
-        ),
-      ),
-    );
+  readCommand(keys, 'ls', 'list keys (never the keys themselves)', (client) => client.listKeys(), (l) =>
+    listing(l.items, ['ID', 'NAME', 'ROLE', 'PREFIX', 'LAST USED', 'REVOKED'], (k) => [k.id, k.name, k.role, k.prefix ?? '', k.lastUsedAt ?? '', k.revokedAt ?? ''], 'no keys'),
+  );
+  deleteCommand(keys, 'revoke', 'revoke a key: it gets 401 from the next request on', (client, id) => client.revokeKey(id), (id) => `key ${id} revoked`);
+  const plugins = program.command('plugins').description('loaded plugins');
+  readCommand(plugins, 'ls', 'list loaded plugins with their node types and hooks', (client) => client.listPlugins(), (l) =>
+    listing(l.items, ['NAME', 'VERSION', 'NODE TYPES', 'HOOKS'], (p) => [p.name, p.version, p.nodeTypes.map((t) => t.type).join(', '), p.hooks.join(', ')], 'no plugins loaded'),
+  );
 }

@@ -3,7 +3,7 @@ import { scheduleOverlaps } from '../../api/schemas.js';
 import type { ApiClient, ScheduleWire } from '../api-client.js';
 import { listing, print } from '../output.js';
 import { parseInput } from './run.js';
-import { apiAction, type JsonOption } from './client-command.js';
+import { apiAction, deleteCommand, readCommand, type JsonOption } from './client-command.js';
 
 interface CreateOptions extends JsonOption {
   id: string;
@@ -31,17 +31,9 @@ async function create(client: ApiClient, o: CreateOptions): Promise<void> {
 /** Registers `weft schedules ls|create|pause|unpause|trigger|rm` (contract weft-ops §5). */
 export function registerSchedules(program: Command): void {
   const schedules = program.command('schedules').description('runs on a cron or an interval');
-  schedules
-    .command('ls')
-    .description('list schedules')
-    .option('--json', 'machine output')
-    .action(
-      apiAction(async (client, options: JsonOption) =>
-        print(await client.listSchedules(), options.json, (l) =>
-          listing(l.items, ['ID', 'WORKFLOW', 'WHEN', 'PAUSED', 'NEXT'], (s) => [s.id, s.workflow, when(s), s.paused ? 'yes' : 'no', s.nextRuns[0] ?? ''], 'no schedules'),
-        ),
-      ),
-    );
+  readCommand(schedules, 'ls', 'list schedules', (client) => client.listSchedules(), (l) =>
+    listing(l.items, ['ID', 'WORKFLOW', 'WHEN', 'PAUSED', 'NEXT'], (s) => [s.id, s.workflow, when(s), s.paused ? 'yes' : 'no', s.nextRuns[0] ?? ''], 'no schedules'),
+  );
   schedules
     .command('create')
     .description('create a schedule (give --cron or --every)')
@@ -65,12 +57,5 @@ export function registerSchedules(program: Command): void {
       .option('--json', 'machine output')
       .action(apiAction(async (client, id: string, options: JsonOption) => print(await client.scheduleAction(id, action), options.json, (s) => `schedule ${s.id}: ${action === 'trigger' ? 'triggered' : s.paused ? 'paused' : 'active'}`)));
   }
-  schedules
-    .command('rm')
-    .description('delete a schedule')
-    .argument('<id>')
-    .action(apiAction(async (client, id: string) => {
-      await client.deleteSchedule(id);
-      process.stdout.write(`schedule ${id} deleted\n`);
-    }));
+  deleteCommand(schedules, 'rm', 'delete a schedule', (client, id) => client.deleteSchedule(id), (id) => `schedule ${id} deleted`);
 }

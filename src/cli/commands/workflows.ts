@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import type { ApiClient } from '../api-client.js';
 import { locate, readDefinitionFile, validateFile } from '../definition-file.js';
 import { listing, print } from '../output.js';
-import { apiAction, type JsonOption } from './client-command.js';
+import { apiAction, readCommand, type JsonOption } from './client-command.js';
 
 async function push(client: ApiClient, path: string, options: JsonOption): Promise<void> {
   const file = readDefinitionFile(path);
@@ -26,15 +26,9 @@ async function show(client: ApiClient, name: string, options: JsonOption): Promi
 /** Registers `weft workflows ls|push|show`. */
 export function registerWorkflows(program: Command): void {
   const workflows = program.command('workflows').description('list, store and read workflow definitions');
-  workflows
-    .command('ls')
-    .description('list stored workflows')
-    .option('--json', 'machine output')
-    .action(
-      apiAction(async (client, options: JsonOption) =>
-        print(await client.listWorkflows(), options.json, (l) => listing(l.items, ['NAME', 'LATEST', 'UPDATED', 'DESCRIPTION'], (w) => [w.name, `v${w.latestVersion}`, w.updatedAt, w.description ?? ''], 'no workflows')),
-      ),
-    );
+  readCommand(workflows, 'ls', 'list stored workflows', (client) => client.listWorkflows(), (l) =>
+    listing(l.items, ['NAME', 'LATEST', 'UPDATED', 'DESCRIPTION'], (w) => [w.name, `v${w.latestVersion}`, w.updatedAt, w.description ?? ''], 'no workflows'),
+  );
   workflows.command('push').description('validate and store a definition file (a new version when it changed)').argument('<file>').option('--json', 'machine output').action(apiAction(push));
   workflows.command('show').description("a workflow's latest definition and its versions").argument('<name>').option('--json', 'machine output').action(apiAction(show));
 }
