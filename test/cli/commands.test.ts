@@ -36,7 +36,8 @@ nodes:
     output: "hello {{ input.who }}"
 `;
 
-describe('weft CLI against a real stack', () => {
+// Each command is a process that loads the CLI through tsx (about 2 s on a busy machine): generous limits.
+describe('weft CLI against a real stack', { timeout: 180_000 }, () => {
   it('validates a file: valid exits 0; each error with its pointer and line exits 2', async () => {
     const valid = await run('validate', file('ok.yaml', ok));
     expect(valid).toMatchObject({ code: 0, stdout: expect.stringContaining('valid (1 nodes') });
