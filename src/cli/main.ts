@@ -1,65 +1,51 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { apiCommand } from './commands/api.js';
-import { conformanceCommand } from './commands/conformance.js';
-import { devCommand } from './commands/dev.js';
-import { importCommand } from './commands/import.js';
-import { workerCommand } from './commands/worker.js';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { CliError } from './cli-error.js';
+import { registerAdmin } from './commands/admin.js';
+import { registerCompletion } from './commands/completion.js';
+import { registerDefinitions } from './commands/definitions.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { registerSchedules } from './commands/schedules.js';
+import { registerServers } from './commands/servers.js';
+import { registerWorkflows } from './commands/workflows.js';
+import { DEFAULT_URL } from './connection.js';
+import { ExitCode } from './exit-codes.js';
 
-const program = new Command('weft').description('Durable DAG workflows of AI-agent steps on Temporal').showHelpAfterError();
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-program
-  .command('dev')
-  .description('run everything locally: Temporal dev server, worker, API, embedded storage')
-  .action(async () => devCommand(loadConfig()));
+const program = new Command('weft')
+  .description('Durable DAG workflows of AI-agent steps on Temporal')
+  .version(version, '-V, --version')
+  .addOption(new Option('--url <url>', `the Weft API (env WEFT_URL, default ${DEFAULT_URL})`))
+  .addOption(new Option('--key <key>', 'API key (env WEFT_KEY, default <WEFT_DATA_DIR>/admin-key)'))
+  // Set before the commands are added: they inherit these, so their usage errors end here too.
+  .showHelpAfterError()
+  .exitOverride()
+  // Usage errors read like every other error: `USAGE: message` (exit 2).
+  .configureOutput({ outputError: (text, write) => write(`USAGE: ${text.replace(/^error: /, '')}`) });
 
-program
-  .command('api')
-  .description('run the API (connects to TEMPORAL_ADDRESS and DATABASE_URL)')
-  .action(async () => apiCommand(loadConfig()));
-
-program
-  .command('worker')
-  .description('run a worker (connects to TEMPORAL_ADDRESS and DATABASE_URL)')
-  .action(async () => workerCommand(loadConfig()));
-
-program
-  .command('migrate')
-  .description('apply database migrations and exit')
-  .action(async () => {
-    const config = loadConfig();
-    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.WEFT_DATA_DIR, migrate: true });
-    await database.close();
-    process.stdout.write(`migrations applied (${database.kind})\n`);
-  });
-
-program
-  .command('conformance')
-  .description('run conformance cases (shared/conformance format) against an API')
-  .argument('<dirs...>', 'directories of case files')
-  .option('--url <url>', 'API base URL', `http://localhost:${process.env.WEFT_PORT ?? 8080}`)
-  .option('--key <key>', 'API key (default: WEFT_API_KEY or WEFT_BOOTSTRAP_ADMIN_KEY)')
-  .option('--only <prefixes>', 'comma-separated case file prefixes, e.g. 01,02,16', (v: string) => v.split(',').filter(Boolean))
-  .action(async (dirs: string[], opts: { url: string; key?: string; only?: string[] }) => {
-    process.exitCode = await conformanceCommand(dirs, opts);
-  });
-
-program
-  .command('import')
-  .description('convert a workflow-designer document (JSON or YAML) into a Weft definition')
-  .argument('<file>', 'the designer document')
-  .option('--provider <provider>', 'provider for the agent nodes', 'offline')
-  .option('--model <model>', 'model for the agent nodes')
-  .option('--format <format>', 'yaml or json', 'yaml')
-  .option('-o, --out <file>', 'write here instead of stdout')
-  .action(async (file: string, opts: { provider: string; model?: string; format: string; out?: string }) => {
-    if (opts.format !== 'yaml' && opts.format !== 'json') throw new Error('--format is yaml or json');
-    process.exitCode = await importCommand(file, { ...opts, format: opts.format });
-  });
+registerServers(program);
+registerRun(program);
+registerDefinitions(program);
+registerWorkflows(program);
+registerRuns(program);
+registerSchedules(program);
+registerAdmin(program);
+registerCompletion(program);
 
 program.parseAsync().catch((err: unknown) => {
-  process.stderr.write(`weft: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  if (err instanceof CommanderError) {
+    // Help and --version end through here too, with code 0.
+    process.exit(err.exitCode === 0 ? 0 : ExitCode.invalid);
+  }
+  if (err instanceof CliError) {
+    process.stderr.write(`${err.code}: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  // Anything else is a bug or a failure of `dev`/`api`/`worker`: its message, never its stack.
+  const code = (err as { code?: unknown }).code;
+  process.stderr.write(`${typeof code === 'string' ? code : 'ERROR'}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(ExitCode.failed);
 });

@@ -1,7 +1,7 @@
+import { readStreamFrames, type StreamEvent } from '../../src/cli/event-stream-reader.js';
+
 /** One server-sent event as a client receives it. */
-export interface SseEvent {
-  id: string | undefined;
-  event: string;
+export interface SseEvent extends StreamEvent {
   data: any;
 }
 
@@ -23,32 +23,14 @@ export async function readEvents(
   const res = await fetch(url, { headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: controller.signal });
   onOpen?.();
   if (!res.body || res.status !== 200) return { status: res.status, ended: true, comments: 0 };
-  const decoder = new TextDecoder();
-  const reader = res.body.getReader();
-  let buffer = '';
   let comments = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { status: res.status, ended: true, comments };
-    buffer += decoder.decode(value, { stream: true });
-    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const fields = new Map<string, string>();
-      for (const line of frame.split('\n')) {
-        if (line.startsWith(':')) comments += 1;
-        else {
-          const at = line.indexOf(':');
-          fields.set(line.slice(0, at), line.slice(at + 1).trimStart());
-        }
-      }
-      if (!fields.has('data')) continue;
-      if (onEvent({ id: fields.get('id'), event: fields.get('event') ?? 'message', data: JSON.parse(fields.get('data')!) }) === 'stop') {
-        // The client hangs up: the server sees the connection close.
-        await reader.cancel();
-        controller.abort();
-        return { status: res.status, ended: false, comments };
-      }
+  for await (const frame of readStreamFrames(res.body)) {
+    if (frame.kind === 'comment') comments += 1;
+    else if (onEvent(frame.event) === 'stop') {
+      // The client hangs up: the server sees the connection close (the reader is cancelled on leaving the loop).
+      controller.abort();
+      return { status: res.status, ended: false, comments };
     }
   }
+  return { status: res.status, ended: true, comments };
 }

@@ -11,7 +11,8 @@ const createKeyBody = z.strictObject({
   expiresAt: timestamp.refine((at) => at.getTime() > Date.now(), 'must be in the future').optional(),
 });
 
-const keyInfo = z.object({
+/** A key as listed (never the key or its hash). */
+export const keyInfo = z.object({
   id: z.string(),
   name: z.string(),
   role: z.enum(roles),
@@ -22,7 +23,8 @@ const keyInfo = z.object({
   lastUsedAt: timestamp.nullable(),
   revokedAt: timestamp.nullable(),
 });
-const createdKey = keyInfo.pick({ id: true, name: true, role: true, prefix: true, createdAt: true, expiresAt: true }).extend({
+/** A key as created: with the key itself, this once. */
+export const createdKey = keyInfo.pick({ id: true, name: true, role: true, prefix: true, createdAt: true, expiresAt: true }).extend({
   /** The key itself: shown this once, stored only as a hash. */
   key: z.string(),
 });

@@ -3,7 +3,8 @@ import type { Config } from '../../config.js';
 import { createLogger, logDestination } from '../../logger.js';
 import { devAdminKey } from '../../runtime/admin-key.js';
 import { openServices, startApi, startWorker } from '../../runtime/services.js';
-import { findTemporalCli, startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
+import { startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
+import { ensureTemporalCli } from '../../runtime/temporal-install.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { temporalMetricsSource } from '../../metrics/temporal-source.js';
 import { onShutdown } from '../shutdown.js';
@@ -19,7 +20,12 @@ export async function devCommand(config: Config): Promise<void> {
   const temporalMetrics = await temporalMetricsSource();
   installTemporalRuntime(config.WEFT_LOG_LEVEL, { logger, metricsAddress: temporalMetrics.address });
   const dataDir = resolve(config.WEFT_DATA_DIR);
-  const binary = findTemporalCli(config.TEMPORAL_CLI);
+  // On a fresh machine this installs the Temporal CLI under the data dir first (once).
+  const binary = await ensureTemporalCli(
+    { explicit: config.TEMPORAL_CLI, path: process.env.PATH ?? '', dataDir },
+    (message) => process.stdout.write(`${message}\n`),
+    (line) => logger.debug({ install: line }),
+  );
   const server = await startTemporalDevServer({
     binary,
     port: config.WEFT_TEMPORAL_PORT,
