@@ -68,7 +68,7 @@ export default tseslint.config(
   { files: ['src/workflows/nodes/**/*.ts'], rules: { 'no-restricted-imports': nodeImportRule } },
   { files: ['src/dag/**/*.ts'], rules: { 'no-restricted-imports': pureImportRule } },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   { files: ['src/conformance/api-client.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
