@@ -74,7 +74,8 @@ const cronSchema = z.string().regex(/^\S+(\s+\S+){4}$/, 'must be a five-field cr
 const everySchema = z
   .string()
   .regex(DURATION_PATTERN, 'must be a duration such as 30s, 5m, 1h')
-  .refine((d) => parseDuration(d) >= 1_000, 'must be at least 1s');
+  // zod runs this even when the pattern failed: only a duration is measured.
+  .refine((d) => !DURATION_PATTERN.test(d) || parseDuration(d) >= 1_000, 'must be at least 1s');
 const timezoneSchema = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris');
 
 function isTimeZone(zone: string): boolean {

@@ -47,6 +47,7 @@ describe('schedules', () => {
     expect(await refused({ input: { topic: 5 } })).toEqual(['/input/topic']);
     expect(await refused({ timezone: 'Mars/Olympus' })).toEqual(['/timezone']);
     expect(await refused({ cron: undefined, every: '500ms' })).toEqual(['/every']);
+    expect(await refused({ cron: undefined, every: '' })).toEqual(['/every']);
     expect((await h.api('GET', '/api/v1/schedules/bad')).status).toBe(404);
   });
 
