@@ -15,31 +15,34 @@ import { weft, WEFT_BIN } from './weft-cli.js';
 let h: Harness;
 let dir: string;
 const session = `weft-watch-${process.pid}`;
+const interrupted = `weft-watch-int-${process.pid}`;
 
-const pane = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+const pane = (name = session) => execFileSync('tmux', ['capture-pane', '-p', '-t', name], { encoding: 'utf8' });
 /** Polls the screen until `test` matches (bounded by waitFor's deadline). */
-const screenWith = (test: RegExp) => waitFor(async () => (test.test(pane()) ? pane() : undefined), `the screen to show ${test}`, 30_000);
+const screenWith = (test: RegExp, name = session) => waitFor(async () => (test.test(pane(name)) ? pane(name) : undefined), `the screen to show ${test}`, 30_000);
 
 beforeAll(async () => {
   h = await createHarness();
   dir = mkdtempSync(join(tmpdir(), 'weft-tmux-'));
 });
 afterAll(async () => {
-  try {
-    execFileSync('tmux', ['kill-session', '-t', session]);
-  } catch {
-    // already gone
+  for (const name of [session, interrupted]) {
+    try {
+      execFileSync('tmux', ['kill-session', '-t', name]);
+    } catch {
+      // already gone
+    }
   }
   await h?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('weft run --watch in a terminal', () => {
-  it('draws the live tree in place, waits on the approval, and ends with the summary and exit 0', async () => {
-    const file = join(dir, 'gated.yaml');
-    writeFileSync(
-      file,
-      `apiVersion: weft/v1
+/** A run that waits on an approval until someone decides. */
+function gatedFile(): string {
+  const file = join(dir, 'gated.yaml');
+  writeFileSync(
+    file,
+    `apiVersion: weft/v1
 name: tmux-gated
 nodes:
   - id: draft
@@ -53,7 +56,13 @@ nodes:
     needs: [gate]
     output: "{{ nodes.draft.output.text }} published"
 `,
-    );
+  );
+  return file;
+}
+
+describe('weft run --watch in a terminal', () => {
+  it('draws the live tree in place, waits on the approval, and ends with the summary and exit 0', async () => {
+    const file = gatedFile();
     const command = `env -u NO_COLOR WEFT_URL=${h.url} WEFT_KEY=${ADMIN_KEY} ${process.execPath} ${WEFT_BIN} run ${file} --watch; echo "EXIT=$?"; sleep 60`;
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
 
@@ -80,5 +89,18 @@ nodes:
     expect(ended.match(/tmux-gated · run/g)).toHaveLength(1);
     writeFileSync(join(dir, 'screen.txt'), ended);
     if (process.env.WEFT_CAPTURE_SCREEN) writeFileSync(process.env.WEFT_CAPTURE_SCREEN, ended);
+  });
+
+  it('on Ctrl-C asks whether to cancel the run or stop watching; [c] cancels it and exits 3', async () => {
+    const command = `env -u NO_COLOR WEFT_URL=${h.url} WEFT_KEY=${ADMIN_KEY} ${process.execPath} ${WEFT_BIN} run ${gatedFile()} --watch; echo "EXIT=$?"; sleep 60`;
+    execFileSync('tmux', ['new-session', '-d', '-s', interrupted, '-x', '120', '-y', '40', command]);
+    const waiting = await screenWith(/◆ gate\s+waiting/, interrupted);
+    const runId = /tmux-gated · run (\S+) · running/.exec(waiting)![1]!;
+    execFileSync('tmux', ['send-keys', '-t', interrupted, 'C-c']);
+    await screenWith(/\[c\] cancel run .*\[s\] stop watching/, interrupted);
+    execFileSync('tmux', ['send-keys', '-t', interrupted, 'c']);
+    const ended = await screenWith(/EXIT=\d/, interrupted);
+    expect(ended).toContain('EXIT=3');
+    expect((await h.finished(runId)).status).toBe('cancelled');
   });
 });
