@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 /**
  * Writes one benchmark's section of docs/benchmarks.md, between its own
  * markers, leaving the other benchmarks' sections as they are (each bench
- * script refreshes only what it measured).
+ * script refreshes only what it measured); a new section goes before the
+ * `## History` of figures that are kept only as history.
  */
 export function writeSection(file: string, name: string, markdown: string): void {
   const start = `<!-- bench:${name}:start -->`;
@@ -12,7 +13,13 @@ export function writeSection(file: string, name: string, markdown: string): void
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const from = current.indexOf(start);
   const to = current.indexOf(end);
-  const next = from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
+  let next: string;
+  if (from >= 0 && to > from) next = current.slice(0, from) + block + current.slice(to + end.length);
+  else {
+    // A new section goes before the history, which stays last.
+    const history = current.indexOf('\n## History');
+    next = history >= 0 ? `${current.slice(0, history).trimEnd()}\n\n${block}\n${current.slice(history)}` : `${current.trimEnd()}\n\n${block}\n`;
+  }
   writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
 }
 

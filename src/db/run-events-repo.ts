@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, max, sql, type SQL } from 'drizzle-orm';
 import type { RunEvent } from '../dag/run-events.js';
 import type { Db } from './client.js';
-import { runEvents, type RunEventKind, type RunEventRow } from './schema/run-events.js';
+import { runEvents, type NewRunEvent, type RunEventKind, type RunEventRow } from './schema/run-events.js';
 
 /** The channel a NOTIFY names after events are stored; its payload is the run id. */
 export const RUN_EVENTS_CHANNEL = 'weft_run_events';
@@ -22,14 +22,32 @@ export interface RunEventFilter {
 export class RunEventsRepo {
   /** Appends go out one after another, so a process stores its events in the order they happened. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Events appended while the previous write was under way: they go out together in the next one. */
+  private pending: { rows: NewRunEvent[]; done: Promise<void> } | undefined;
 
   constructor(private readonly db: Db) {}
 
-  /** Stores events of one run, in order, skipping any stored before (same dedup key), then tells listeners. */
+  /**
+   * Stores events of one run, in order, skipping any stored before (same dedup
+   * key), then tells listeners. Events appended while a write is under way are
+   * written together by the next one: one insert and one NOTIFY per batch, not
+   * per event (a workflow task may change a hundred nodes at once).
+   */
   append(runId: string, workflow: string, events: readonly RunEvent[]): Promise<void> {
-    const write = this.tail.then(() => this.insert(runId, workflow, events));
-    this.tail = write.catch(() => {});
-    return write;
+    const rows = events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }));
+    if (this.pending) {
+      this.pending.rows.push(...rows);
+      return this.pending.done;
+    }
+    const batch: { rows: NewRunEvent[]; done: Promise<void> } = { rows, done: Promise.resolve() };
+    this.pending = batch;
+    batch.done = this.tail.then(() => {
+      // From here on, appends start the next batch.
+      if (this.pending === batch) this.pending = undefined;
+      return this.insert(batch.rows);
+    });
+    this.tail = batch.done.catch(() => {});
+    return batch.done;
   }
 
   /** Removes the events of a run that never started (Temporal refused it). */
@@ -56,13 +74,11 @@ export class RunEventsRepo {
     return row?.id ?? 0;
   }
 
-  private async insert(runId: string, workflow: string, events: readonly RunEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.db
-      .insert(runEvents)
-      .values(events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> })))
-      .onConflictDoNothing({ target: runEvents.dedup });
-    await this.db.execute(sql`select pg_notify(${RUN_EVENTS_CHANNEL}, ${runId})`);
+  private async insert(rows: readonly NewRunEvent[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.insert(runEvents).values([...rows]).onConflictDoNothing({ target: runEvents.dedup });
+    // One NOTIFY per run in the batch: listeners wake for the runs they follow.
+    for (const runId of new Set(rows.map((r) => r.runId))) await this.db.execute(sql`select pg_notify(${RUN_EVENTS_CHANNEL}, ${runId})`);
   }
 }
 

@@ -25,3 +25,4 @@ export const runEvents = pgTable(
 );
 
 export type RunEventRow = typeof runEvents.$inferSelect;
+export type NewRunEvent = typeof runEvents.$inferInsert;
