@@ -194,7 +194,11 @@ Date: ${new Date().toISOString().slice(0, 10)}. Each figure: the median of ${REP
 ${summary}
 
 - (a) is measured from the change's own time in the workflow (a node record's \`startedAt\` or \`endedAt\`: the clock of the workflow task that made the change, which is the task's start) to the event's arrival at a client in another process; it includes the rest of that workflow task, the worker's sink write, PostgreSQL's \`NOTIFY\` and the API's read. Only changes after the client connected count. Agent nodes make one change per workflow task; in-workflow nodes (a chain of transforms) change many in one task, all stamped with its start.
-- (b)'s p95 is interpolated between autocannon's p90 and p97.5.
+- (b)'s p95 is interpolated between autocannon's p90 and p97.5.${
+    repeats.some((r) => r.list.rps < RATE * 0.95)
+      ? `\n- (b): the API served fewer requests a second than were sent: on this machine the load generator, the API, PostgreSQL, Temporal and the worker share ${cpus().length} cores, so the latencies include queueing. Where the target is not met, a profile of the request path (the key lookup on every request, the list query, the middleware chain) is the next step.`
+      : ''
+  }
 `;
 }
 
