@@ -3,7 +3,7 @@ import type { AttemptInfo } from '../src/activities/attempt-observer.js';
 import type { AgentOutput } from '../src/activities/contract.js';
 import { RunErrorCode } from '../src/dag/failure-types.js';
 import type { NodeStatus, RunStatus } from '../src/dag/run-state.js';
-import { metricsObserver } from '../src/metrics/attempt-metrics.js';
+import { metricsObserver } from '../src/activities/observers/attempt-metrics.js';
 import { pluginHookErrors, httpRequestDuration, httpRequests, runsActive, runsStarted } from '../src/metrics/registry.js';
 import { countRunEnd, type EndedNode } from '../src/metrics/run-end.js';
 import { loadPricing } from '../src/pricing/pricing.js';

@@ -1,7 +1,7 @@
 import type { Logger } from '../../logger.js';
 import type { PluginActivityInput, PluginActivityResult } from '../../plugins/contract.js';
 import type { PluginRegistry } from '../../plugins/registry.js';
-import { findNodeType, runPluginNode } from '../../plugins/run-plugin-node.js';
+import { findNodeType, runPluginNode } from './run-plugin-node.js';
 import { runAttempt, type AttemptDeps } from '../attempt.js';
 
 export interface PluginActivityDeps {

@@ -4,7 +4,7 @@ import { composeObservers, tellObserver } from '../../../src/activities/attempt-
 import { runEndMetrics } from '../../../src/activities/run-end-metrics.js';
 import { pendingRecord, type NodeRecord, type RunSnapshot } from '../../../src/dag/run-state.js';
 import { createLogger } from '../../../src/logger.js';
-import { metricsObserver } from '../../../src/metrics/attempt-metrics.js';
+import { metricsObserver } from '../../../src/activities/observers/attempt-metrics.js';
 import { metricsRegistry } from '../../../src/metrics/registry.js';
 import { sample } from '../../support/metrics-text.js';
 

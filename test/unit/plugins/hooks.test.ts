@@ -5,7 +5,7 @@ import { pluginHookErrors } from '../../../src/metrics/registry.js';
 import type { HookEvent } from '../../../src/plugins/contract.js';
 import { createHookActivities } from '../../../src/plugins/hook-activities.js';
 import { HookDispatcher } from '../../../src/plugins/hook-dispatcher.js';
-import { hookObserver } from '../../../src/plugins/hook-observer.js';
+import { hookObserver } from '../../../src/activities/observers/hook-observer.js';
 import { PluginRegistry } from '../../../src/plugins/registry.js';
 import { definePlugin, type HookFunction } from '../../../src/plugins/types.js';
 

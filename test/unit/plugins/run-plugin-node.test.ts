@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { PluginRegistry } from '../../../src/plugins/registry.js';
-import { findNodeType, runPluginNode } from '../../../src/plugins/run-plugin-node.js';
+import { findNodeType, runPluginNode } from '../../../src/activities/plugin/run-plugin-node.js';
 import { SecretStore } from '../../../src/activities/secrets.js';
 import { definePlugin, type PluginContext } from '../../../src/plugins/types.js';
 import { attemptTools, rejection } from './support.js';

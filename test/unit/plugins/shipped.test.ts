@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
 import { createGithubPlugin } from '../../../src/plugins/github/plugin.js';
 import { PluginRegistry } from '../../../src/plugins/registry.js';
-import { findNodeType, runPluginNode } from '../../../src/plugins/run-plugin-node.js';
+import { findNodeType, runPluginNode } from '../../../src/activities/plugin/run-plugin-node.js';
 import { createSlackPlugin } from '../../../src/plugins/slack/plugin.js';
 import type { Plugin } from '../../../src/plugins/types.js';
 import { createWebhookPlugin } from '../../../src/plugins/webhook/plugin.js';

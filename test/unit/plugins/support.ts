@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { SecretStore } from '../../../src/activities/secrets.js';
 import { createLogger } from '../../../src/logger.js';
-import type { PluginAttemptTools } from '../../../src/plugins/plugin-context.js';
+import type { PluginAttemptTools } from '../../../src/activities/plugin/plugin-context.js';
 
 /** One request a local test server received. */
 export interface Received {

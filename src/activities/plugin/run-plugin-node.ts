@@ -1,9 +1,9 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { activityFailure } from '../activities/failures.js';
-import { FailureType } from '../dag/failure-types.js';
-import type { PluginActivityInput } from './contract.js';
+import { activityFailure } from '../failures.js';
+import { FailureType } from '../../dag/failure-types.js';
+import type { PluginActivityInput } from '../../plugins/contract.js';
 import { createPluginContext, type PluginAttemptTools } from './plugin-context.js';
-import type { PluginNodeType, PluginRegistry } from './registry.js';
+import type { PluginNodeType, PluginRegistry } from '../../plugins/registry.js';
 
 /** A plugin node attempt's result, before the envelope adds the attempt number. */
 export interface PluginNodeOutcome {

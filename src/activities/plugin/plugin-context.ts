@@ -1,7 +1,7 @@
-import { activityFailure } from '../activities/failures.js';
-import { FailureType } from '../dag/failure-types.js';
-import type { Logger } from '../logger.js';
-import type { PluginContext } from './types.js';
+import { activityFailure } from '../failures.js';
+import { FailureType } from '../../dag/failure-types.js';
+import type { Logger } from '../../logger.js';
+import type { PluginContext } from '../../plugins/types.js';
 
 /** What the activity envelope knows about the attempt a plugin node runs in. */
 export interface PluginAttemptTools {

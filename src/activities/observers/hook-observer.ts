@@ -1,7 +1,7 @@
-import { FailureType } from '../dag/failure-types.js';
-import { HookName, type HookEvent } from './contract.js';
-import type { AttemptInfo, AttemptObserver } from '../activities/attempt-observer.js';
-import type { HookDispatcher } from './hook-dispatcher.js';
+import { FailureType } from '../../dag/failure-types.js';
+import { HookName, type HookEvent } from '../../plugins/contract.js';
+import type { AttemptInfo, AttemptObserver } from '../attempt-observer.js';
+import type { HookDispatcher } from '../../plugins/hook-dispatcher.js';
 
 /**
  * Turns the envelope's attempt reports for activity nodes into hook events:

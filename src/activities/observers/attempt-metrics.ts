@@ -1,6 +1,6 @@
-import type { AttemptInfo, AttemptObserver } from '../activities/attempt-observer.js';
-import type { AgentOutput } from '../activities/contract.js';
-import { agentCost, agentRequestDuration, agentTokens, cacheHits, cacheMisses, nodeRetries } from './registry.js';
+import type { AttemptInfo, AttemptObserver } from '../attempt-observer.js';
+import type { AgentOutput } from '../contract.js';
+import { agentCost, agentRequestDuration, agentTokens, cacheHits, cacheMisses, nodeRetries } from '../../metrics/registry.js';
 
 /**
  * Counts what only a node activity's attempt knows, once per attempt (Temporal
