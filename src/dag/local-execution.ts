@@ -46,9 +46,12 @@ export function worstCaseScheduleMs(timeoutMs: number, retry: RetryPolicySpec): 
 /**
  * Why a raw node with `execution: local` cannot run as a local activity, if it
  * cannot: an attempt timeout over a minute, a retry schedule over five minutes
- * (`LOCAL_EXECUTION_LIMITS`), or an agent asked for JSON, whose retries carry
- * the last answer's problem to the next attempt in heartbeat details, which a
- * local activity does not have. Fields that fail their schema are left to it.
+ * (`LOCAL_EXECUTION_LIMITS`); a `totalTimeout`, whose workflow timer the run
+ * hears only when the workflow task the local activity holds open ends (when
+ * the node ends, or the SDK's task heartbeat, every ~8 s), so it would not cut
+ * the node short on time; or an agent asked for JSON, whose retries carry the
+ * last answer's problem to the next attempt in heartbeat details, which a local
+ * activity does not have. Fields that fail their schema are left to it.
  */
 export function localExecutionIssues(raw: Record<string, unknown>, defaults: LocalDefaults): LocalExecutionIssue[] {
   // Nodes run in the workflow have no `execution`: their schema reports it.
@@ -73,6 +76,9 @@ export function localExecutionIssues(raw: Record<string, unknown>, defaults: Loc
       path: '/retry',
       message: `execution: local needs every attempt and backoff together to fit in ${scheduleMs / 60_000}m; this node's ${retry.maxAttempts} attempts of ${timeoutMs}ms and their backoffs take up to ${Math.round(worstCaseScheduleMs(timeoutMs, retry) / 1000)}s`,
     });
+  }
+  if (raw.totalTimeout !== undefined) {
+    issues.push({ kind: 'schema', path: '/totalTimeout', message: 'execution: local cannot honour totalTimeout on time: the run hears its timer only when the local activity ends; bound the node with timeout and retry' });
   }
   if (raw.type === 'agent') issues.push(...jsonAgentIssues(raw, asRecord(defaults.agent)));
   return issues;

@@ -34,6 +34,7 @@ describe('execution: local (validation)', () => {
     ['a long defaults.timeout', def([http({ timeout: undefined })], { defaults: { timeout: '2m' } }), ['LIMIT /nodes/0/timeout']],
     ['a retry schedule over five minutes', def([http({ timeout: '60s', retry: { maxAttempts: 6 } })]), ['LIMIT /nodes/0/retry']],
     ['long backoffs from defaults.retry', def([http()], { defaults: { retry: { maxAttempts: 5, initialInterval: '2m', maxInterval: '2m' } } }), ['LIMIT /nodes/0/retry']],
+    ['a totalTimeout, which the run would hear late', def([http({ totalTimeout: '20s' })]), ['SCHEMA /nodes/0/totalTimeout']],
     ['an agent asked for JSON', def([agent({ output: 'json' })]), ['SCHEMA /nodes/0/agent/output']],
     ['an agent whose defaults ask for JSON', def([agent()], { defaults: { agent: { output: 'json' } } }), ['SCHEMA /nodes/0/agent/output']],
     ['a fallback asking for JSON', def([agent({}, { fallback: [{ model: 'x' }, { output: 'json' }] })]), ['SCHEMA /nodes/0/fallback/1/output']],
