@@ -60,6 +60,7 @@ const CONCURRENCY = Number(values.concurrency);
 const THROUGHPUT_RUNS = Number(values['throughput-runs']);
 const BIG_GROUPS = Math.floor(Number(values['big-nodes']) / 100);
 const TASK_QUEUE = 'bench';
+const HAND_TASK_QUEUE = 'bench-hand';
 
 interface BigRun {
   nodes: number;
@@ -87,22 +88,27 @@ async function main(): Promise<void> {
   try {
     const database = await openDatabase({ url: postgres.url, dataDir: scratch, migrate: true });
     const repos = createRepositories(database.db);
-    const bundle = await bundleWorkflowCode({ workflowsPath: new URL('./workflows/index.ts', import.meta.url).pathname, logger: quiet });
     const native = await NativeConnection.connect({ address: server.address });
-    const worker = await Worker.create({
-      connection: native,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: bundle,
-      activities: createActivities({ repos, logger: createLogger('silent'), settings: activitySettings(loadConfig({}), {}) }),
-      // The run events `weft worker` writes (the live streams read them): Weft's runs do that work here too.
-      sinks: runEventSinks(repos.runEvents, createLogger('silent')),
-      maxHeartbeatThrottleInterval: '2 seconds',
-      defaultHeartbeatThrottleInterval: '2 seconds',
-    });
+    const activities = createActivities({ repos, logger: createLogger('silent'), settings: activitySettings(loadConfig({}), {}) });
+    // Two workers, each with its own bundle, as two applications would have: the baseline's
+    // workflows do not load Weft's modules, which every workflow of a bundle evaluates anew.
+    const workerFor = async (workflowsPath: string, taskQueue: string) =>
+      Worker.create({
+        connection: native,
+        taskQueue,
+        workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quiet }),
+        activities,
+        // The run events `weft worker` writes (the live streams read them): Weft's runs do that work here too.
+        sinks: runEventSinks(repos.runEvents, createLogger('silent')),
+        maxHeartbeatThrottleInterval: '2 seconds',
+        defaultHeartbeatThrottleInterval: '2 seconds',
+      });
+    const worker = await workerFor(new URL('../src/workflows/index.ts', import.meta.url).pathname, TASK_QUEUE);
+    const handWorker = await workerFor(new URL('./workflows/index.ts', import.meta.url).pathname, HAND_TASK_QUEUE);
     const client = new Client({ connection: await Connection.connect({ address: server.address, ...BIG_HISTORY_CHANNEL }) });
     const results: ShapeResult[] = (values['big-only'] ? [] : shapes().filter((s) => s.name.includes(values.only!))).map((shape) => ({ shape, repeats: [] }));
     const pids = { bench: process.pid, server: server.process.pid! };
-    await worker.runUntil(async () => {
+    await worker.runUntil(() => handWorker.runUntil(async () => {
       // Each repeat measures every shape once, so a slow spell of the machine's load spreads over shapes, not one.
       for (let repeat = 0; repeat < REPEATS; repeat++) {
         for (const result of results) {
@@ -114,7 +120,7 @@ async function main(): Promise<void> {
         big = await measureBig(client, { TEMPORAL_ADDRESS: server.address, DATABASE_URL: postgres.url });
         process.stdout.write(`${JSON.stringify(big)}\n`);
       }
-    });
+    }));
     await native.close();
     await database.close();
     const table = interpreterTable(results, Object.keys(pids));
@@ -189,7 +195,7 @@ async function measureShape(client: Client, shape: Shape, pids: Record<string, n
               { key: WEFT_STATUS, value: 'running' },
             ],
           })
-        : client.workflow.start(shape.handwritten.type, { workflowId, taskQueue: TASK_QUEUE, args: shape.handwritten.args });
+        : client.workflow.start(shape.handwritten.type, { workflowId, taskQueue: HAND_TASK_QUEUE, args: shape.handwritten.args });
     return handle.then(async (h) => {
       await h.result();
       return h;
@@ -239,9 +245,10 @@ function renderReport(table: string, peakRss: number, binary: string, big: BigRu
 Weft's interpreter against the same DAG shapes written by hand as plain Temporal
 workflows. Both call the same no-op activity (Weft's \`runAgent\` with the offline
 provider: no delay, one idempotent attempt record in PostgreSQL), on the same
-Temporal dev server (as \`weft dev\` starts it, SQLite in memory), worker and
-database, in one process; runs of the two are interleaved so load drift affects
-both alike. The \`execution: local\` chain runs its nodes as local activities and
+Temporal dev server (as \`weft dev\` starts it, SQLite in memory) and database,
+by two workers in one process, each with its own workflow bundle (Weft's
+interpreter; the hand-written workflows alone); runs of the two are interleaved
+so load drift affects both alike. The \`execution: local\` chain runs its nodes as local activities and
 is compared with a hand-written workflow of 10 local activities. Weft's extra
 work per run: its \`finishRun\` local activity (the run's outcome and the records
 of in-workflow nodes), one search-attribute upsert, and template evaluation in
