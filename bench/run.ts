@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'weft-bench-'));
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  let big: BigRun | null = null;
+  let big: BigRun | Error | null = null;
   try {
     const database = await openDatabase({ url: postgres.url, dataDir: scratch, migrate: true });
     const repos = createRepositories(database.db);
@@ -117,8 +117,9 @@ async function main(): Promise<void> {
         }
       }
       if (BIG_GROUPS > 0) {
-        big = await measureBig(client, { TEMPORAL_ADDRESS: server.address, DATABASE_URL: postgres.url });
-        process.stdout.write(`${JSON.stringify(big)}\n`);
+        // A failed big run is reported, and the shapes measured before it are still written.
+        big = await measureBig(client, { TEMPORAL_ADDRESS: server.address, DATABASE_URL: postgres.url }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+        process.stdout.write(`${big instanceof Error ? big.stack : JSON.stringify(big)}\n`);
       }
     }));
     await native.close();
@@ -145,9 +146,16 @@ async function measureBig(client: Client, env: Record<string, string>): Promise<
   const statusKiB = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))?.[1] ?? Number.NaN);
   const startKiB = statusKiB('VmRSS');
   let runPeakKiB = startKiB;
-  const sampler = setInterval(() => (runPeakKiB = Math.max(runPeakKiB, statusKiB('VmRSS'))), 100);
+  // The worker's last words, if it dies: the run would otherwise wait for it forever.
+  const stderr: string[] = [];
+  worker.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const died = new Promise<never>((_, reject) => worker.once('exit', (code, signal) => reject(new Error(`the big run's worker exited (${signal ?? code}): ${stderr.join('').slice(-2000)}`))));
+  died.catch(() => {});
+  const sampler = setInterval(() => {
+    if (worker.exitCode === null && worker.signalCode === null) runPeakKiB = Math.max(runPeakKiB, statusKiB('VmRSS'));
+  }, 100);
   try {
-    const run = await runBig(client, queue);
+    const run = await Promise.race([runBig(client, queue), died]);
     return { ...run, startRssMiB: startKiB / 1024, runPeakRssMiB: runPeakKiB / 1024, lifetimePeakRssMiB: statusKiB('VmHWM') / 1024 };
   } finally {
     clearInterval(sampler);
@@ -237,7 +245,7 @@ async function measureShape(client: Client, shape: Shape, pids: Record<string, n
   return result;
 }
 
-function renderReport(table: string, peakRss: number, binary: string, big: BigRun | null): string {
+function renderReport(table: string, peakRss: number, binary: string, big: BigRun | Error | null): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const temporal = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
   return `## The interpreter against hand-written workflows
@@ -266,7 +274,7 @@ ${table}
 - *CPU ms/run*: user + system time from \`/proc/<pid>/stat\` while the runs/s figure was measured, ÷ runs, for the bench process (worker and client) and the Temporal server; PostgreSQL's backends are not counted.
 - *events/node*: history events of one run ÷ nodes.
 - Peak RSS of the bench process (worker, client and bundles): ${(peakRss / 1024 / 1024).toFixed(0)} MiB.
-${big ? renderBig(big) : ''}`;
+${big instanceof Error ? `\n## One run of ${BIG_GROUPS * 100} nodes\n\nFailed in this run: ${big.message.split('\n')[0]}\n` : big ? renderBig(big) : ''}`;
 }
 
 function renderBig(big: BigRun): string {
