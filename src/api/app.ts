@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import type { PricingTable } from '../pricing/pricing.js';
 import type { TierTable } from '../pricing/tiers.js';
-import { metricsHandler, type MetricsSource } from '../metrics/exposition.js';
+import { serveMetrics, type MetricsSource } from '../metrics/exposition.js';
 import { auditTrail } from './audit-trail.js';
 import { identify, requireIdentity } from './auth.js';
 import { bodyParsers } from './body-limits.js';
@@ -68,7 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestTelemetry(deps.logger));
   app.use(securityHeaders(deps.corsOrigins));
   // Outside /api/v1: no key, and no limit a scrape could hit.
-  app.get('/metrics', metricsHandler(deps.extraMetrics));
+  app.get('/metrics', (req, res) => serveMetrics(req, res, deps.extraMetrics));
   app.use(healthRouter({ pingDatabase: deps.pingDatabase, client: deps.temporal.client, namespace: deps.temporal.namespace }));
   app.use(identify(deps.repos.apiKeys, deps.logger));
   app.use(rateLimits(deps.rateLimits ?? DEFAULT_RATE_LIMITS));
