@@ -44,10 +44,9 @@ sql_bin() { echo "${WEFT_TEMPORAL_SQL_TOOL:-$(gobin)/sql}"; }
 schema_dir() { echo "${WEFT_TEMPORAL_SCHEMA_DIR:-$(go env GOMODCACHE)/go.temporal.io/server@v$TEMPORAL_VERSION/schema/postgresql/v12}"; }
 
 pg_bin() {
-  if command -v pg_ctl >/dev/null 2>&1; then dirname "$(command -v pg_ctl)"; return; fi
-  local v
-  for v in $(ls /usr/lib/postgresql 2>/dev/null | sort -rn); do
-    [ -x "/usr/lib/postgresql/$v/bin/pg_ctl" ] && { echo "/usr/lib/postgresql/$v/bin"; return; }
+  local d
+  for d in $(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)") $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -rn); do
+    [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/psql" ] && [ -x "$d/createdb" ] && { echo "$d"; return; }
   done
   die "PostgreSQL binaries not found (apt-get install -y postgresql)"
 }
@@ -99,12 +98,13 @@ start_postgres() {
   fi
   as_pg "$bin/pg_ctl" -D "$data" -w -l "$DIR/postgres/log" \
     -o "-p $PG_PORT -k $DIR/postgres -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
-  local db
-  for db in temporal temporal_visibility weft; do
-    if ! as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
-      as_pg "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$db"
-    fi
-  done
+}
+
+ensure_database() {
+  local bin
+  bin="$(pg_bin)"
+  as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = '$1'" | grep -q 1 \
+    || as_pg "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$1"
 }
 
 # Creates or upgrades Temporal's two schemas with the server's own sql tool.
@@ -115,6 +115,7 @@ setup_temporal_schemas() {
   [ -d "$schemas/temporal/versioned" ] || die "Temporal's schema files are missing at $schemas: run \`$0 build\` or set WEFT_TEMPORAL_SCHEMA_DIR"
   for kind in temporal visibility; do
     db=temporal; [ "$kind" = visibility ] && db=temporal_visibility
+    ensure_database "$db"
     local args=(--plugin postgres12 --ep 127.0.0.1 -p "$PG_PORT" -u postgres --db "$db")
     # setup-schema -v 0.0 creates the version table once; update-schema applies every versioned step.
     "$sql" "${args[@]}" setup-schema -v 0.0 >>"$DIR/logs/schema.log" 2>&1 || true
@@ -196,11 +197,11 @@ start_temporal() {
   [ -x "$server" ] || die "the Temporal server is missing at $server: run \`$0 build\` or set WEFT_TEMPORAL_SERVER"
   setup_temporal_schemas
   write_temporal_config
-  setsid "$server" --root "$DIR/temporal" --config config --env development --allow-no-auth start \
+  (exec setsid "$server" --root "$DIR/temporal" --config config --env development --allow-no-auth start) \
     >>"$DIR/logs/temporal.log" 2>&1 </dev/null &
   echo $! >"$(pidfile temporal)"
   # Waits for the frontend, then registers the namespace (the server makes none) and Weft's search attributes.
-  weft_env node "$ROOT/bin/weft.js" temporal-setup >>"$DIR/logs/temporal-setup.log" 2>&1 \
+  (weft_env node "$ROOT/bin/weft.js" temporal-setup) >>"$DIR/logs/temporal-setup.log" 2>&1 \
     || die "Temporal did not get ready (see $DIR/logs/temporal-setup.log and $DIR/logs/temporal.log)"
 }
 
@@ -212,33 +213,41 @@ admin_key() {
   cat "$DIR/admin-key"
 }
 
+# Runs a command with the cluster's settings; `exec`, so a background job's $! is the process itself.
 weft_env() {
-  env DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/weft" \
-    TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT" \
-    WEFT_BOOTSTRAP_ADMIN_KEY="$(admin_key)" \
-    "$@"
+  local key
+  key="$(admin_key)"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/weft" TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT" WEFT_BOOTSTRAP_ADMIN_KEY="$key"
+  exec "$@"
 }
 
 migrate() {
-  weft_env node "$ROOT/bin/weft.js" migrate >>"$DIR/logs/migrate.log" 2>&1 || die "weft migrate failed (see $DIR/logs/migrate.log)"
+  ensure_database weft
+  (weft_env node "$ROOT/bin/weft.js" migrate) >>"$DIR/logs/migrate.log" 2>&1 || die "weft migrate failed (see $DIR/logs/migrate.log)"
 }
 
 api_ready() { curl -fsS "http://127.0.0.1:$1/ready" >/dev/null; }
 worker_ready() { grep -q 'Weft worker polling' "$1"; }
 
-start_weft() {
+launch_weft() {
   local name="$1" n="${1##*-}" kind="${1%-*}" logf="$DIR/logs/$1.log"
   : >"$logf"
   if [ "$kind" = api ]; then
-    local port=$((API_PORT + n - 1))
-    WEFT_PORT="$port" weft_env setsid node "$ROOT/bin/weft.js" api >>"$logf" 2>&1 </dev/null &
-    echo $! >"$(pidfile "$name")"
-    wait_until "$name on port $port (see $logf)" 60 api_ready "$port"
+    (WEFT_PORT=$((API_PORT + n - 1)) weft_env setsid node "$ROOT/bin/weft.js" api) >>"$logf" 2>&1 </dev/null &
   else
-    WEFT_METRICS_PORT=$((METRICS_PORT + n - 1)) weft_env setsid node "$ROOT/bin/weft.js" worker >>"$logf" 2>&1 </dev/null &
-    echo $! >"$(pidfile "$name")"
-    wait_until "$name to poll (see $logf)" 60 worker_ready "$logf"
+    (WEFT_METRICS_PORT=$((METRICS_PORT + n - 1)) weft_env setsid node "$ROOT/bin/weft.js" worker) >>"$logf" 2>&1 </dev/null &
   fi
+  echo $! >"$(pidfile "$name")"
+}
+
+await_weft() {
+  local name="$1" n="${1##*-}" logf="$DIR/logs/$1.log"
+  if [ "${name%-*}" = api ]; then
+    wait_until "$name on port $((API_PORT + n - 1)) (see $logf)" 90 api_ready $((API_PORT + n - 1))
+  else
+    wait_until "$name to poll (see $logf)" 90 worker_ready "$logf"
+  fi
+  log "started $name (PID $(pid_of "$name"))"
 }
 
 start_one() {
@@ -247,7 +256,7 @@ start_one() {
   case "$name" in
     postgres) start_postgres ;;
     temporal) start_temporal ;;
-    api-1 | api-2 | worker-1 | worker-2) start_weft "$name" ;;
+    api-1 | api-2 | worker-1 | worker-2) launch_weft "$name"; await_weft "$name"; return ;;
     *) die "unknown component '$name' (one of: ${COMPONENTS[*]})" ;;
   esac
   log "started $name (PID $(pid_of "$name"))"
@@ -272,8 +281,12 @@ cmd_up() {
   start_one temporal
   migrate
   log "migrated the weft database (weft migrate, once, before any replica starts)"
-  local c
-  for c in api-1 api-2 worker-1 worker-2; do start_one "$c"; done
+  # The four Weft processes start together (the migrations are already done) and are awaited in turn.
+  local c started=()
+  for c in api-1 api-2 worker-1 worker-2; do
+    if running "$c"; then log "$c already running (PID $(pid_of "$c"))"; else launch_weft "$c"; started+=("$c"); fi
+  done
+  for c in "${started[@]}"; do await_weft "$c"; done
   cmd_status
   log "API: http://127.0.0.1:$API_PORT and http://127.0.0.1:$((API_PORT + 1)); admin key in ${WEFT_BOOTSTRAP_ADMIN_KEY:+WEFT_BOOTSTRAP_ADMIN_KEY}${WEFT_BOOTSTRAP_ADMIN_KEY:-$DIR/admin-key}"
   log "Temporal: 127.0.0.1:$TEMPORAL_PORT; PostgreSQL: postgres://postgres@127.0.0.1:$PG_PORT/weft; logs: $DIR/logs"
