@@ -34,6 +34,8 @@ API_PORT="${WEFT_CLUSTER_API_PORT:-8080}"
 METRICS_PORT="${WEFT_CLUSTER_METRICS_PORT:-9464}"
 SHARDS="${WEFT_CLUSTER_HISTORY_SHARDS:-4}"
 COMPONENTS=(postgres temporal api-1 api-2 worker-1 worker-2)
+# Temporal stores membership ports as a PostgreSQL smallint.
+[ $((TEMPORAL_PORT + 9)) -le 32767 ] || { echo "WEFT_CLUSTER_TEMPORAL_PORT must be at most 32758 (Temporal stores its ports as smallint)" >&2; exit 2; }
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -76,7 +78,8 @@ wait_until() {
 
 cmd_build() {
   command -v go >/dev/null 2>&1 || die "Go is needed to build the Temporal server (https://go.dev/dl/)"
-  if [ ! -x "$(server_bin)" ]; then
+  # Cached: built again only when missing or of another version.
+  if [ ! -x "$(server_bin)" ] || ! "$(server_bin)" --version 2>/dev/null | grep -q "version $TEMPORAL_VERSION\$"; then
     log "building the Temporal server $TEMPORAL_VERSION (go install, several minutes)"
     go install "go.temporal.io/server/cmd/server@v$TEMPORAL_VERSION"
   fi
@@ -92,7 +95,8 @@ start_postgres() {
   local bin data="$DIR/postgres/data"
   bin="$(pg_bin)"
   mkdir -p "$DIR/postgres"
-  [ "$(id -u)" -eq 0 ] && chown postgres: "$DIR/postgres"
+  # Under root, the postgres user owns the cluster and must reach it (a mktemp directory is private).
+  if [ "$(id -u)" -eq 0 ]; then chmod a+x "$DIR"; chown postgres: "$DIR/postgres"; fi
   if [ ! -f "$data/PG_VERSION" ]; then
     as_pg "$bin/initdb" -D "$data" -A trust -U postgres -E UTF8 >/dev/null
   fi
@@ -200,9 +204,15 @@ start_temporal() {
   (exec setsid "$server" --root "$DIR/temporal" --config config --env development --allow-no-auth start) \
     >>"$DIR/logs/temporal.log" 2>&1 </dev/null &
   echo $! >"$(pidfile temporal)"
-  # Waits for the frontend, then registers the namespace (the server makes none) and Weft's search attributes.
-  (weft_env node "$ROOT/bin/weft.js" temporal-setup) >>"$DIR/logs/temporal-setup.log" 2>&1 \
-    || die "Temporal did not get ready (see $DIR/logs/temporal-setup.log and $DIR/logs/temporal.log)"
+  # Waits for the frontend, then registers the namespace (the server makes none) and Weft's
+  # search attributes; gives up at once if the server exits meanwhile.
+  (weft_env node "$ROOT/bin/weft.js" temporal-setup --timeout 300) >>"$DIR/logs/temporal-setup.log" 2>&1 &
+  local setup=$!
+  while kill -0 "$setup" 2>/dev/null; do
+    running temporal || { kill "$setup"; die "the Temporal server exited (see $DIR/logs/temporal.log)"; }
+    sleep 0.5
+  done
+  wait "$setup" || die "Temporal did not get ready (see $DIR/logs/temporal-setup.log and $DIR/logs/temporal.log)"
 }
 
 admin_key() {
@@ -288,7 +298,7 @@ cmd_up() {
   done
   for c in "${started[@]}"; do await_weft "$c"; done
   cmd_status
-  log "API: http://127.0.0.1:$API_PORT and http://127.0.0.1:$((API_PORT + 1)); admin key in ${WEFT_BOOTSTRAP_ADMIN_KEY:+WEFT_BOOTSTRAP_ADMIN_KEY}${WEFT_BOOTSTRAP_ADMIN_KEY:-$DIR/admin-key}"
+  log "API: http://127.0.0.1:$API_PORT and http://127.0.0.1:$((API_PORT + 1)); admin key: $(if [ -n "${WEFT_BOOTSTRAP_ADMIN_KEY:-}" ]; then echo 'WEFT_BOOTSTRAP_ADMIN_KEY'; else echo "$DIR/admin-key"; fi)"
   log "Temporal: 127.0.0.1:$TEMPORAL_PORT; PostgreSQL: postgres://postgres@127.0.0.1:$PG_PORT/weft; logs: $DIR/logs"
 }
 
