@@ -237,7 +237,8 @@ migrate() {
 }
 
 api_ready() { curl -fsS "http://127.0.0.1:$1/ready" >/dev/null; }
-worker_ready() { grep -q 'Weft worker polling' "$1"; }
+# A worker serves /metrics only once it polls, whatever its log level.
+worker_ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/metrics"; }
 
 launch_weft() {
   local name="$1" n="${1##*-}" kind="${1%-*}" logf="$DIR/logs/$1.log"
@@ -255,7 +256,7 @@ await_weft() {
   if [ "${name%-*}" = api ]; then
     wait_until "$name on port $((API_PORT + n - 1)) (see $logf)" 90 api_ready $((API_PORT + n - 1))
   else
-    wait_until "$name to poll (see $logf)" 90 worker_ready "$logf"
+    wait_until "$name to poll (see $logf)" 90 worker_ready $((METRICS_PORT + n - 1))
   fi
   log "started $name (PID $(pid_of "$name"))"
 }

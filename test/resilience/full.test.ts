@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resilienceSkipReason, startLocalCluster, type LocalCluster } from '../support/local-cluster.js';
 import { waitFor } from '../support/processes.js';
-import { agentRun, allEnded, nodeStatus, startRuns } from './runs.js';
+import { agentRun, allEnded, nodeStatus, report, startRuns } from './runs.js';
 
 /**
  * The full fault suite's longer faults, opt-in (WEFT_RESILIENCE_FULL=1, see
@@ -45,8 +45,10 @@ describe.skipIf(skip)(skip ? `full resilience suite (not run: ${skip})` : 'full 
     // The outage lasts its full length (the fault being measured), then PostgreSQL is back.
     await new Promise((r) => setTimeout(r, Math.max(0, outageEnds - Date.now())));
     await cluster.control('start', 'postgres');
+    const backAt = Date.now();
 
     const runs = await allEnded(cluster, ids, 300_000);
+    report('PostgreSQL stopped', { runs: ids.length, outageMs: backAt - (outageEnds - OUTAGE_MS), backToAllEndedMs: Date.now() - backAt });
     for (const run of runs) {
       expect(run.status).toBe('succeeded');
       expect(run.output).toMatchObject({ c: { text: 'C' } });

@@ -47,3 +47,8 @@ export async function allEnded(cluster: LocalCluster, ids: string[], timeoutMs: 
   }
   return runs;
 }
+
+/** Prints a fault's measured figures (docs/reliability.md quotes them). */
+export function report(fault: string, figures: Record<string, number | string>): void {
+  process.stdout.write(`[resilience] ${fault}: ${JSON.stringify(figures)}\n`);
+}

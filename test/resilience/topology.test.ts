@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resilienceSkipReason, startLocalCluster, type LocalCluster } from '../support/local-cluster.js';
 import { waitFor } from '../support/processes.js';
 import { readEvents } from '../support/sse.js';
-import { agentRun, allEnded, nodeStatus, startRuns } from './runs.js';
+import { agentRun, allEnded, nodeStatus, report, startRuns } from './runs.js';
 
 /**
  * The reduced fault suite, in every CI run: the production topology of
@@ -75,8 +75,10 @@ describe.skipIf(skip)(skip ? `resilience (not run: ${skip})` : 'resilience on th
     const doomed = `${cluster.pid('worker-1')}@`;
     await waitFor(async () => ((await startedActivityWorkers(ids)).some((w) => w.startsWith(doomed)) ? true : undefined), 'worker-1 to run activities', 60_000);
     await cluster.control('kill', 'worker-1');
+    const killedAt = Date.now();
 
     const runs = await allEnded(cluster, ids, 180_000);
+    const recoveredMs = Date.now() - killedAt;
     for (const run of runs) {
       expect(run.status).toBe('succeeded');
       expect(run.output).toEqual(cleanRun!.output);
@@ -88,6 +90,7 @@ describe.skipIf(skip)(skip ? `resilience (not run: ${skip})` : 'resilience on th
     for (const row of rows) expect(row.attempts).toEqual(row.attempts.map((_, i) => i + 1));
     // The kill did hit live work: some attempt was cut short and retried.
     expect(rows.some((row) => row.attempts.length > 1)).toBe(true);
+    report('worker SIGKILL', { runs: ids.length, succeeded: runs.length, retriedNodes: rows.filter((r) => r.attempts.length > 1).length, attempts: rows.reduce((n, r) => n + r.attempts.length, 0), killToAllEndedMs: recoveredMs });
     await cluster.control('start', 'worker-1');
   }, 420_000);
 
@@ -99,9 +102,12 @@ describe.skipIf(skip)(skip ? `resilience (not run: ${skip})` : 'resilience on th
     };
     const ids = await startRuns(cluster, chain, 20, 'restart');
     await waitFor(async () => ((await nodeStatus(cluster, ids.at(-1)!, 'a')) === 'running' ? true : undefined), 'the runs to be under way', 60_000);
+    const stoppedAt = Date.now();
     await cluster.control('stop', 'temporal');
     await cluster.control('start', 'temporal');
+    const downMs = Date.now() - stoppedAt;
     const runs = await allEnded(cluster, ids, 180_000);
+    report('Temporal restart', { runs: ids.length, serverDownMs: downMs, stopToAllEndedMs: Date.now() - stoppedAt });
     for (const run of runs) {
       expect(run.status).toBe('succeeded');
       expect(run.output).toMatchObject({ c: { text: 'C' } });
@@ -138,6 +144,7 @@ describe.skipIf(skip)(skip ? `resilience (not run: ${skip})` : 'resilience on th
         expect(resumed).toMatchObject({ status: 200, ended: true });
       }),
     );
+    report('API killed under streams', { streams: ids.length, cut: outcomes.filter((o) => o === 'cut').length, events: [...received.values()].reduce((n, e) => n + e.length, 0) });
     for (const id of ids) {
       // A run's stream ends with its final run event: every stored event up to it, once, in order.
       const last = received.get(id)!.at(-1)!;
