@@ -181,7 +181,7 @@ Date: ${new Date().toISOString().slice(0, 10)}. Each figure: the median of ${REP
 | (b) the same on the CLI dev server (SQLite in memory) | ${stat((r) => r.dev.runsPerSecond, 2)} runs/s, p50 ${stat((r) => r.dev.p50, 0)} ms |
 
 - (b) is timed from the client: \`POST /runs?wait=60s\` until it answers with the ended run.
-- \`GET /runs\` at 500 requests/s over 10,000 stored runs and event-stream latency are measured by \`npm run bench:api\` (above, on the dev server); 200 concurrent event-stream clients on this topology are not measured yet.
+- \`GET /runs\` at 500 requests/s over 10,000 stored runs and 200 concurrent event-stream clients on this topology: \`npm run bench:topology-api\` (below).
 `;
 }
 

@@ -77,7 +77,7 @@ wait_until() {
 }
 
 cmd_build() {
-  command -v go >/dev/null 2>&1 || die "Go is needed to build the Temporal server (https://go.dev/dl/)"
+  command -v go >/dev/null 2>&1 || die "Go is needed to build the Temporal server"
   # Cached: built again only when missing or of another version.
   if [ ! -x "$(server_bin)" ] || ! "$(server_bin)" --version 2>/dev/null | grep -q "version $TEMPORAL_VERSION\$"; then
     log "building the Temporal server $TEMPORAL_VERSION (go install, several minutes)"
