@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resilienceSkipReason, startLocalCluster, type LocalCluster } from '../support/local-cluster.js';
+import { announceSkip, resilienceSkipReason, startLocalCluster, type LocalCluster } from '../support/local-cluster.js';
 import { waitFor } from '../support/processes.js';
 import { agentRun, allEnded, nodeStatus, report, startRuns } from './runs.js';
 
@@ -11,6 +11,7 @@ import { agentRun, allEnded, nodeStatus, report, startRuns } from './runs.js';
  */
 const OUTAGE_MS = 30_000;
 const skip = resilienceSkipReason() ?? (process.env.WEFT_RESILIENCE_FULL === '1' ? null : 'the full suite runs with WEFT_RESILIENCE_FULL=1');
+announceSkip('test/resilience/full.test.ts', skip);
 let cluster: LocalCluster;
 
 beforeAll(async () => {

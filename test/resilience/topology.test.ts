@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resilienceSkipReason, startLocalCluster, type LocalCluster } from '../support/local-cluster.js';
+import { announceSkip, resilienceSkipReason, startLocalCluster, type LocalCluster } from '../support/local-cluster.js';
 import { waitFor } from '../support/processes.js';
 import { readEvents } from '../support/sse.js';
 import { agentRun, allEnded, nodeStatus, report, startRuns } from './runs.js';
@@ -14,6 +14,7 @@ import { agentRun, allEnded, nodeStatus, report, startRuns } from './runs.js';
  * restart with runs in flight, and an API process killed under streaming clients.
  */
 const skip = resilienceSkipReason();
+announceSkip('test/resilience/topology.test.ts', skip);
 let cluster: LocalCluster;
 let sql: postgres.Sql;
 let temporal: Client;

@@ -62,6 +62,11 @@ export function resilienceSkipReason(): string | null {
   return found.missing;
 }
 
+/** Says on stderr why a resilience file does not run (a skipped file is otherwise silent). */
+export function announceSkip(file: string, reason: string | null): void {
+  if (reason) console.warn(`${file}: not run: ${reason}`);
+}
+
 /** Brings the whole topology up with `deploy/local-cluster.sh up` on free ports, in a temp directory. */
 export async function startLocalCluster(extraEnv: Record<string, string> = {}): Promise<LocalCluster> {
   const binaries = realServerBinaries();
