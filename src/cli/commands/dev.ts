@@ -7,6 +7,7 @@ import { startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
 import { ensureTemporalCli } from '../../runtime/temporal-install.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { temporalMetricsSource } from '../../metrics/temporal-source.js';
+import { ensureDashboardBuilt } from '../../dashboard/ensure-built.js';
 import { onShutdown } from '../shutdown.js';
 
 /**
@@ -26,6 +27,9 @@ export async function devCommand(config: Config): Promise<void> {
     (message) => process.stdout.write(`${message}\n`),
     (line) => logger.debug({ install: line }),
   );
+  // Built (when web/ changed) while the servers start, so the API serves the current dashboard.
+  const dashboardBuilt = ensureDashboardBuilt((message) => process.stdout.write(`${message}\n`));
+  dashboardBuilt.catch(() => {});
   const server = await startTemporalDevServer({
     binary,
     port: config.WEFT_TEMPORAL_PORT,
@@ -44,11 +48,13 @@ export async function devCommand(config: Config): Promise<void> {
     await services.repos.apiKeys.ensure(admin.key, 'bootstrap-admin', 'admin');
     const worker = await startWorker({ config, services, logger, address: server.address });
     stops.push(worker.stop);
+    await dashboardBuilt;
     const api = await startApi({ config, services, logger, address: server.address, extraMetrics: temporalMetrics.read });
     stops.push(api.stop);
     const lines = [
       '',
       'Weft is running.',
+      `  Dashboard    ${api.url}/   (sign in with the admin key)`,
       `  API          ${api.url}/api/v1   (health: ${api.url}/health)`,
       `  Metrics      ${api.url}/metrics`,
       `  Temporal UI  ${server.uiUrl}`,
