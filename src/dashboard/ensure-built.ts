@@ -40,7 +40,15 @@ export async function ensureDashboardBuilt(log: (message: string) => void = () =
   log('building the dashboard (web/ changed or was never built)');
   // Vite is a dev dependency: imported only when there is something to build.
   const { build } = await import('vite');
-  await build({ configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite and the React plugin take NODE_ENV over the mode: under vitest (`test`) they would ship React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(stamp, hash);
   return true;
 }
