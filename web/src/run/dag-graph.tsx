@@ -1,4 +1,4 @@
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { createContext, memo, useContext, useMemo, useRef } from 'react';
 import type { NodeStatus } from '../api/types';
@@ -40,7 +40,8 @@ const DagNode = memo(function DagNode({ data }: NodeProps<FlowNode>) {
       <button type="button" className="dag-node-body" onClick={() => onSelect?.(id)} aria-label={`Node ${id}, ${type}, ${status}`} aria-pressed={selected} disabled={!onSelect}>
         <span className="dag-node-id">{id}</span>
         <span className="dag-node-meta">
-          {type} · {status}
+          {type}
+          {view.status ? ` · ${status}` : ''}
           {view.attempts && view.attempts > 1 ? ` · ${view.attempts} attempts` : ''}
         </span>
         <span className="dag-node-meta">
@@ -106,7 +107,6 @@ export function DagGraph({ nodes, levels, views, selected, onSelect, label }: { 
         >
           <Background />
           <Controls showInteractive={false} />
-          {!large && <MiniMap pannable zoomable />}
         </ReactFlow>
       </div>
     </Selection.Provider>
