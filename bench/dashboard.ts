@@ -122,7 +122,7 @@ Date: ${new Date().toISOString().slice(0, 10)}. Timings: the median of ${REPEATS
 | live update: the cancel request answered → the runs page shows the run cancelled (through the workflow, the database, the event stream and the render) | ${summary(live)} | < 200 ms from the event |
 
 - The run page (React Flow), the analytics page (Recharts) and the workflow page (the YAML library) are separate chunks, loaded when opened; \`/runs\` fetches only the app's core.
-- The live figure is measured from outside the browser, so it includes the workflow's reaction to the cancel and the event's way through the database (PGlite under `weft dev`) and the stream: the render's own share is smaller.
+- The live figure is measured from outside the browser, so it includes the workflow's reaction to the cancel and the event's way through the database (PGlite under \`weft dev\`) and the stream: the render's own share is smaller.
 `;
   writeSection(join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), 'dashboard', markdown);
   console.log(markdown);

@@ -208,3 +208,11 @@ describe('roles', () => {
     await page.close();
   });
 });
+
+describe('the pages', () => {
+  it('raised no script error and no CSP refusal on any page the tests opened', () => {
+    // The unknown key (401) and the input the server refuses (422) are sent on purpose; the browser logs those answers as failed resources.
+    const expected = /^Failed to load resource: the server responded with a status of (401|422) /;
+    expect(rig.problems.filter((p) => !expected.test(p))).toEqual([]);
+  });
+});
