@@ -10,7 +10,8 @@ import { NodePanel } from '../run/node-panel';
 import { RunActions } from '../run/run-actions';
 import { Timeline } from '../run/timeline';
 import { useLiveRun } from '../run/use-live-run';
-import { usePlan, type PlanNode } from '../run/use-plan';
+import type { PlanNode } from '../run/layout';
+import { usePlan } from '../run/use-plan';
 
 /** Runs with more nodes than this show their nodes before the server has compiled the plan (seconds for thousands of nodes). */
 const FALLBACK_ABOVE = 400;

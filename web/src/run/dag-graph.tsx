@@ -3,8 +3,7 @@ import '@xyflow/react/dist/style.css';
 import { createContext, memo, useContext, useMemo, useRef } from 'react';
 import type { NodeStatus } from '../api/types';
 import { duration, percent, usd } from '../format';
-import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
-import type { PlanNode } from './use-plan';
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, type PlanNode } from './layout';
 
 /** What the graph shows on one node besides its id and type. */
 export interface NodeView {

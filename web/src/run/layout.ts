@@ -1,4 +1,9 @@
-import type { PlanNode } from './use-plan';
+/** A planned node: its type and the nodes it needs (explicit and from templates), as the server compiles them. */
+export interface PlanNode {
+  id: string;
+  type: string;
+  needs: string[];
+}
 
 export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 72;

@@ -1,13 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useVersion } from '../api/queries';
 import { useSession } from '../auth/session';
+import type { PlanNode } from './layout';
 
-/** A planned node: its type and the nodes it needs (explicit and from templates), as the server compiles them. */
-export interface PlanNode {
-  id: string;
-  type: string;
-  needs: string[];
-}
 
 interface Validation {
   plan: { nodes: PlanNode[]; levels: string[][] };
