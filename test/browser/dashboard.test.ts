@@ -209,6 +209,25 @@ describe('roles', () => {
   });
 });
 
+describe('keyboard', () => {
+  it('reaches the content by a skip link, and opens a node and closes its panel without a mouse', async () => {
+    const id = await start('flaky');
+    await rig.h.finished(id);
+    const page = await rig.signedIn(VIEWER_KEY, `/runs/${id}`);
+    await page.locator('[data-run-status="failed"]').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement.textContent)).toBe('Skip to content');
+    await page.locator('[data-node-id="second"] button').focus();
+    await page.keyboard.press('Enter');
+    const panel = page.getByRole('complementary', { name: 'Node second' });
+    await panel.getByText('#1').waitFor();
+    await panel.getByRole('button', { name: 'Close node panel' }).focus();
+    await page.keyboard.press('Enter');
+    await panel.waitFor({ state: 'detached' });
+    await page.close();
+  });
+});
+
 describe('the pages', () => {
   it('raised no script error and no CSP refusal on any page the tests opened', () => {
     // The unknown key (401) and the input the server refuses (422) are sent on purpose; the browser logs those answers as failed resources.
