@@ -47,7 +47,7 @@ const pureImportRule = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.weft/', 'coverage/', 'test/fixtures/'] },
+  { ignores: ['dist/', 'node_modules/', '.weft/', 'coverage/', 'test/fixtures/', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

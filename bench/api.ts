@@ -18,13 +18,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/client.js';
-import { runs as runsTable } from '../src/db/schema/runs.js';
 import { findTemporalCli, startTemporalDevServer } from '../src/runtime/temporal-dev-server.js';
 import { startThrowawayPostgres } from '../test/support/postgres-cluster.js';
 import { freePort } from '../test/support/ports.js';
 import { spawnWeft, stopProcess } from '../test/support/processes.js';
 import { readEvents } from '../test/support/sse.js';
-import { percentile, writeSection } from './report.js';
+import { autocannonP95, percentile, writeSection } from './report.js';
+import { storeEndedRuns } from './stored-runs.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const database = await openDatabase({ url: postgres.url, dataDir: scratch, migrate: true });
   const processes = [];
   try {
-    await seed(database.db);
+    await storeEndedRuns(database.db, STORED);
     processes.push(await spawnWeft('worker', { ...env, WEFT_LOG_LEVEL: 'info' }, 'Weft worker polling'));
     // Load from one address: the per-key limit is raised so that the limiter is not what is measured.
     processes.push(await spawnWeft('api', { ...env, WEFT_LOG_LEVEL: 'info', WEFT_RATE_LIMIT: String(RATE * DURATION * 2) }, 'Weft API listening'));
@@ -79,29 +79,6 @@ async function main(): Promise<void> {
     await server.stop();
     postgres.stop();
     rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-/** `STORED` ended runs over 20 workflows, with costs, spread over 30 days. */
-async function seed(db: Awaited<ReturnType<typeof openDatabase>>['db']): Promise<void> {
-  const now = Date.now();
-  const statuses = ['succeeded', 'succeeded', 'succeeded', 'failed', 'cancelled'] as const;
-  for (let start = 0; start < STORED; start += 1000) {
-    const rows = Array.from({ length: Math.min(1000, STORED - start) }, (_, k) => {
-      const i = start + k;
-      const startedAt = new Date(now - (i / STORED) * 30 * 86_400_000);
-      return {
-        id: `run_seed${String(i).padStart(8, '0')}`,
-        workflowName: `bench-${i % 20}`,
-        workflowVersion: 1,
-        status: statuses[i % statuses.length]!,
-        costUsd: (i % 7) * 0.01,
-        input: {},
-        startedAt,
-        endedAt: new Date(startedAt.getTime() + 1000 + (i % 50) * 100),
-      };
-    });
-    await db.insert(runsTable).values(rows);
   }
 }
 
@@ -142,7 +119,7 @@ async function measureList(url: string): Promise<Repeat['list']> {
   const result = await autocannon({ url: `${url}/api/v1/runs?limit=50`, headers: { authorization: `Bearer ${KEY}` }, connections: 50, overallRate: RATE, duration: DURATION });
   return {
     p50: result.latency.p50,
-    p95: percentileOf(result.latency, 95),
+    p95: autocannonP95(result.latency),
     p99: result.latency.p99,
     rps: result.requests.average,
     errors: result.errors + result.timeouts + result.non2xx,
@@ -163,12 +140,6 @@ async function measureSummary(url: string): Promise<Repeat['summary']> {
   for (let i = 0; i < 200; i++) times.push((await ask()).ms);
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 50), p95: percentile(times, 95), requests: times.length };
-}
-
-/** autocannon reports fixed percentiles; p95 sits between its p90 and p97_5. */
-function percentileOf(latency: autocannon.Histogram, p: 95): number {
-  const { p90, p97_5 } = latency as unknown as { p90: number; p97_5: number };
-  return p === 95 ? p90 + ((p97_5 - p90) * (95 - 90)) / (97.5 - 90) : Number.NaN;
 }
 
 function render(repeats: Repeat[], binary: string): string {

@@ -28,3 +28,8 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
+
+/** autocannon reports fixed percentiles; p95 sits between its p90 and p97.5 (interpolated). */
+export function autocannonP95(latency: { p90: number; p97_5: number }): number {
+  return latency.p90 + ((latency.p97_5 - latency.p90) * (95 - 90)) / (97.5 - 90);
+}

@@ -72,6 +72,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   'GET /metrics': pub,
 
   'GET /api/v1/plugins': viewer,
+  'GET /api/v1/whoami': viewer,
 
   'POST /api/v1/keys': { role: 'admin', action: 'key.create' },
   'GET /api/v1/keys': admin,

@@ -5,10 +5,11 @@ import type { Logger } from '../logger.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import type { PricingTable } from '../pricing/pricing.js';
 import type { TierTable } from '../pricing/tiers.js';
-import { metricsHandler, type MetricsSource } from '../metrics/exposition.js';
+import { serveMetrics, type MetricsSource } from '../metrics/exposition.js';
 import { auditTrail } from './audit-trail.js';
 import { identify, requireIdentity } from './auth.js';
 import { bodyParsers } from './body-limits.js';
+import { dashboard } from './dashboard.js';
 import type { EventBus } from './event-bus.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimits } from './rate-limits.js';
@@ -21,6 +22,7 @@ import { budgetRoutes } from './routes/budgets.js';
 import { docsRouter } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRouter } from './routes/health.js';
+import { identityRoutes } from './routes/identity.js';
 import { keyRoutes } from './routes/keys.js';
 import { pluginRoutes } from './routes/plugins.js';
 import { runRoutes } from './routes/runs.js';
@@ -52,6 +54,8 @@ export interface AppDeps {
   rateLimits?: RateLimits;
   /** Origins allowed by CORS; none (no CORS headers at all) by default. */
   corsOrigins?: readonly string[] | undefined;
+  /** The built dashboard served at `/` (default: none; `weft dev` and `weft api` pass `web/dist`). */
+  dashboardDir?: string | undefined;
 }
 
 /**
@@ -68,8 +72,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestTelemetry(deps.logger));
   app.use(securityHeaders(deps.corsOrigins));
   // Outside /api/v1: no key, and no limit a scrape could hit.
-  app.get('/metrics', metricsHandler(deps.extraMetrics));
+  app.get('/metrics', (req, res) => serveMetrics(req, res, deps.extraMetrics));
   app.use(healthRouter({ pingDatabase: deps.pingDatabase, client: deps.temporal.client, namespace: deps.temporal.namespace }));
+  // Static pages and scripts, public like the probes: a sign-in page cannot need a key, nor count against the anonymous limit.
+  if (deps.dashboardDir) app.use(dashboard(deps.dashboardDir));
   app.use(identify(deps.repos.apiKeys, deps.logger));
   app.use(rateLimits(deps.rateLimits ?? DEFAULT_RATE_LIMITS));
   app.use(auditTrail(deps.repos.audit, deps.logger));
@@ -85,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
     ...budgetRoutes(deps.repos),
     ...analyticsRoutes(deps.repos),
     ...pluginRoutes(plugins),
+    ...identityRoutes(),
     ...keyRoutes(deps.repos.apiKeys),
     ...auditRoutes(deps.repos.audit),
   ];

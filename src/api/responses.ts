@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nodeStatuses, runStatuses } from '../dag/run-state.js';
+import { roles } from '../db/schema/api-keys.js';
 import { scheduleOverlaps } from './schemas.js';
 
 /** The API's response shapes: handlers give these (dates as `Date`), the wire carries their encoding, the OpenAPI document describes it. */
@@ -135,3 +136,6 @@ export const schedule = z.object({
   recentRuns: z.array(z.object({ runId: z.string(), scheduledAt: isoText, status: z.string() })),
 });
 export const scheduleList = z.object({ items: z.array(schedule) });
+
+/** `GET /whoami`: who the caller's key is, which the dashboard asks at sign-in to offer only what the role may do (weft-ops §11). */
+export const identityResponse = z.object({ id: z.string(), name: z.string(), role: z.enum(roles) });

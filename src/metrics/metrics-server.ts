@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '../logger.js';
-import { metricsText, type MetricsSource } from './exposition.js';
-import { metricsRegistry } from './registry.js';
+import { serveMetrics, type MetricsSource } from './exposition.js';
 
 /**
  * The worker's Prometheus endpoint: `GET /metrics` on `port` serves Weft's
@@ -13,8 +12,7 @@ export async function startMetricsServer(input: { port: number; host?: string; e
       res.writeHead(404).end();
       return;
     }
-    metricsText(input.extra).then(
-      (text) => res.writeHead(200, { 'Content-Type': metricsRegistry.contentType }).end(text),
+    serveMetrics(req, res, input.extra).catch(
       (err: unknown) => {
         input.logger.error({ err }, 'metrics exposition failed');
         res.writeHead(500).end();

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { SeriesChanges, watch } from './series-changes.js';
 
 /**
  * Weft's own metrics (contract section 8), in a registry of their own so that
@@ -9,12 +10,15 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export const metricsRegistry = new Registry();
 const registers = [metricsRegistry];
 
+/** Every update to a metric of the registry, for the exposition cache (`exposition.ts`). */
+export const seriesChanges = new SeriesChanges();
+
 function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
-  return new Counter({ name, help, labelNames, registers });
+  return watch(new Counter({ name, help, labelNames, registers }), seriesChanges);
 }
 
 function histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
-  return new Histogram({ name, help, labelNames, buckets, registers });
+  return watch(new Histogram({ name, help, labelNames, buckets, registers }), seriesChanges);
 }
 
 /** Node durations run from a 1 ms transform to an approval or sleep that waits for hours. */
@@ -35,7 +39,10 @@ export const runsFinished = counter('weft_runs_finished_total', 'Runs that ended
 export const runDuration = histogram('weft_run_duration_seconds', 'Run duration from start to end, by final status', ['workflow', 'status'], RUN_DURATION_BUCKETS);
 
 /** Incremented where a run starts (API), decremented where it ends (worker): sum it over every process. */
-export const runsActive = new Gauge({ name: 'weft_runs_active', help: 'Runs started and not ended (sum over API and worker processes)', labelNames: ['workflow'] as const, registers });
+export const runsActive = watch(
+  new Gauge({ name: 'weft_runs_active', help: 'Runs started and not ended (sum over API and worker processes)', labelNames: ['workflow'] as const, registers }),
+  seriesChanges,
+);
 
 /** One per node that reached a final state (succeeded, failed, skipped, cancelled). */
 export const nodeExecutions = counter('weft_node_executions_total', 'Nodes that reached a final state, by that state', ['workflow', 'type', 'status']);

@@ -1,13 +1,10 @@
-import type { Registry } from 'prom-client';
-
 /**
  * One series as prom-client 15 keeps it in a metric's `hashMap`: a counter's
  * or gauge's `value`, a histogram's per-bucket `bucketValues`, `sum` and `count`.
- * prom-client updates this object in place and replaces it on reset, so the
- * object and its numbers say whether text rendered from it is still current.
- * test/unit/series-text.test.ts checks the output against prom-client's own.
+ * test/unit/metrics/exposition-cache.test.ts checks the text rendered from it
+ * against prom-client's own, so an upgrade that changes this shape fails there first.
  */
-interface Series {
+export interface Series {
   labels: Record<string, string | number>;
   value?: number;
   sum?: number;
@@ -15,7 +12,8 @@ interface Series {
   bucketValues?: Record<string, number>;
 }
 
-interface MetricState {
+/** The parts of a prom-client 15 metric the exposition reads. */
+export interface MetricState {
   name: string;
   help: string;
   type: string;
@@ -24,63 +22,41 @@ interface MetricState {
   collect?: unknown;
 }
 
-interface Rendered {
-  value: number | undefined;
-  count: number | undefined;
-  sum: number | undefined;
-  text: string;
+/** A family's `# HELP` and `# TYPE` lines, each ending in a newline. */
+export function headerText(metric: MetricState): string {
+  return `# HELP ${escape(metric.name)} ${escape(metric.help)}\n# TYPE ${escape(metric.name)} ${metric.type}\n`;
 }
 
 /**
- * Renders a registry in Prometheus text format, as `registry.metrics()` does,
- * but re-renders only the series whose numbers changed since the last scrape.
- * prom-client rebuilds every line on every scrape (with 1,000 workflows, some
- * 110,000 lines and a few hundred milliseconds on the event loop); between two
- * scrapes most workflows run nothing, so most series' text can be reused. No
- * text is reused after its series changed: every scrape shows current values.
- * Handles counters, gauges and histograms without `collect` (all of Weft's own).
+ * What comes before the number on each of a series' sample lines: its name and
+ * labels never change, so these are built once per series and a changed series
+ * costs only its numbers (a histogram's 19 lines with 1,000 workflows' worth of them).
  */
-export class SeriesText {
-  private readonly rendered = new WeakMap<Series, Rendered>();
-
-  constructor(private readonly registry: Registry) {}
-
-  /** The registry's text, byte for byte what prom-client would serve. */
-  render(): string {
-    const metrics = this.registry.getMetricsAsArray().map((metric) => {
-      const state = metric as unknown as MetricState;
-      if (state.collect || !['counter', 'gauge', 'histogram'].includes(state.type)) throw new Error(`${state.name}: a ${state.type} with collect is not supported by SeriesText`);
-      const parts = [`# HELP ${escape(state.name)} ${escape(state.help)}`, `# TYPE ${escape(state.name)} ${state.type}`];
-      for (const series of Object.values(state.hashMap)) parts.push(this.series(state, series));
-      return parts.join('\n');
-    });
-    return `${metrics.join('\n\n')}\n`;
-  }
-
-  private series(metric: MetricState, series: Series): string {
-    const { value, count, sum } = series;
-    const cached = this.rendered.get(series);
-    if (cached && Object.is(cached.value, value) && Object.is(cached.count, count) && Object.is(cached.sum, sum)) return cached.text;
-    const text = metric.type === 'histogram' ? histogramLines(metric, series) : `${metric.name}${braces(labelText(series.labels))} ${number(value ?? 0)}`;
-    this.rendered.set(series, { value, count, sum, text });
-    return text;
-  }
+export function seriesPrefixes(metric: MetricState, labels: Record<string, string | number>): string[] {
+  const text = labelText(labels);
+  if (metric.type !== 'histogram') return [`${metric.name}${braces(text)} `];
+  // Cumulative buckets with `le` first (prom-client's order), then `+Inf`, `_sum` and `_count`.
+  const withLe = (le: string) => `{le="${le}"${text ? `,${text}` : ''}}`;
+  return [
+    ...(metric.upperBounds ?? []).map((bound) => `${metric.name}_bucket${withLe(String(bound))} `),
+    `${metric.name}_bucket${withLe('+Inf')} `,
+    `${metric.name}_sum${braces(text)} `,
+    `${metric.name}_count${braces(text)} `,
+  ];
 }
 
-/** Cumulative buckets with `le` first (prom-client's order), then `+Inf`, `_sum` and `_count`. */
-function histogramLines(metric: MetricState, series: Series): string {
-  const labels = labelText(series.labels);
-  const withLe = (le: string) => `{le="${le}"${labels ? `,${labels}` : ''}}`;
-  const lines: string[] = [];
+/** One series' sample lines as prom-client writes them, each ending in a newline; `prefixes` from `seriesPrefixes`. */
+export function seriesText(metric: MetricState, series: Series, prefixes: string[]): string {
+  if (metric.type !== 'histogram') return `${prefixes[0]}${number(series.value ?? 0)}\n`;
+  const bounds = metric.upperBounds ?? [];
+  let text = '';
   let total = 0;
-  for (const bound of metric.upperBounds ?? []) {
-    total += series.bucketValues?.[bound] ?? 0;
-    lines.push(`${metric.name}_bucket${withLe(String(bound))} ${number(total)}`);
+  for (let i = 0; i < bounds.length; i++) {
+    total += series.bucketValues?.[bounds[i]!] ?? 0;
+    text += `${prefixes[i]}${number(total)}\n`;
   }
-  lines.push(`${metric.name}_bucket${withLe('+Inf')} ${number(series.count ?? 0)}`);
-  lines.push(`${metric.name}_sum${braces(labels)} ${number(series.sum ?? 0)}`);
-  lines.push(`${metric.name}_count${braces(labels)} ${number(series.count ?? 0)}`);
-  return lines.join('\n');
+  const count = number(series.count ?? 0);
+  return `${text}${prefixes[bounds.length]}${count}\n${prefixes[bounds.length + 1]}${number(series.sum ?? 0)}\n${prefixes[bounds.length + 2]}${count}\n`;
 }
 
 function labelText(labels: Record<string, string | number>): string {

@@ -4,6 +4,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { activitySettings, type ActivitySettings } from '../activities/settings.js';
 import { createApp } from '../api/app.js';
+import { WEB_DIST_DIR } from '../dashboard/paths.js';
 import { EventBus } from '../api/event-bus.js';
 import { DEFAULT_RATE_LIMITS } from '../api/rate-limits.js';
 import type { Config } from '../config.js';
@@ -92,6 +93,7 @@ export async function startApi(input: { config: Config; services: Services; logg
     tiers: services.settings.tiers,
     segmentEvents: config.WEFT_SEGMENT_EVENTS,
     plugins: services.plugins,
+    dashboardDir: WEB_DIST_DIR,
     ...(input.extraMetrics ? { extraMetrics: input.extraMetrics } : {}),
   });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -90,6 +90,8 @@ export interface HarnessOptions {
   maxBodyBytes?: number;
   /** Origins the API allows by CORS (default: none). */
   corsOrigins?: string[];
+  /** The built dashboard the API serves at `/` (default: none). */
+  dashboardDir?: string;
 }
 
 /** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
@@ -155,6 +157,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     plugins,
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     corsOrigins: options.corsOrigins,
+    dashboardDir: options.dashboardDir,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -17,7 +17,7 @@ const auditQuery = z.object({
   cursor: z.string().regex(/^[1-9][0-9]{0,15}$/, 'not a cursor this API returned').optional(),
 });
 
-const auditRecord = z.object({
+export const auditRecord = z.object({
   id: z.int(),
   at: timestamp,
   /** Records from before keys had names and roles in the log carry only the key id. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config.js';
 import { createLogger, logDestination } from '../../logger.js';
@@ -7,6 +8,8 @@ import { startTemporalDevServer } from '../../runtime/temporal-dev-server.js';
 import { ensureTemporalCli } from '../../runtime/temporal-install.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { temporalMetricsSource } from '../../metrics/temporal-source.js';
+import { ensureDashboardBuilt } from '../../dashboard/ensure-built.js';
+import { WEB_DIST_DIR } from '../../dashboard/paths.js';
 import { onShutdown } from '../shutdown.js';
 
 /**
@@ -26,6 +29,15 @@ export async function devCommand(config: Config): Promise<void> {
     (message) => process.stdout.write(`${message}\n`),
     (line) => logger.debug({ install: line }),
   );
+  // Built (when web/ changed) while the servers start, so the API serves the current dashboard. A failed
+  // build (Vite not installed, a broken source) leaves the API running without it, and says why.
+  const dashboardBuilt = ensureDashboardBuilt((message) => process.stdout.write(`${message}\n`)).then(
+    () => true,
+    (err: unknown) => {
+      logger.warn({ err }, 'the dashboard could not be built; the API runs without it (npm install, then npm run build:web shows the error)');
+      return false;
+    },
+  );
   const server = await startTemporalDevServer({
     binary,
     port: config.WEFT_TEMPORAL_PORT,
@@ -44,11 +56,13 @@ export async function devCommand(config: Config): Promise<void> {
     await services.repos.apiKeys.ensure(admin.key, 'bootstrap-admin', 'admin');
     const worker = await startWorker({ config, services, logger, address: server.address });
     stops.push(worker.stop);
+    const dashboard = (await dashboardBuilt) && existsSync(join(WEB_DIST_DIR, 'index.html'));
     const api = await startApi({ config, services, logger, address: server.address, extraMetrics: temporalMetrics.read });
     stops.push(api.stop);
     const lines = [
       '',
       'Weft is running.',
+      dashboard ? `  Dashboard    ${api.url}/   (sign in with the admin key)` : '  Dashboard    not built (see the warning above)',
       `  API          ${api.url}/api/v1   (health: ${api.url}/health)`,
       `  Metrics      ${api.url}/metrics`,
       `  Temporal UI  ${server.uiUrl}`,

@@ -3,7 +3,7 @@ import { usageError } from '../cli-error.js';
 
 /**
  * Registers the commands that run Weft itself: `dev`, `api`, `worker`,
- * `migrate`, `conformance`, `import`. Their modules load Temporal, the database
+ * `migrate`, `temporal-setup`, `conformance`, `import`. Their modules load Temporal, the database
  * and the worker, so they are imported only when one of them runs: the client
  * commands start fast.
  */
@@ -33,6 +33,19 @@ export function registerServers(program: Command): void {
       const database = await openDatabase({ url: settings.DATABASE_URL, dataDir: settings.WEFT_DATA_DIR, migrate: true });
       await database.close();
       process.stdout.write(`migrations applied (${database.kind})\n`);
+    });
+
+  program
+    .command('temporal-setup')
+    .description('wait for TEMPORAL_ADDRESS, register TEMPORAL_NAMESPACE if missing and Weft\'s search attributes, and exit')
+    .option('--timeout <seconds>', 'how long to wait for the server', '120')
+    .action(async (opts: { timeout: string }) => {
+      const settings = await config();
+      const seconds = Number(opts.timeout);
+      if (!Number.isFinite(seconds) || seconds <= 0) throw usageError('--timeout is a positive number of seconds');
+      const { prepareTemporal } = await import('../../runtime/temporal-setup.js');
+      const done = await prepareTemporal(settings.TEMPORAL_ADDRESS, settings.TEMPORAL_NAMESPACE, seconds * 1_000);
+      process.stdout.write(`temporal ready: namespace ${settings.TEMPORAL_NAMESPACE}${done.registeredNamespace ? ' registered' : ''}, search attributes registered\n`);
     });
 
   program

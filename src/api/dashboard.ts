@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type RequestHandler, Router } from 'express';
+
+/**
+ * The dashboard's pages (weft-ops §11, §4): its own scripts, styles, images
+ * and fonts only; API calls and event streams to this origin only; no inline
+ * script, no eval, no framing, no plugins, no form posts elsewhere.
+ */
+export const DASHBOARD_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Paths the dashboard never answers, so its client-side routes cannot shadow the API or the probes. */
+const NOT_DASHBOARD = /^\/(api|health|ready|metrics)(\/|$)/;
+/** Vite names built assets by their content hash: they never change, so they are cached for good. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * Serves the built dashboard (`web/dist`) at `/`: hashed assets immutable,
+ * `index.html` revalidated on every load (`no-cache`) so a new build shows at
+ * once, and `index.html` for every other GET that asks for HTML (the app's
+ * deep links such as `/runs/{id}`). Nothing when the app was never built.
+ */
+export function dashboard(dir: string): RequestHandler {
+  const router = Router();
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) return router;
+  const csp: RequestHandler = (req, res, next) => {
+    if (!NOT_DASHBOARD.test(req.path)) res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+    next();
+  };
+  router.use(csp);
+  router.use(
+    '/assets',
+    express.static(join(dir, 'assets'), { index: false, setHeaders: (res) => res.setHeader('Cache-Control', IMMUTABLE) }),
+  );
+  router.use(express.static(dir, { index: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+  // A middleware, not a route: the access table lists the API's routes, and this is none of them.
+  router.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_DASHBOARD.test(req.path) || req.path.startsWith('/assets/') || !req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+  return router;
+}

@@ -1,0 +1,55 @@
+import type { ApiErrorBody } from './types';
+
+/** The API's base path on this origin. */
+export const API = '/api/v1';
+
+/** An answer other than 2xx, with the API's coded error when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody | null,
+  ) {
+    super(body ? `${body.code}: ${body.message}` : `HTTP ${status}`);
+  }
+}
+
+/** A client bound to one key: the key goes in the Authorization header only, never in a URL. */
+export interface Client {
+  get<T>(path: string): Promise<T>;
+  send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** Opens a `text/event-stream` response (the caller reads its body). */
+  stream(path: string, lastEventId: string | undefined, signal: AbortSignal): Promise<Response>;
+}
+
+/** Builds a client for `key`; `onUnauthenticated` runs on a 401 (the key was revoked or expired: sign out). */
+export function createClient(key: string, onUnauthenticated: () => void): Client {
+  const headers = (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(API + path, {
+      method,
+      headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (res.status === 401) onUnauthenticated();
+    if (!res.ok) {
+      const parsed = (await res.json().catch(() => null)) as { error?: ApiErrorBody } | null;
+      throw new ApiError(res.status, parsed?.error ?? null);
+    }
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  };
+  return {
+    get: (path) => call('GET', path),
+    send: (method, path, body) => call(method, path, body),
+    async stream(path, lastEventId, signal) {
+      const res = await fetch(API + path, { headers: headers({ accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }), signal });
+      if (res.status === 401) onUnauthenticated();
+      if (!res.ok || !res.body) throw new ApiError(res.status, null);
+      return res;
+    },
+  };
+}
+
+/** Checks a key and names its holder: the sign-in's one request. */
+export async function whoami(key: string): Promise<Response> {
+  return fetch(`${API}/whoami`, { headers: { authorization: `Bearer ${key}` } });
+}

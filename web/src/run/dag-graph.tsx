@@ -1,0 +1,113 @@
+import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { createContext, memo, useContext, useMemo, useRef } from 'react';
+import type { NodeStatus } from '../api/types';
+import { duration, percent, usd } from '../format';
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, type PlanNode } from './layout';
+
+/** What the graph shows on one node besides its id and type. */
+export interface NodeView {
+  status?: NodeStatus;
+  costUsd?: number | null;
+  attempts?: number;
+  progress?: { done: number; total: number };
+  critical?: boolean;
+  /** Across runs of the workflow (analytics): p95 duration and success rate. */
+  stats?: { p95Ms: number | null; successRate: number };
+}
+
+type FlowData = { id: string; type: string; view: NodeView };
+type FlowNode = Node<FlowData>;
+
+/**
+ * The selection reaches the drawn nodes by context, not through their data:
+ * selecting a node then re-renders the few nodes on screen, not 10,000 node
+ * objects that React Flow would compare and re-measure.
+ */
+const Selection = createContext<{ selected: string | null; onSelect: ((id: string) => void) | undefined }>({ selected: null, onSelect: undefined });
+/** Beyond this many nodes the graph starts at the top left at full size, drawing only what is on screen. */
+const LARGE = 400;
+
+const DagNode = memo(function DagNode({ data }: NodeProps<FlowNode>) {
+  const { id, type, view } = data;
+  const { selected: current, onSelect } = useContext(Selection);
+  const selected = current === id;
+  const status = view.status ?? 'pending';
+  return (
+    <div className={`dag-node s-${status}${view.critical ? ' critical' : ''}${selected ? ' selected' : ''}`} data-node-id={id} data-status={status} style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}>
+      <Handle type="target" position={Position.Left} />
+      <button type="button" className="dag-node-body" onClick={() => onSelect?.(id)} aria-label={`Node ${id}, ${type}, ${status}`} aria-pressed={selected} disabled={!onSelect}>
+        <span className="dag-node-id">{id}</span>
+        <span className="dag-node-meta">
+          {type}
+          {view.status ? ` · ${status}` : ''}
+          {view.attempts && view.attempts > 1 ? ` · ${view.attempts} attempts` : ''}
+        </span>
+        <span className="dag-node-meta">
+          {view.costUsd !== undefined && view.costUsd !== null && view.costUsd > 0 ? usd(view.costUsd) : ''}
+          {view.progress ? ` ${view.progress.done}/${view.progress.total}` : ''}
+          {view.stats ? ` p95 ${duration(view.stats.p95Ms)} · ${percent(view.stats.successRate)} ok` : ''}
+        </span>
+      </button>
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+});
+
+const nodeTypes = { weft: DagNode };
+const NO_VIEW: NodeView = {};
+
+/**
+ * A DAG with React Flow: nodes in layered columns (`layout.ts`), edges by
+ * `needs`, each node element carrying `data-node-id` and `data-status`
+ * (weft-ops §11). Large graphs render only the visible nodes.
+ */
+export function DagGraph({ nodes, levels, views, selected, onSelect, label }: { nodes: PlanNode[]; levels: string[][]; views: Record<string, NodeView>; selected?: string | null; onSelect?: (id: string) => void; label: string }) {
+  const large = nodes.length > LARGE;
+  const positions = useMemo(() => layoutGraph(nodes, levels), [nodes, levels]);
+
+  // A node object is reused while its view and place are the same, so React Flow skips it (it compares node objects by identity).
+  const cache = useRef(new Map<string, FlowNode>());
+  const flowNodes = useMemo<FlowNode[]>(() => {
+    const next = new Map<string, FlowNode>();
+    const list = nodes.map((n) => {
+      const position = positions.get(n.id) ?? { x: 0, y: 0 };
+      const view = views[n.id] ?? NO_VIEW;
+      const before = cache.current.get(n.id);
+      const node = before && before.data.view === view && before.position.x === position.x && before.position.y === position.y && before.data.type === n.type ? before : { id: n.id, type: 'weft', position, data: { id: n.id, type: n.type, view }, draggable: false, connectable: false };
+      next.set(n.id, node);
+      return node;
+    });
+    cache.current = next;
+    return list;
+  }, [nodes, positions, views]);
+  // Edges change only when the critical path does (once, when the run ends), not on every node event.
+  const critical = nodes.filter((n) => views[n.id]?.critical).map((n) => n.id).join(' ');
+  const edges = useMemo<Edge[]>(() => {
+    const onPath = new Set(critical.split(' '));
+    return nodes.flatMap((n) => n.needs.map((from) => ({ id: `${from}->${n.id}`, source: from, target: n.id, ...(onPath.has(from) && onPath.has(n.id) ? { className: 'critical' } : {}) })));
+  }, [nodes, critical]);
+  const selection = useMemo(() => ({ selected: selected ?? null, onSelect }), [selected, onSelect]);
+  return (
+    <Selection.Provider value={selection}>
+      <div className="dag" role="group" aria-label={label}>
+        <ReactFlow
+          nodes={flowNodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          nodesFocusable={false}
+          edgesFocusable={false}
+          onlyRenderVisibleElements={large}
+          {...(large ? { defaultViewport: { x: 16, y: 16, zoom: 1 } } : { fitView: true, fitViewOptions: { maxZoom: 1.1 } })}
+          minZoom={0.05}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </div>
+    </Selection.Provider>
+  );
+}

@@ -1,0 +1,78 @@
+import { useQuery } from '@tanstack/react-query';
+import type { NodeDetail, Run } from '../api/types';
+import { useCan, useSession } from '../auth/session';
+import { StatusBadge } from '../components/status-badge';
+import { between, duration, pretty, usd, when } from '../format';
+import { AttemptDetail } from './conversation';
+import { useRunAction } from './use-run-action';
+
+/**
+ * One node of a run: its definition (what it was given), output, error and
+ * every attempt with the agent conversation, tokens, cost and latency.
+ * Refetched whenever the live run shows the node changed.
+ */
+export function NodePanel({ run, nodeId, spec, onClose }: { run: Run; nodeId: string; spec: unknown; onClose: () => void }) {
+  const { client } = useSession();
+  const operator = useCan('operator');
+  const record = run.nodes[nodeId];
+  const path = `/runs/${encodeURIComponent(run.id)}/nodes/${encodeURIComponent(nodeId)}`;
+  const node = useQuery({ queryKey: [path, record?.status, record?.attempts], queryFn: () => client.get<NodeDetail>(path) });
+  const rerun = useRunAction(run.id);
+  const ended = run.endedAt !== null;
+  return (
+    <aside className="panel" aria-label={`Node ${nodeId}`}>
+      <div className="panel-head">
+        <h2>{nodeId}</h2>
+        {record && <StatusBadge status={record.status} />}
+        <button type="button" className="ghost" onClick={onClose} aria-label="Close node panel">
+          ✕
+        </button>
+      </div>
+      {record && (
+        <p className="muted small">
+          {record.attempts} attempt{record.attempts === 1 ? '' : 's'} · {duration(between(record.startedAt, record.endedAt))} · {usd(record.costUsd)}
+          {record.reused && ` · reused from ${record.reusedFrom}`}
+          {record.skippedReason && ` · skipped (${record.skippedReason})`}
+        </p>
+      )}
+      {operator && ended && (
+        <button type="button" onClick={() => rerun.mutate({ kind: 'rerun', from: nodeId })} disabled={rerun.isPending}>
+          Re-run from this node
+        </button>
+      )}
+      {rerun.error && <p role="alert" className="error">{String(rerun.error)}</p>}
+      {record?.error && (
+        <div className="error-box" role="alert">
+          <strong>{record.error.type}</strong> {record.error.message}
+        </div>
+      )}
+      <details open>
+        <summary>Input (the node's definition)</summary>
+        <pre className="json">{pretty(spec)}</pre>
+      </details>
+      <details open>
+        <summary>Output</summary>
+        <pre className="json">{pretty(node.data?.output)}</pre>
+      </details>
+      <h3>Attempts</h3>
+      {node.isLoading && <p className="muted">Loading…</p>}
+      {node.data?.attempts.map((a) => (
+        <details key={`${a.attempt}-${a.fallback}`} className="attempt" open={node.data.attempts.length <= 3}>
+          <summary>
+            #{a.attempt}
+            {a.fallback !== null && ` fallback ${a.fallback}`} · {a.status} · {duration(between(a.startedAt, a.endedAt))} · {usd(a.costUsd)} · {when(a.startedAt)}
+          </summary>
+          {a.error !== undefined && a.error !== null && <pre className="json error">{pretty(a.error)}</pre>}
+          <AttemptDetail detail={a.detail} />
+          {a.output !== undefined && (
+            <details>
+              <summary>Attempt output</summary>
+              <pre className="json">{pretty(a.output)}</pre>
+            </details>
+          )}
+        </details>
+      ))}
+      {node.data && node.data.attempts.length === 0 && <p className="muted">No attempts recorded (a node that runs inside the workflow, or not started).</p>}
+    </aside>
+  );
+}
