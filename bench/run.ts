@@ -10,7 +10,6 @@
  * ~10,000-node DAG (wall time, executions, largest history, peak RSS). Writes
  * the tables to docs/benchmarks.md.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -24,7 +23,6 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { createRepositories } from '../src/db/repositories.js';
 import { createLogger } from '../src/logger.js';
-import { findTemporalCli, startTemporalDevServer } from '../src/runtime/temporal-dev-server.js';
 import { installTemporalRuntime } from '../src/runtime/temporal-runtime.js';
 import { runEventSinks } from '../src/worker/run-event-sinks.js';
 import type { Definition } from '../src/dag/schema.js';
@@ -32,17 +30,18 @@ import { RUN_WORKFLOW_TYPE, type RunWorkflowResult } from '../src/workflows/mess
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
 import { BIG_DEFAULTS, bigMix } from '../test/support/big-dags.js';
 import { BIG_HISTORY_CHANNEL, executionsOf } from '../test/support/executions.js';
-import { startThrowawayPostgres } from '../test/support/postgres-cluster.js';
 import { spawnWeft, stopProcess } from '../test/support/processes.js';
-import { freePort } from '../test/support/ports.js';
 import { cpuDuring } from './cpu.js';
 import { interpreterTable, type Measure, type ShapeResult, type Variant } from './interpreter-report.js';
+import { startBackend } from './backend.js';
 import { writeSection } from './report.js';
 import { shapes, type Shape } from './shapes.js';
 
 const { values } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
+    /** \`dev\` (the CLI's dev server) or \`production\` (Temporal server on PostgreSQL, deploy/local-cluster.sh). */
+    server: { type: 'string', default: 'dev' },
     /** Only the shapes whose name contains this. */
     only: { type: 'string', default: '' },
     runs: { type: 'string', default: '9' },
@@ -55,6 +54,7 @@ const { values } = parseArgs({
   },
 });
 const REPEATS = Number(values.repeats);
+const SERVER = values.server === 'production' ? 'production' : 'dev';
 const RUNS = Number(values.runs);
 const CONCURRENCY = Number(values.concurrency);
 const THROUGHPUT_RUNS = Number(values['throughput-runs']);
@@ -79,16 +79,15 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   installTemporalRuntime('error');
-  const binary = findTemporalCli(process.env.TEMPORAL_CLI);
-  const [server, postgres] = await Promise.all([freePort().then((port) => startTemporalDevServer({ binary, port, headless: true })), startThrowawayPostgres()]);
+  const backend = await startBackend(SERVER);
   const scratch = mkdtempSync(join(tmpdir(), 'weft-bench-'));
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   let big: BigRun | Error | null = null;
   try {
-    const database = await openDatabase({ url: postgres.url, dataDir: scratch, migrate: true });
+    const database = await openDatabase({ url: backend.databaseUrl, dataDir: scratch, migrate: true });
     const repos = createRepositories(database.db);
-    const native = await NativeConnection.connect({ address: server.address });
+    const native = await NativeConnection.connect({ address: backend.temporalAddress });
     const activities = createActivities({ repos, logger: createLogger('silent'), settings: activitySettings(loadConfig({}), {}) });
     // Two workers, each with its own bundle, as two applications would have: the baseline's
     // workflows do not load Weft's modules, which every workflow of a bundle evaluates anew.
@@ -105,9 +104,9 @@ async function main(): Promise<void> {
       });
     const worker = await workerFor(new URL('../src/workflows/index.ts', import.meta.url).pathname, TASK_QUEUE);
     const handWorker = await workerFor(new URL('./workflows/index.ts', import.meta.url).pathname, HAND_TASK_QUEUE);
-    const client = new Client({ connection: await Connection.connect({ address: server.address, ...BIG_HISTORY_CHANNEL }) });
+    const client = new Client({ connection: await Connection.connect({ address: backend.temporalAddress, ...BIG_HISTORY_CHANNEL }) });
     const results: ShapeResult[] = (values['big-only'] ? [] : shapes().filter((s) => s.name.includes(values.only!))).map((shape) => ({ shape, repeats: [] }));
-    const pids = { bench: process.pid, server: server.process.pid! };
+    const pids = { bench: process.pid, server: backend.serverPid };
     await worker.runUntil(() => handWorker.runUntil(async () => {
       // Each repeat measures every shape once, so a slow spell of the machine's load spreads over shapes, not one.
       for (let repeat = 0; repeat < REPEATS; repeat++) {
@@ -118,7 +117,7 @@ async function main(): Promise<void> {
       }
       if (BIG_GROUPS > 0) {
         // A failed big run is reported, and the shapes measured before it are still written.
-        big = await measureBig(client, { TEMPORAL_ADDRESS: server.address, DATABASE_URL: postgres.url }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+        big = await measureBig(client, { TEMPORAL_ADDRESS: backend.temporalAddress, DATABASE_URL: backend.databaseUrl }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
         process.stdout.write(`${big instanceof Error ? big.stack : JSON.stringify(big)}\n`);
       }
     }));
@@ -126,12 +125,11 @@ async function main(): Promise<void> {
     await database.close();
     const table = interpreterTable(results, Object.keys(pids));
     if (values['big-only']) return;
-    writeSection(values.out!, 'interpreter', renderReport(table, peakRss, binary, big));
+    writeSection(values.out!, SERVER === 'dev' ? 'interpreter' : 'interpreter-production', renderReport(table, peakRss, backend.describe, big));
     process.stdout.write(`\n${table}\n\npeak RSS of the bench process (worker included): ${(peakRss / 1024 / 1024).toFixed(0)} MiB\nwritten to ${values.out}\n`);
   } finally {
     clearInterval(sampler);
-    await server.stop();
-    postgres.stop();
+    await backend.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
@@ -245,15 +243,14 @@ async function measureShape(client: Client, shape: Shape, pids: Record<string, n
   return result;
 }
 
-function renderReport(table: string, peakRss: number, binary: string, big: BigRun | Error | null): string {
+function renderReport(table: string, peakRss: number, temporal: string, big: BigRun | Error | null): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const temporal = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
-  return `## The interpreter against hand-written workflows
+  return `## The interpreter against hand-written workflows${SERVER === 'dev' ? '' : ', production server'}
 
 Weft's interpreter against the same DAG shapes written by hand as plain Temporal
 workflows. Both call the same no-op activity (Weft's \`runAgent\` with the offline
 provider: no delay, one idempotent attempt record in PostgreSQL), on the same
-Temporal dev server (as \`weft dev\` starts it, SQLite in memory) and database,
+Temporal server and database,
 by two workers in one process, each with its own workflow bundle (Weft's
 interpreter; the hand-written workflows alone); runs of the two are interleaved
 so load drift affects both alike. The \`execution: local\` chain runs its nodes as local activities and
@@ -263,8 +260,8 @@ of in-workflow nodes), one search-attribute upsert, and template evaluation in
 the workflow. Runs start with \`client.workflow.start\` from the bench process:
 the API's start path is not in these figures.
 
-Command: \`npm run bench -- --repeats ${REPEATS} --runs ${RUNS} --concurrency ${CONCURRENCY} --throughput-runs ${THROUGHPUT_RUNS} --big-nodes ${BIG_GROUPS * 100}\`
-Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${temporal}, PostgreSQL (throwaway cluster); load average ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared: only ratios measured in the same repeat mean much).
+Command: \`${SERVER === 'dev' ? '' : 'WEFT_TEMPORAL_SERVER=… WEFT_TEMPORAL_SQL_TOOL=… '}npm run bench -- --server ${SERVER}${values.only ? ` --only '${values.only}'` : ''} --repeats ${REPEATS} --runs ${RUNS} --concurrency ${CONCURRENCY} --throughput-runs ${THROUGHPUT_RUNS} --big-nodes ${BIG_GROUPS * 100}\`
+Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; ${temporal}; PostgreSQL ${SERVER === 'dev' ? '(throwaway cluster)' : '(the cluster\'s)'}; load average ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared: only ratios measured in the same repeat mean much).
 Date: ${new Date().toISOString().slice(0, 10)}. Each figure: the median of ${REPEATS} repeats, with their range; ratios are Weft ÷ hand-written within each repeat.
 
 ${table}
