@@ -1,16 +1,18 @@
 /**
- * `npm run bench [-- --runs 9 --concurrency 8 --throughput-runs 32 --big-nodes 10000]`: Weft's
- * interpreter against the same DAG shapes written by hand as plain Temporal
- * workflows, both calling the same no-op activity on the same dev server in the
- * same process. Reports per-run wall time (median), runs/s at a fixed
- * concurrency, history events per node, and Weft / hand-written ratios; then
- * one run of a ~10,000-node DAG (wall time, executions, largest history, peak
- * RSS). Writes the tables to docs/benchmarks.md.
+ * `npm run bench [-- --repeats 3 --runs 9 --concurrency 8 --throughput-runs 32 --big-nodes 10000]`:
+ * Weft's interpreter against the same DAG shapes written by hand as plain
+ * Temporal workflows, both calling the same no-op activity on the same dev
+ * server in the same process (a 10-step chain of activity nodes and one of
+ * `execution: local` nodes against local activities among them). Reports per-run
+ * wall time (median), runs/s at a fixed concurrency, CPU per run of the bench
+ * process and of the server, history events per node, and Weft / hand-written
+ * ratios, each the median and range of the repeats; then one run of a
+ * ~10,000-node DAG (wall time, executions, largest history, peak RSS). Writes
+ * the tables to docs/benchmarks.md.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -21,21 +23,27 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { createRepositories } from '../src/db/repositories.js';
 import { createLogger } from '../src/logger.js';
-import { findTemporalCli, startTemporalDevServer } from '../src/runtime/temporal-dev-server.js';
 import { installTemporalRuntime } from '../src/runtime/temporal-runtime.js';
+import { runEventSinks } from '../src/worker/run-event-sinks.js';
 import type { Definition } from '../src/dag/schema.js';
 import { RUN_WORKFLOW_TYPE, type RunWorkflowResult } from '../src/workflows/messages.js';
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
 import { BIG_DEFAULTS, bigMix } from '../test/support/big-dags.js';
 import { BIG_HISTORY_CHANNEL, executionsOf } from '../test/support/executions.js';
-import { startThrowawayPostgres } from '../test/support/postgres-cluster.js';
 import { spawnWeft, stopProcess } from '../test/support/processes.js';
-import { freePort } from '../test/support/ports.js';
+import { cpuDuring } from './cpu.js';
+import { interpreterTable, type Measure, type ShapeResult, type Variant } from './interpreter-report.js';
+import { startBackend } from './backend.js';
 import { writeSection } from './report.js';
 import { shapes, type Shape } from './shapes.js';
 
 const { values } = parseArgs({
   options: {
+    repeats: { type: 'string', default: '3' },
+    /** \`dev\` (the CLI's dev server) or \`production\` (Temporal server on PostgreSQL, deploy/local-cluster.sh). */
+    server: { type: 'string', default: 'dev' },
+    /** Only the shapes whose name contains this. */
+    only: { type: 'string', default: '' },
     runs: { type: 'string', default: '9' },
     concurrency: { type: 'string', default: '8' },
     'throughput-runs': { type: 'string', default: '32' },
@@ -45,13 +53,14 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'docs/benchmarks.md' },
   },
 });
+const REPEATS = Number(values.repeats);
+const SERVER = values.server === 'production' ? 'production' : 'dev';
 const RUNS = Number(values.runs);
 const CONCURRENCY = Number(values.concurrency);
 const THROUGHPUT_RUNS = Number(values['throughput-runs']);
 const BIG_GROUPS = Math.floor(Number(values['big-nodes']) / 100);
 const TASK_QUEUE = 'bench';
-
-type Variant = 'weft' | 'hand';
+const HAND_TASK_QUEUE = 'bench-hand';
 
 interface BigRun {
   nodes: number;
@@ -66,67 +75,61 @@ interface BigRun {
   lifetimePeakRssMiB: number;
 }
 
-interface Measure {
-  medianMs: number;
-  runsPerSecond: number;
-  eventsPerNode: number;
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   installTemporalRuntime('error');
-  const binary = findTemporalCli(process.env.TEMPORAL_CLI);
-  const [server, postgres] = await Promise.all([freePort().then((port) => startTemporalDevServer({ binary, port, headless: true })), startThrowawayPostgres()]);
+  const backend = await startBackend(SERVER);
   const scratch = mkdtempSync(join(tmpdir(), 'weft-bench-'));
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  let big: BigRun | null = null;
+  let big: BigRun | Error | null = null;
   try {
-    const database = await openDatabase({ url: postgres.url, dataDir: scratch, migrate: true });
+    const database = await openDatabase({ url: backend.databaseUrl, dataDir: scratch, migrate: true });
     const repos = createRepositories(database.db);
-    const bundle = await bundleWorkflowCode({ workflowsPath: new URL('./workflows/index.ts', import.meta.url).pathname, logger: quiet });
-    const native = await NativeConnection.connect({ address: server.address });
-    const worker = await Worker.create({
-      connection: native,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: bundle,
-      activities: createActivities({ repos, logger: createLogger('silent'), settings: activitySettings(loadConfig({}), {}) }),
-      maxHeartbeatThrottleInterval: '2 seconds',
-      defaultHeartbeatThrottleInterval: '2 seconds',
-    });
-    const client = new Client({ connection: await Connection.connect({ address: server.address, ...BIG_HISTORY_CHANNEL }) });
-    const rows: string[] = [];
-    await worker.runUntil(async () => {
-      for (const shape of values['big-only'] ? [] : shapes()) {
-        const result = await measureShape(client, shape);
-        const ratio = (a: number, b: number) => (a / b).toFixed(2);
-        rows.push(
-          `| ${shape.name} | ${result.weft.medianMs.toFixed(0)} | ${result.hand.medianMs.toFixed(0)} | **${ratio(result.weft.medianMs, result.hand.medianMs)}** | ` +
-            `${result.weft.runsPerSecond.toFixed(2)} | ${result.hand.runsPerSecond.toFixed(2)} | **${ratio(result.hand.runsPerSecond, result.weft.runsPerSecond)}** | ` +
-            `${result.weft.eventsPerNode.toFixed(2)} | ${result.hand.eventsPerNode.toFixed(2)} |`,
-        );
-        process.stdout.write(`${rows[rows.length - 1]}\n`);
+    const native = await NativeConnection.connect({ address: backend.temporalAddress });
+    const activities = createActivities({ repos, logger: createLogger('silent'), settings: activitySettings(loadConfig({}), {}) });
+    // Two workers, each with its own bundle, as two applications would have: the baseline's
+    // workflows do not load Weft's modules, which every workflow of a bundle evaluates anew.
+    const workerFor = async (workflowsPath: string, taskQueue: string) =>
+      Worker.create({
+        connection: native,
+        taskQueue,
+        workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quiet }),
+        activities,
+        // The run events `weft worker` writes (the live streams read them): Weft's runs do that work here too.
+        sinks: runEventSinks(repos.runEvents, createLogger('silent')),
+        maxHeartbeatThrottleInterval: '2 seconds',
+        defaultHeartbeatThrottleInterval: '2 seconds',
+      });
+    const worker = await workerFor(new URL('../src/workflows/index.ts', import.meta.url).pathname, TASK_QUEUE);
+    const handWorker = await workerFor(new URL('./workflows/index.ts', import.meta.url).pathname, HAND_TASK_QUEUE);
+    const client = new Client({ connection: await Connection.connect({ address: backend.temporalAddress, ...BIG_HISTORY_CHANNEL }) });
+    const results: ShapeResult[] = (values['big-only'] ? [] : shapes().filter((s) => s.name.includes(values.only!))).map((shape) => ({ shape, repeats: [] }));
+    const pids = { bench: process.pid, server: backend.serverPid };
+    await worker.runUntil(() => handWorker.runUntil(async () => {
+      // Each repeat measures every shape once, so a slow spell of the machine's load spreads over shapes, not one.
+      for (let repeat = 0; repeat < REPEATS; repeat++) {
+        for (const result of results) {
+          result.repeats.push(await measureShape(client, result.shape, pids));
+          process.stdout.write(`repeat ${repeat + 1}: ${result.shape.name}: ${JSON.stringify(result.repeats.at(-1))}\n`);
+        }
       }
       if (BIG_GROUPS > 0) {
-        big = await measureBig(client, { TEMPORAL_ADDRESS: server.address, DATABASE_URL: postgres.url });
-        process.stdout.write(`${JSON.stringify(big)}\n`);
+        // A failed big run is reported, and the shapes measured before it are still written.
+        big = await measureBig(client, { TEMPORAL_ADDRESS: backend.temporalAddress, DATABASE_URL: backend.databaseUrl }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+        process.stdout.write(`${big instanceof Error ? big.stack : JSON.stringify(big)}\n`);
       }
-    });
+    }));
     await native.close();
     await database.close();
-    const table = [
-      '| shape | Weft ms/run (median) | hand-written ms/run | ratio | Weft runs/s | hand-written runs/s | ratio (time per run) | Weft events/node | hand-written events/node |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...rows,
-    ].join('\n');
+    const table = interpreterTable(results, Object.keys(pids));
     if (values['big-only']) return;
-    writeSection(values.out!, 'interpreter', renderReport(table, peakRss, binary, big));
+    writeSection(values.out!, SERVER === 'dev' ? 'interpreter' : 'interpreter-production', renderReport(table, peakRss, backend.describe, big));
     process.stdout.write(`\n${table}\n\npeak RSS of the bench process (worker included): ${(peakRss / 1024 / 1024).toFixed(0)} MiB\nwritten to ${values.out}\n`);
   } finally {
     clearInterval(sampler);
-    await server.stop();
-    postgres.stop();
+    await backend.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
@@ -141,9 +144,16 @@ async function measureBig(client: Client, env: Record<string, string>): Promise<
   const statusKiB = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))?.[1] ?? Number.NaN);
   const startKiB = statusKiB('VmRSS');
   let runPeakKiB = startKiB;
-  const sampler = setInterval(() => (runPeakKiB = Math.max(runPeakKiB, statusKiB('VmRSS'))), 100);
+  // The worker's last words, if it dies: the run would otherwise wait for it forever.
+  const stderr: string[] = [];
+  worker.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const died = new Promise<never>((_, reject) => worker.once('exit', (code, signal) => reject(new Error(`the big run's worker exited (${signal ?? code}): ${stderr.join('').slice(-2000)}`))));
+  died.catch(() => {});
+  const sampler = setInterval(() => {
+    if (worker.exitCode === null && worker.signalCode === null) runPeakKiB = Math.max(runPeakKiB, statusKiB('VmRSS'));
+  }, 100);
   try {
-    const run = await runBig(client, queue);
+    const run = await Promise.race([runBig(client, queue), died]);
     return { ...run, startRssMiB: startKiB / 1024, runPeakRssMiB: runPeakKiB / 1024, lifetimePeakRssMiB: statusKiB('VmHWM') / 1024 };
   } finally {
     clearInterval(sampler);
@@ -177,7 +187,7 @@ async function runBig(client: Client, taskQueue: string): Promise<Omit<BigRun, '
   };
 }
 
-async function measureShape(client: Client, shape: Shape): Promise<Record<Variant, Measure>> {
+async function measureShape(client: Client, shape: Shape, pids: Record<string, number>): Promise<Record<Variant, Measure>> {
   const start = (variant: Variant) => {
     const workflowId = `bench-${variant}-${randomBytes(6).toString('hex')}`;
     const handle =
@@ -191,7 +201,7 @@ async function measureShape(client: Client, shape: Shape): Promise<Record<Varian
               { key: WEFT_STATUS, value: 'running' },
             ],
           })
-        : client.workflow.start(shape.handwritten.type, { workflowId, taskQueue: TASK_QUEUE, args: shape.handwritten.args });
+        : client.workflow.start(shape.handwritten.type, { workflowId, taskQueue: HAND_TASK_QUEUE, args: shape.handwritten.args });
     return handle.then(async (h) => {
       await h.result();
       return h;
@@ -211,12 +221,15 @@ async function measureShape(client: Client, shape: Shape): Promise<Record<Varian
   const throughput = async (variant: Variant) => {
     let next = 0;
     const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next++ < THROUGHPUT_RUNS) await start(variant);
-      }),
+    const { cpu } = await cpuDuring(pids, () =>
+      Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next++ < THROUGHPUT_RUNS) await start(variant);
+        }),
+      ),
     );
-    return THROUGHPUT_RUNS / ((performance.now() - t0) / 1000);
+    const runsPerSecond = THROUGHPUT_RUNS / ((performance.now() - t0) / 1000);
+    return { runsPerSecond, cpuPerRun: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, ms / THROUGHPUT_RUNS])) };
   };
   const eventsPerNode = async (variant: Variant) => {
     const handle = await start(variant);
@@ -224,38 +237,41 @@ async function measureShape(client: Client, shape: Shape): Promise<Record<Varian
     return (history.events?.length ?? 0) / shape.nodes;
   };
   const result = {} as Record<Variant, Measure>;
-  const rates: Record<Variant, number[]> = { weft: [], hand: [] };
-  for (let round = 0; round < 2; round++) for (const variant of ['weft', 'hand'] as const) rates[variant].push(await throughput(variant));
   for (const variant of ['weft', 'hand'] as const) {
-    result[variant] = { medianMs: median(times[variant]), runsPerSecond: Math.max(...rates[variant]), eventsPerNode: await eventsPerNode(variant) };
+    result[variant] = { medianMs: median(times[variant]), ...(await throughput(variant)), eventsPerNode: await eventsPerNode(variant) };
   }
   return result;
 }
 
-function renderReport(table: string, peakRss: number, binary: string, big: BigRun | null): string {
+function renderReport(table: string, peakRss: number, temporal: string, big: BigRun | Error | null): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const temporal = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
-  return `## The interpreter against hand-written workflows
+  return `## The interpreter against hand-written workflows${SERVER === 'dev' ? '' : ', production server'}
 
 Weft's interpreter against the same DAG shapes written by hand as plain Temporal
 workflows. Both call the same no-op activity (Weft's \`runAgent\` with the offline
 provider: no delay, one idempotent attempt record in PostgreSQL), on the same
-Temporal dev server, worker and database, in one process; runs of the two are
-interleaved so load drift affects both alike. Weft's extra work per run: its
-\`finishRun\` local activity (the run's outcome and the records of in-workflow nodes),
-one search-attribute upsert, and template evaluation in the workflow.
+Temporal server and database,
+by two workers in one process, each with its own workflow bundle (Weft's
+interpreter; the hand-written workflows alone); runs of the two are interleaved
+so load drift affects both alike. The \`execution: local\` chain runs its nodes as local activities and
+is compared with a hand-written workflow of 10 local activities. Weft's extra
+work per run: its \`finishRun\` local activity (the run's outcome and the records
+of in-workflow nodes), one search-attribute upsert, and template evaluation in
+the workflow. Runs start with \`client.workflow.start\` from the bench process:
+the API's start path is not in these figures.
 
-Command: \`npm run bench -- --runs ${RUNS} --concurrency ${CONCURRENCY} --throughput-runs ${THROUGHPUT_RUNS} --big-nodes ${BIG_GROUPS * 100}\`
-Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${temporal}, PostgreSQL (throwaway cluster).
-Date: ${new Date().toISOString().slice(0, 10)}.
+Command: \`${SERVER === 'dev' ? '' : 'WEFT_TEMPORAL_SERVER=… WEFT_TEMPORAL_SQL_TOOL=… '}npm run bench -- --server ${SERVER}${values.only ? ` --only '${values.only}'` : ''} --repeats ${REPEATS} --runs ${RUNS} --concurrency ${CONCURRENCY} --throughput-runs ${THROUGHPUT_RUNS} --big-nodes ${BIG_GROUPS * 100}\`
+Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; ${temporal}; PostgreSQL ${SERVER === 'dev' ? '(throwaway cluster)' : '(the cluster\'s)'}; load average ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared: only ratios measured in the same repeat mean much).
+Date: ${new Date().toISOString().slice(0, 10)}. Each figure: the median of ${REPEATS} repeats, with their range; ratios are Weft ÷ hand-written within each repeat.
 
 ${table}
 
-- *ms/run*: median wall time of ${RUNS} runs one at a time, from start to result.
-- *runs/s*: ${THROUGHPUT_RUNS} runs with ${CONCURRENCY} in flight, best of two rounds; its ratio is hand-written ÷ Weft, i.e. Weft's time per run relative to the baseline.
+- *p50 ms*: median wall time of ${RUNS} runs one at a time, from start to result.
+- *runs/s*: ${THROUGHPUT_RUNS} runs with ${CONCURRENCY} in flight; the ratio is Weft ÷ hand-written (≥ 0.90 means Weft's time per run is at most 1.11×).
+- *CPU ms/run*: user + system time from \`/proc/<pid>/stat\` while the runs/s figure was measured, ÷ runs, for the bench process (worker and client) and the Temporal server; PostgreSQL's backends are not counted.
 - *events/node*: history events of one run ÷ nodes.
 - Peak RSS of the bench process (worker, client and bundles): ${(peakRss / 1024 / 1024).toFixed(0)} MiB.
-${big ? renderBig(big) : ''}`;
+${big instanceof Error ? `\n## One run of ${BIG_GROUPS * 100} nodes\n\nFailed in this run: ${big.message.split('\n')[0]}\n` : big ? renderBig(big) : ''}`;
 }
 
 function renderBig(big: BigRun): string {

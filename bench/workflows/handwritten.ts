@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { AgentActivityInput, WeftActivities } from '../../src/activities/contract.js';
 
 /**
@@ -6,20 +6,26 @@ import type { AgentActivityInput, WeftActivities } from '../../src/activities/co
  * workflows, calling the very activity Weft's agent nodes call (offline provider,
  * no delay), with the same retry policy and timeouts as Weft's defaults.
  */
-const { runAgent } = proxyActivities<WeftActivities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { maximumAttempts: 3, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const retry = { maximumAttempts: 3, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+const { runAgent } = proxyActivities<WeftActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry });
+/** As local activities, with the timeout the bench's `execution: local` nodes have. */
+const local = proxyLocalActivities<WeftActivities>({ startToCloseTimeout: '1 minute', retry });
 
-const call = (nodeId: string, prompt: string) => {
+const call = (nodeId: string, prompt: string, activities: Pick<WeftActivities, 'runAgent'> = { runAgent }) => {
   const input: AgentActivityInput = { nodeId, attemptOffset: 0, fallback: null, config: { provider: 'offline', prompt, mock: { text: prompt } }, deferred: [], upstream: 0 };
-  return runAgent(input);
+  return activities.runAgent(input);
 };
 
 export async function handChain(n: number): Promise<string> {
   let text = 'start';
   for (let i = 0; i < n; i++) text = (await call(`n${i}`, text)).output.text;
+  return text;
+}
+
+/** The chain with every step a local activity. */
+export async function handLocalChain(n: number): Promise<string> {
+  let text = 'start';
+  for (let i = 0; i < n; i++) text = (await call(`n${i}`, text, local)).output.text;
   return text;
 }
 

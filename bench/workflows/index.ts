@@ -1,3 +1,2 @@
-/** The benchmark worker's bundle: Weft's interpreter and the hand-written baselines. */
-export { weftRun } from '../../src/workflows/index.js';
-export { handChain, handDiamond, handFanOut } from './handwritten.js';
+/** The baseline worker's bundle: the hand-written workflows alone (Weft's worker bundles src/workflows). */
+export { handChain, handDiamond, handFanOut, handLocalChain } from './handwritten.js';

@@ -19,7 +19,7 @@ export interface AttemptContext<V> {
   readonly lastHeartbeat: unknown;
   /** The attempt's own time limit (start to close) in milliseconds, if it has one. */
   readonly timeoutMs: number | undefined;
-  /** Heartbeats now and makes `details` what the envelope's timer sends from then on (the next attempt sees them). */
+  /** Heartbeats now and makes `details` what the envelope's timer sends from then on (the next attempt sees them; not in a local activity). */
   heartbeat(details?: unknown): void;
   /** Sleeps, rejecting with a `CancelledFailure` on cancellation. */
   sleep(ms: number): Promise<void>;
@@ -54,7 +54,8 @@ export function createAttemptContext<V>(activity: Context, store: SecretStore, v
     timeoutMs: activity.info.startToCloseTimeoutMs || undefined,
     heartbeat(next) {
       details = next;
-      activity.heartbeat(next);
+      // A local activity has no heartbeat: its details would reach no next attempt.
+      if (!activity.info.isLocal) activity.heartbeat(next);
     },
     sleep: (ms) => activity.sleep(ms),
     secret(name) {

@@ -74,6 +74,8 @@ export function compileExpression(source: string): jsonata.Expression {
  * every promise created: JSONata 2.x's promise per step made each step ~200x dearer.
  */
 export function evaluateExpression(source: string, scope: object, bounds: EvaluationBounds = DEFAULT_BOUNDS): unknown {
+  const plain = readPlainPath(source, scope, bounds);
+  if (plain !== NOT_PLAIN) return plain;
   const expr = compileExpression(source);
   let steps = 0;
   let depth = 0;
@@ -101,6 +103,34 @@ export function evaluateExpression(source: string, scope: object, bounds: Evalua
     throw new ExpressionError(e.message ?? String(err), source, e.position);
   }
   return toPlainJson(result);
+}
+
+const NOT_PLAIN = Symbol('not a plain path');
+/** `a.b.c`: names only, none of them a JSONata keyword or literal. */
+const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+
+/**
+ * The value of a template that only reads a path of plain objects (most
+ * templates: `nodes.draft.output.text`), without parsing it as JSONata: a run's
+ * module state, the compiled cache included, starts empty in every workflow, so
+ * each such template used to cost a parse. Anything JSONata would treat
+ * differently (an array on the way, which it maps over; a missing field; a
+ * keyword, bounds too tight for the path's few steps) is left to JSONata, so
+ * the value and the verdict are always the ones it gives.
+ */
+function readPlainPath(source: string, scope: object, bounds: EvaluationBounds): unknown {
+  if (!PLAIN_PATH.test(source)) return NOT_PLAIN;
+  const names = source.split('.');
+  // Generously more than JSONata's steps and depth for a path of plain names.
+  if (bounds.maxSteps < 4 * names.length + 4 || bounds.maxDepth < 8) return NOT_PLAIN;
+  let value: unknown = scope;
+  for (const name of names) {
+    if (KEYWORDS.has(name) || value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, name)) return NOT_PLAIN;
+    value = (value as Record<string, unknown>)[name];
+  }
+  if (value === undefined || Array.isArray(value) || typeof value === 'function') return NOT_PLAIN;
+  return toPlainJson(value);
 }
 
 /** Drops JSONata's non-JSON artefacts (sequence flags, functions, undefined). */

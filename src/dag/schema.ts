@@ -90,6 +90,14 @@ export const agentOverrideSchema = agentConfigSchema.partial();
 
 const cacheSchema = z.strictObject({ ttl: durationSchema });
 
+/**
+ * How an activity-run node's work is scheduled: `activity` (default), or
+ * `local`, a Temporal local activity run by the worker that runs the workflow
+ * task (short nodes; the validator bounds its timeouts, `src/dag/local-execution.ts`).
+ */
+export const executionModes = ['activity', 'local'] as const;
+const executionSchema = z.enum(executionModes);
+
 const commonFields = {
   id: nodeIdSchema,
   title: z.string().optional(),
@@ -113,6 +121,7 @@ export const agentNodeSchema = z.strictObject({
   agent: agentConfigSchema,
   fallback: z.array(agentOverrideSchema).optional(),
   cache: cacheSchema.optional(),
+  execution: executionSchema.optional(),
 });
 
 export const httpNodeSchema = z.strictObject({
@@ -127,6 +136,7 @@ export const httpNodeSchema = z.strictObject({
   }),
   expectStatus: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional(),
   cache: cacheSchema.optional(),
+  execution: executionSchema.optional(),
 });
 
 export const execNodeSchema = z.strictObject({
@@ -137,6 +147,7 @@ export const execNodeSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
   stdin: z.string().optional(),
   policy: z.enum(['default', 'sandbox']).optional(),
+  execution: executionSchema.optional(),
 });
 
 export const transformNodeSchema = z.strictObject({
@@ -212,6 +223,7 @@ export const pluginNodeSchema = z.strictObject({
   type: z.string().regex(PLUGIN_TYPE_PATTERN, 'must be <plugin>.<type>'),
   config: z.unknown().optional(),
   cache: cacheSchema.optional(),
+  execution: executionSchema.optional(),
 });
 
 /** Schemas of the built-in node types, by type name. */
@@ -265,6 +277,7 @@ export const documentedDefinitionSchema = definitionSchema.extend({ nodes: z.arr
 export type RetrySpec = z.infer<typeof retrySchema>;
 export type TriggerRule = (typeof triggerRules)[number];
 export type OnFailureMode = (typeof onFailureModes)[number];
+export type ExecutionMode = (typeof executionModes)[number];
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 export type AgentOverride = z.infer<typeof agentOverrideSchema>;
 export type AgentTier = (typeof agentTiers)[number];

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ExpressionError, compileExpression, forEachTemplateString, parseTemplate, readsSecrets } from './expressions.js';
 import { BARE_EXPRESSION_FIELDS, LITERAL_FIELDS } from './expression-fields.js';
+import { localExecutionIssues, type LocalDefaults } from './local-execution.js';
 import { referencedNames } from './references.js';
 import { BUILTIN_ROLES } from './roles.js';
 import { definitionSchema, nodeSchemas, pluginNodeSchema, type BuiltinNodeType, type Definition } from './schema.js';
@@ -94,6 +95,8 @@ class Collector {
   readonly issues: ValidationIssue[] = [];
   /** Roles the definition defines. */
   roles = new Set<string>();
+  /** The definition's `defaults`, which local nodes' bounds read. */
+  defaults: LocalDefaults = {};
   readonly pending: Promise<void>[] = [];
   add(code: ValidationCodeName, path: string, message: string): void {
     this.issues.push({ code, path, message });
@@ -120,6 +123,7 @@ export async function validateDefinition(raw: unknown, options: ValidateOptions 
     out.add(ValidationCode.Limit, '/limits/maxParallel', `maxParallel is at most ${DSL_LIMITS.maxParallel}`);
   }
   const defaults = (doc.defaults ?? {}) as Record<string, unknown>;
+  out.defaults = defaults;
   if (doc.roles !== null && typeof doc.roles === 'object') out.roles = new Set(Object.keys(doc.roles));
   const defaultAgent = (defaults.agent ?? {}) as Record<string, unknown>;
 
@@ -258,6 +262,9 @@ function checkNodeShape(
     if (typeof agent.role === 'string' && !(agent.role in BUILTIN_ROLES) && !out.roles.has(agent.role)) {
       out.add(ValidationCode.Schema, pointer(path, 'agent', 'role'), `unknown role ${agent.role} (built in: ${Object.keys(BUILTIN_ROLES).join(', ')}; or define it in roles)`);
     }
+  }
+  for (const issue of localExecutionIssues(raw, out.defaults)) {
+    out.add(issue.kind === 'limit' ? ValidationCode.Limit : ValidationCode.Schema, path + issue.path, issue.message);
   }
   if (type === 'loop' && typeof raw.maxIterations === 'number' && raw.maxIterations > DSL_LIMITS.maxIterations) {
     out.add(ValidationCode.Limit, pointer(path, 'maxIterations'), `maxIterations is at most ${DSL_LIMITS.maxIterations}`);

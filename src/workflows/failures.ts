@@ -15,14 +15,17 @@ export interface TryFailure {
  * Reads a failed activity call: its error for the node record and how many
  * attempts it used. Weft activities report their attempt in the failure's
  * details; a timed-out last attempt has none, but then the retry state tells
- * whether the policy's attempts were spent.
+ * whether the policy's attempts were spent. A local activity's failure has no
+ * such retry state, but an attempt's timeout (start to close) is always
+ * retried, so when it ends the call the attempts were spent.
  */
 export function describeFailure(err: unknown, maxAttempts: number): TryFailure {
   if (isCancellation(err)) return { error: { type: FailureType.Cancelled, message: 'cancelled' }, attempts: 1, cancelled: true };
   if (err instanceof ActivityFailure) {
     const cause = err.cause;
     const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as FailureDetails | undefined) : undefined;
-    const attempts = details?.attempt ?? (err.retryState === 'MAXIMUM_ATTEMPTS_REACHED' ? maxAttempts : 1);
+    const spent = err.retryState === 'MAXIMUM_ATTEMPTS_REACHED' || (cause instanceof TimeoutFailure && cause.timeoutType === 'START_TO_CLOSE');
+    const attempts = details?.attempt ?? (spent ? maxAttempts : 1);
     return { error: errorOf(cause ?? err), attempts, cancelled: false };
   }
   return { error: errorOf(err), attempts: 1, cancelled: false };

@@ -52,6 +52,42 @@ describe('templates', () => {
   });
 });
 
+describe('plain paths', () => {
+  // A parenthesised path is not plain: it always goes through JSONata, the reference.
+  const odd = {
+    ...scope,
+    deep: { a: { b: { c: 1, u: undefined, arr: [1, [2]] } }, one: [{ v: 1 }], nil: null, zero: 0, empty: '', t: true },
+    proto: Object.create({ inherited: 1 }) as object,
+  };
+  it.each([
+    'nodes.src.output.json.n',
+    'nodes.src.output.json',
+    'nodes.src.output.json.files',
+    'nodes.each.output.text',
+    'nodes.nope.output',
+    'input',
+    'input.topic.length',
+    'deep.a.b',
+    'deep.a.b.arr',
+    'deep.one.v',
+    'deep.nil',
+    'deep.nil.x',
+    'deep.zero',
+    'deep.empty',
+    'deep.t',
+    'proto.inherited',
+    'true',
+    'null',
+    'deep.and',
+  ])('%s reads what JSONata reads', (path) => {
+    expect(evaluateExpression(path, odd)).toEqual(evaluateExpression(`(${path})`, odd));
+  });
+
+  it('keeps the bounds\' verdict', () => {
+    expect(() => evaluateExpression('input.topic', scope, { maxSteps: 1, maxDepth: 200, maxArrayLength: 10 })).toThrow(/steps/);
+  });
+});
+
 describe('bounds', () => {
   it('stops runaway recursion, long loops and huge arrays with an ExpressionError', () => {
     expect(() => evaluateExpression('($f := function($n){ $f($n + 1) }; $f(0))', {})).toThrow(/steps|deeper/);

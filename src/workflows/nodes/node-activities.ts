@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { parseDuration } from '../../dag/duration.js';
 import { nodeSummary } from '../../dag/node-summary.js';
 import type { PlanNode } from '../../dag/plan.js';
@@ -10,14 +10,15 @@ const MAX_HEARTBEAT_TIMEOUT_MS = 30_000;
 /**
  * The activities as one node calls them: its timeout per attempt, its retry
  * policy, and a summary naming the node in Temporal's UI (user metadata:
- * replay does not compare it, so recorded histories still replay).
+ * replay does not compare it, so recorded histories still replay). A node with
+ * `execution: local` calls them as local activities, with the same timeout and
+ * retry policy; they have no heartbeat (the validator bounds their timeouts).
  */
 export function activitiesFor(node: Pick<PlanNode, 'id' | 'spec' | 'timeoutMs' | 'retry'>): WeftActivities {
   const r = node.retry;
-  return proxyActivities<WeftActivities>({
+  const common = {
     summary: nodeSummary(node),
     startToCloseTimeout: node.timeoutMs,
-    heartbeatTimeout: Math.min(node.timeoutMs, MAX_HEARTBEAT_TIMEOUT_MS),
     retry: {
       maximumAttempts: r.maxAttempts,
       initialInterval: r.initialIntervalMs,
@@ -25,7 +26,9 @@ export function activitiesFor(node: Pick<PlanNode, 'id' | 'spec' | 'timeoutMs' |
       maximumInterval: r.maxIntervalMs,
       nonRetryableErrorTypes: r.nonRetryable,
     },
-  });
+  };
+  if ('execution' in node.spec && node.spec.execution === 'local') return proxyLocalActivities<WeftActivities>(common);
+  return proxyActivities<WeftActivities>({ ...common, heartbeatTimeout: Math.min(node.timeoutMs, MAX_HEARTBEAT_TIMEOUT_MS) });
 }
 
 /** `cache: {ttl}` as activity input. */
