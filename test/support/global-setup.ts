@@ -6,6 +6,7 @@ import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { findTemporalCli, startTemporalDevServer } from '../../src/runtime/temporal-dev-server.js';
 import { workflowsPath } from '../../src/worker/create-worker.js';
+import { quietBundlerLogger } from './bundler-logger.js';
 import { startThrowawayPostgres } from './postgres-cluster.js';
 import { freePort } from './ports.js';
 
@@ -40,6 +41,3 @@ export default async function setup(project: TestProject): Promise<() => Promise
     rmSync(scratch, { recursive: true, force: true });
   };
 }
-
-const noop = () => {};
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
@@ -14,6 +14,7 @@ import type { Express } from 'express';
 import { createApp } from '../../src/api/app.js';
 import { EventBus } from '../../src/api/event-bus.js';
 import type { RateLimits } from '../../src/api/rate-limits.js';
+import { quietBundlerLogger } from './bundler-logger.js';
 import { BIG_HISTORY_CHANNEL } from './executions.js';
 import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -22,7 +23,7 @@ import { createLogger } from '../../src/logger.js';
 import { HookDispatcher } from '../../src/plugins/hook-dispatcher.js';
 import { PluginRegistry } from '../../src/plugins/registry.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
-import { createWeftWorker } from '../../src/worker/create-worker.js';
+import { createWeftWorker, workflowsPath } from '../../src/worker/create-worker.js';
 import { runEventSinks } from '../../src/worker/run-event-sinks.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -68,6 +69,12 @@ export interface Harness {
   /** Starts a run and waits for it to end. */
   run(definition: unknown, input?: unknown): Promise<RunSnapshot>;
   handle(id: string): WorkflowHandle;
+  /**
+   * Deploys another worker build: stops the running worker (its in-flight tasks
+   * end first), then starts one whose bundle adds `workflowInterceptorModules`
+   * (a changed interpreter) on the same task queue.
+   */
+  replaceWorker(options: { workflowInterceptorModules: string[] }): Promise<void>;
   /** Saves a run's history (its latest execution, or `runId`'s) as a replay fixture when WEFT_RECORD_HISTORIES=1. */
   recordHistory(name: string, id: string, runId?: string): Promise<void>;
   close(): Promise<void>;
@@ -130,18 +137,19 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   let worker: Worker | null = null;
   let workerRun: Promise<void> | null = null;
   let native: NativeConnection | null = null;
-  if (!options.withoutWorker) {
-    native = await NativeConnection.connect({ address: temporalAddress });
+  const startWorker = async (workflowBundle: { codePath: string } | { code: string }) => {
+    native ??= await NativeConnection.connect({ address: temporalAddress });
     worker = await createWeftWorker({
       connection: native,
       namespace: 'default',
       taskQueue,
       activities: createActivities({ repos, logger, settings, plugins, hooks: new HookDispatcher(plugins, { logger }) }),
       sinks: runEventSinks(repos.runEvents, logger),
-      workflowBundle: { codePath: inject('workflowBundlePath') },
+      workflowBundle,
     });
     workerRun = worker.run();
-  }
+  };
+  if (!options.withoutWorker) await startWorker({ codePath: inject('workflowBundlePath') });
 
   const bus = new EventBus(database.listen);
   const app = createApp({
@@ -213,6 +221,15 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       return harness.finished(await harness.startRun(definition, input));
     },
     handle: (id) => client.workflow.getHandle(id),
+    async replaceWorker({ workflowInterceptorModules }) {
+      const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules, logger: quietBundlerLogger });
+      if (worker && workerRun) {
+        worker.shutdown();
+        await workerRun;
+      }
+      await startWorker({ code: bundle.code });
+      harness.worker = worker;
+    },
     async recordHistory(name, id, runId) {
       if (process.env.WEFT_RECORD_HISTORIES !== '1') return;
       const history = await client.workflow.getHandle(id, runId).fetchHistory();
