@@ -20,6 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { ensureDashboardBuilt } from '../src/dashboard/ensure-built.js';
 import { WEB_DIST_DIR } from '../src/dashboard/paths.js';
+import { CHROMIUM_ARGS } from '../test/support/chromium.js';
 import { freePort } from '../test/support/ports.js';
 import { spawnWeft, stopProcess, waitFor } from '../test/support/processes.js';
 import { writeSection } from './report.js';
@@ -27,7 +28,6 @@ import { writeSection } from './report.js';
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '3' }, runs: { type: 'string', default: '200' }, chromium: { type: 'string', default: '/usr/bin/chromium' } } });
 const REPEATS = Number(values.repeats);
 const RUNS = Number(values.runs);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 function gzipped(file: string): number {
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
 
     for (let r = 0; r < REPEATS; r++) {
       const profile = mkdtempSync(join(tmpdir(), 'weft-chromium-'));
-      const browser = await chromium.launchPersistentContext(profile, { executablePath: values.chromium!, args: ARGS, headless: true, viewport: { width: 1400, height: 950 } });
+      const browser = await chromium.launchPersistentContext(profile, { executablePath: values.chromium!, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1400, height: 950 } });
       try {
         const page = await browser.newPage();
         // Signed in once (the key goes to sessionStorage), then /runs loaded cold: the cache is cleared through the DevTools protocol.
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
 ## The dashboard
 
 Command: \`npm run bench:dashboard -- --repeats ${REPEATS} --runs ${RUNS}\`
-Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end; \`weft dev\` (PGlite) and headless Chromium (${ARGS.join(' ')}) on loopback, a fresh profile each repeat.
+Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end; \`weft dev\` (PGlite) and headless Chromium (${CHROMIUM_ARGS.join(' ')}) on loopback, a fresh profile each repeat.
 Date: ${new Date().toISOString().slice(0, 10)}. Timings: the median of ${REPEATS} repeats, with their range.
 
 | what | measured | budget |

@@ -6,17 +6,16 @@
  * waiting for an approval), and photographs each page in headless Chromium,
  * signed in with the admin key through the sign-in form.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
-import { freePort } from '../test/support/ports.js';
-import { spawnWeft, stopProcess, waitFor } from '../test/support/processes.js';
+import { CHROMIUM_ARGS } from '../test/support/chromium.js';
+import { startDevSession } from '../test/support/dev-session.js';
+import { waitFor } from '../test/support/processes.js';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'docs/images/dashboard' }, chromium: { type: 'string', default: '/usr/bin/chromium' } } });
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const agent = (id: string, text: string, extra: Record<string, unknown> = {}, mock: Record<string, unknown> = {}) => ({
   id,
@@ -42,22 +41,11 @@ const PIPELINE = {
 };
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'weft-dashboard-shots-'));
-  const [api, temporal, ui] = [await freePort(), await freePort(), await freePort()];
-  const { DATABASE_URL: _db, WEFT_BOOTSTRAP_ADMIN_KEY: _key, ...rest } = process.env;
-  const env = { ...rest, WEFT_DATA_DIR: dataDir, WEFT_PORT: String(api), WEFT_TEMPORAL_PORT: String(temporal), WEFT_TEMPORAL_UI_PORT: String(ui), WEFT_LOG_LEVEL: 'warn' };
-  const url = `http://127.0.0.1:${api}`;
   const stops: (() => Promise<unknown>)[] = [];
   try {
-    const dev: ChildProcess = await spawnWeft('dev', env, 'Ctrl-C stops everything');
-    stops.push(() => stopProcess(dev, 'SIGINT'));
-    const key = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
-      const json = (await res.json()) as { id: string; status: string };
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const dev = await startDevSession('weft-dashboard-shots-');
+    stops.push(() => dev.stop());
+    const { url, key, call } = dev;
     await call('POST', '/workflows', PIPELINE);
     await call('POST', '/workflows', { ...PIPELINE, nodes: PIPELINE.nodes.map((n) => (n.id === 'publish' ? { ...n, output: '{{ $uppercase(nodes.draft.output.text) }}' } : n)) });
     const ended = async (id: string) => waitFor(async () => ((await call('GET', `/runs/${id}`)).status === 'running' ? undefined : true), `run ${id} to end`);
@@ -72,7 +60,7 @@ async function main(): Promise<void> {
 
     mkdirSync(values.out!, { recursive: true });
     const profile = mkdtempSync(join(tmpdir(), 'weft-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, { executablePath: values.chromium!, args: ARGS, headless: true, viewport: { width: 1440, height: 960 }, colorScheme: 'dark' });
+    const browser = await chromium.launchPersistentContext(profile, { executablePath: values.chromium!, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1440, height: 960 }, colorScheme: 'dark' });
     stops.push(async () => {
       await browser.close();
       rmSync(profile, { recursive: true, force: true });
@@ -113,7 +101,6 @@ async function main(): Promise<void> {
     await shot(page, 'run-light-theme');
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -8,15 +8,13 @@
  * headless Chromium: the failed run in Temporal's UI, the runs list filtered
  * on Weft's search attributes, and a Prometheus graph of finished runs.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { startPrometheus } from '../test/support/prometheus.js';
-import { freePort } from '../test/support/ports.js';
-import { spawnWeft, stopProcess, waitFor } from '../test/support/processes.js';
+import { startDevSession } from '../test/support/dev-session.js';
+import { waitFor } from '../test/support/processes.js';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'docs/images' }, chromium: { type: 'string', default: '/usr/bin/chromium' } } });
 
@@ -38,25 +36,13 @@ const HELLO = {
 };
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'weft-screenshots-'));
-  const [api, temporal, ui] = [await freePort(), await freePort(), await freePort()];
-  const { DATABASE_URL: _db, WEFT_BOOTSTRAP_ADMIN_KEY: _key, ...rest } = process.env;
-  const env = { ...rest, WEFT_DATA_DIR: dataDir, WEFT_PORT: String(api), WEFT_TEMPORAL_PORT: String(temporal), WEFT_TEMPORAL_UI_PORT: String(ui), WEFT_LOG_LEVEL: 'warn' };
-  const url = `http://127.0.0.1:${api}`;
-  const uiUrl = `http://127.0.0.1:${ui}`;
   const stops: (() => Promise<unknown>)[] = [];
   try {
-    const dev: ChildProcess = await spawnWeft('dev', env, 'Ctrl-C stops everything');
-    stops.push(() => stopProcess(dev, 'SIGINT'));
-    const key = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
-      const json = (await res.json()) as { id: string; status: string };
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const dev = await startDevSession('weft-screenshots-');
+    stops.push(() => dev.stop());
+    const { uiUrl, call } = dev;
     await call('POST', '/workflows', HELLO);
-    const prometheus = await startPrometheus({ weft: `127.0.0.1:${api}` });
+    const prometheus = await startPrometheus({ weft: `127.0.0.1:${dev.port}` });
     stops.push(() => prometheus.stop());
     const query = 'sum by (workflow, status) (weft_runs_finished_total)';
     const total = async () => (await prometheus.query(query)).reduce((sum, s) => sum + Number(s.value[1]), 0);
@@ -78,7 +64,6 @@ async function main(): Promise<void> {
     await prometheusGraph(await page(), `${prometheus.url}/graph?g0.expr=${encodeURIComponent(query)}&g0.tab=0&g0.range_input=1m`, join(values.out!, 'prometheus-runs-finished.png'));
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureDashboardBuilt } from '../../src/dashboard/ensure-built.js';
 import { WEB_DIST_DIR } from '../../src/dashboard/paths.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { createHarness, type Harness, type HarnessOptions } from './harness.js';
 
-/** Debian's Chromium (CHROMIUM overrides), flags for a headless run with no network of its own. */
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** A real stack serving the built dashboard, and a real headless Chromium with a fresh profile. */
 export interface DashboardRig {
@@ -26,7 +24,7 @@ export async function startDashboardRig(options: HarnessOptions = {}): Promise<D
   await ensureDashboardBuilt();
   const h = await createHarness({ ...options, dashboardDir: WEB_DIST_DIR });
   const profile = mkdtempSync(join(tmpdir(), 'weft-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1400, height: 950 } });
+  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1400, height: 950 } });
   const problems: string[] = [];
   browser.on('page', (page) => {
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
