@@ -15,18 +15,17 @@ function pack(text: string): Buffer {
   return gzipSync(text, { level: 1, memLevel: 9 });
 }
 
-/** Consecutive series of one family, with their text and its gzip member, both made when first asked for after a change. */
+/** Consecutive series of one family, with their texts and the gzip member of them, made when first asked for after a change. */
 class Batch {
   /** Series key (prom-client's) → its text, in prom-client's order. */
   readonly texts = new Map<string, string>();
   chars = 0;
-  private plain: string | null = null;
   private packed: Buffer | null = null;
 
   put(key: string, text: string): void {
     this.chars += text.length - (this.texts.get(key)?.length ?? 0);
     this.texts.set(key, text);
-    this.plain = this.packed = null;
+    this.packed = null;
   }
 
   delete(key: string): void {
@@ -34,11 +33,12 @@ class Batch {
     if (text === undefined) return;
     this.chars -= text.length;
     this.texts.delete(key);
-    this.plain = this.packed = null;
+    this.packed = null;
   }
 
+  /** Joined afresh: only a client that refuses gzip asks, and keeping it would hold the text twice. */
   text(): string {
-    return (this.plain ??= [...this.texts.values()].join(''));
+    return [...this.texts.values()].join('');
   }
 
   gzip(): Buffer {
