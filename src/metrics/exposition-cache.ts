@@ -2,28 +2,47 @@ import { gzipSync } from 'node:zlib';
 import type { Registry } from 'prom-client';
 import { ALL, type SeriesChanges } from './series-changes.js';
 import { headerText, seriesPrefixes, seriesText, type MetricState } from './series-text.js';
+import { storedMember } from './stored-member.js';
 
 /**
- * About this much series text shares one gzip member: small enough that a
- * change re-compresses little, large enough that a scrape stays a few hundred
- * members rather than thousands (each costs a zlib set-up).
+ * About this many bytes of series text share one gzip member: small enough
+ * that a change leaves little text to send stored and compress again, large
+ * enough that a scrape stays about a thousand members (each compression costs
+ * a zlib set-up).
  */
-const BATCH_CHARS = 32 * 1024;
+const BATCH_BYTES = 8 * 1024;
 
-/** A gzip member of `text`: RFC 1952 lets members follow one another, and gzip readers (Prometheus's among them) read them as one stream. */
-function pack(text: string): Buffer {
-  return gzipSync(text, { level: 1, memLevel: 9 });
+/** How long compressing in the background may hold the event loop before it lets other work in. */
+const SLICE_MS = 2;
+
+/**
+ * After the first change since the last refresh, how long the background waits
+ * to fold in more before it refreshes: a scrape finds at most this much traffic
+ * not yet rendered and compressed, and a busy batch is compressed at most about
+ * four times a second.
+ */
+const REFRESH_MS = 250;
+
+/** A gzip member of `bytes`: RFC 1952 lets members follow one another, and gzip readers (Prometheus's among them) read them as one stream. */
+function pack(bytes: Buffer): Buffer {
+  // The fastest level: the text is so repetitive that level 1 already shrinks it about 15 times.
+  return gzipSync(bytes, { level: 1, memLevel: 9 });
 }
 
-/** Consecutive series of one family, with their texts and the gzip member of them, made when first asked for after a change. */
+/**
+ * Consecutive series of one family, with their texts and, once compressed,
+ * the gzip member of them. Each series' text is kept UTF-8 encoded: it is
+ * encoded once when it changes, and a batch's text is then one copy of bytes,
+ * where joining thousands of freshly built strings cost more than compressing them.
+ */
 class Batch {
   /** Series key (prom-client's) → its text, in prom-client's order. */
-  readonly texts = new Map<string, string>();
-  chars = 0;
+  readonly texts = new Map<string, Buffer>();
+  bytes = 0;
   private packed: Buffer | null = null;
 
-  put(key: string, text: string): void {
-    this.chars += text.length - (this.texts.get(key)?.length ?? 0);
+  put(key: string, text: Buffer): void {
+    this.bytes += text.length - (this.texts.get(key)?.length ?? 0);
     this.texts.set(key, text);
     this.packed = null;
   }
@@ -31,18 +50,27 @@ class Batch {
   delete(key: string): void {
     const text = this.texts.get(key);
     if (text === undefined) return;
-    this.chars -= text.length;
+    this.bytes -= text.length;
     this.texts.delete(key);
     this.packed = null;
   }
 
-  /** Joined afresh: only a client that refuses gzip asks, and keeping it would hold the text twice. */
-  text(): string {
-    return [...this.texts.values()].join('');
+  get compressed(): boolean {
+    return this.packed !== null;
   }
 
-  gzip(): Buffer {
-    return (this.packed ??= pack(this.text()));
+  /** Copied afresh: only a client that refuses gzip, or a batch not yet compressed, asks; keeping it would hold the text twice. */
+  text(): Buffer {
+    return Buffer.concat([...this.texts.values()], this.bytes);
+  }
+
+  /** The batch's gzip member: compressed when it has been since its last change, stored otherwise. */
+  member(): Buffer {
+    return this.packed ?? storedMember(this.text());
+  }
+
+  compress(): void {
+    this.packed ??= pack(this.text());
   }
 }
 
@@ -51,13 +79,13 @@ class Family {
   private batches: Batch[] = [];
   private readonly batchOf = new Map<string, Batch>();
   private readonly prefixes = new Map<string, string[]>();
-  readonly header: string;
-  readonly packedHeader: Buffer;
+  private readonly plainHeader: Buffer;
+  private readonly packedHeader: Buffer;
 
   constructor(private readonly metric: MetricState) {
     if (metric.collect || !['counter', 'gauge', 'histogram'].includes(metric.type)) throw new Error(`${metric.name}: a ${metric.type} with collect is not supported by the exposition cache`);
-    this.header = headerText(metric);
-    this.packedHeader = pack(this.header);
+    this.plainHeader = Buffer.from(headerText(metric));
+    this.packedHeader = pack(this.plainHeader);
     this.rebuild();
   }
 
@@ -81,55 +109,115 @@ class Family {
     }
     let prefixes = this.prefixes.get(key);
     if (!prefixes) this.prefixes.set(key, (prefixes = seriesPrefixes(this.metric, series.labels)));
-    const text = seriesText(this.metric, series, prefixes);
+    const text = Buffer.from(seriesText(this.metric, series, prefixes));
     if (batch) return batch.put(key, text);
     let last = this.batches.at(-1);
-    if (!last || last.chars >= BATCH_CHARS) this.batches.push((last = new Batch()));
+    if (!last || last.bytes >= BATCH_BYTES) this.batches.push((last = new Batch()));
     last.put(key, text);
     this.batchOf.set(key, last);
   }
 
-  text(): string {
-    return this.header + this.batches.map((batch) => batch.text()).join('');
+  /** The batches that hold series (a batch emptied by removals stays, empty, until a rebuild). */
+  filled(): Batch[] {
+    return this.batches.filter((batch) => batch.bytes > 0);
+  }
+
+  plain(): Buffer[] {
+    return [this.plainHeader, ...this.filled().map((batch) => batch.text())];
   }
 
   gzip(): Buffer[] {
-    return [this.packedHeader, ...this.batches.filter((batch) => batch.chars > 0).map((batch) => batch.gzip())];
+    return [this.packedHeader, ...this.filled().map((batch) => batch.member())];
   }
 }
 
 /** Prometheus's blank line between two families. */
-const SEPARATOR = '\n';
-const PACKED_SEPARATOR = pack(SEPARATOR);
+const PLAIN_SEPARATOR = Buffer.from('\n');
+const PACKED_SEPARATOR = pack(PLAIN_SEPARATOR);
 
 /**
  * A registry's Prometheus text, kept between scrapes and brought up to date
- * from `changes`: a scrape re-renders and re-compresses only the batches whose
- * series changed, so its cost follows the traffic since the last scrape, not
- * the number of series (1,000 workflows make some 20,000 series and 9 MB of
- * text, which prom-client rebuilds on every scrape). Nothing stale is served:
- * every update reaches `changes` before the next scrape reads it. The text is
- * byte for byte what `registry.metrics()` returns (the unit tests compare).
- * Every metric of the registry must be watched (`watch`) by `changes`.
+ * from `changes`, so that a scrape costs what changed rather than what exists
+ * (1,000 workflows make some 20,000 series and 9 MB of text, which prom-client
+ * renders afresh on every scrape). Its invariants:
+ *
+ * 1. Nothing stale is served: a scrape first re-renders every series reported
+ *    to `changes` since the last one. Every metric of the registry must be
+ *    watched (`watch`) by `changes`.
+ * 2. The text is byte for byte what `registry.metrics()` returns, plain or
+ *    gunzipped (the unit tests compare).
+ * 3. A scrape never waits for compression: the text is kept in batches, each
+ *    with its own gzip member, and a batch changed since it was last
+ *    compressed goes out in a stored (uncompressed) member. A scrape's cost
+ *    therefore follows the series changed since the last background refresh.
+ * 4. Compression happens off the request path, in slices of at most
+ *    `SLICE_MS` of event-loop time: right after a scrape that sent stored
+ *    members, and, once the first scrape has come, `REFRESH_MS` after the
+ *    first change since the previous refresh, so a batch is compressed at
+ *    most about four times a second whatever the traffic.
  */
 export class ExpositionCache {
   private readonly families = new Map<object, Family>();
+  private refreshing: NodeJS.Timeout | null = null;
+  private compressing: NodeJS.Immediate | null = null;
+  private scraped = false;
 
   constructor(
     private readonly registry: Registry,
     private readonly changes: SeriesChanges,
   ) {}
 
+  /** The whole text, as prom-client would write it, in pieces to send one after another. */
+  plain(): Buffer[] {
+    return this.refresh().flatMap((family, i) => (i === 0 ? family.plain() : [PLAIN_SEPARATOR, ...family.plain()]));
+  }
+
   /** The whole text, as prom-client would write it. */
   text(): string {
-    return this.refresh()
-      .map((family) => family.text())
-      .join(SEPARATOR);
+    return Buffer.concat(this.plain()).toString();
   }
 
   /** The whole text as gzip members, to send one after another as one `Content-Encoding: gzip` body. */
   gzip(): Buffer[] {
-    return this.refresh().flatMap((family, i) => (i === 0 ? family.gzip() : [PACKED_SEPARATOR, ...family.gzip()]));
+    const members = this.refresh().flatMap((family, i) => (i === 0 ? family.gzip() : [PACKED_SEPARATOR, ...family.gzip()]));
+    this.follow();
+    this.compressLater();
+    return members;
+  }
+
+  /** Re-renders and compresses everything changed, now rather than in the background. */
+  settle(): void {
+    for (const batch of this.uncompressed(this.refresh())) batch.compress();
+  }
+
+  /** From the first scrape on, a change schedules a refresh (its timer holds no process open): a process nobody scrapes does no exposition work. */
+  private follow(): void {
+    if (this.scraped) return;
+    this.scraped = true;
+    this.changes.listen(() => {
+      this.refreshing ??= setTimeout(() => {
+        this.refreshing = null;
+        this.refresh();
+        this.compressLater();
+      }, REFRESH_MS).unref();
+    });
+  }
+
+  private compressLater(): void {
+    this.compressing ??= setImmediate(() => this.compressSlice()).unref();
+  }
+
+  private compressSlice(): void {
+    this.compressing = null;
+    const until = performance.now() + SLICE_MS;
+    for (const batch of this.uncompressed([...this.families.values()])) {
+      if (performance.now() >= until) return this.compressLater();
+      batch.compress();
+    }
+  }
+
+  private *uncompressed(families: Iterable<Family>): Generator<Batch> {
+    for (const family of families) for (const batch of family.filled()) if (!batch.compressed) yield batch;
   }
 
   private refresh(): Family[] {

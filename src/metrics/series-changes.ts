@@ -21,9 +21,16 @@ export const ALL = 'all';
  */
 export class SeriesChanges {
   private changed = new Map<object, Set<string> | typeof ALL>();
+  private listener: (() => void) | null = null;
+
+  /** Calls `listener` on the first change after each `take` (one listener: the exposition's). */
+  listen(listener: () => void): void {
+    this.listener = listener;
+  }
 
   /** The series `labels` names in `metric` changed. */
   mark(metric: Metric, labels: Labels): void {
+    if (this.changed.size === 0) this.listener?.();
     const known = this.changed.get(metric);
     if (known === ALL) return;
     const key = hashObject(labels, (metric as Keyed).sortedLabelNames) as string;
@@ -33,6 +40,7 @@ export class SeriesChanges {
 
   /** Every series of `metric` may have changed. */
   markAll(metric: Metric): void {
+    if (this.changed.size === 0) this.listener?.();
     this.changed.set(metric, ALL);
   }
 

@@ -1,10 +1,15 @@
 import { gunzipSync } from 'node:zlib';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExpositionCache } from '../../../src/metrics/exposition-cache.js';
 import { acceptsGzip } from '../../../src/metrics/exposition.js';
 import { metricsRegistry, nodeDuration, runsFinished, seriesChanges } from '../../../src/metrics/registry.js';
 import { SeriesChanges, watch } from '../../../src/metrics/series-changes.js';
+
+/** Whether a gzip member holds its first deflate block stored, uncompressed (RFC 1951: BTYPE 00). */
+function stored(member: Buffer): boolean {
+  return (member[10]! & 0b110) === 0;
+}
 
 /** A registry of every kind of metric, watched as Weft's are, and its cache. */
 function fixture() {
@@ -55,18 +60,64 @@ describe('ExpositionCache', () => {
     await same();
   });
 
-  it('re-compresses only the batches whose series changed', () => {
+  it('sends a batch changed since it was compressed stored, compresses it afterwards, and leaves the others alone', () => {
     const { counter, histogram, cache } = fixture();
     // Enough series for several batches in each family.
     for (let i = 0; i < 2000; i++) counter.inc({ a: `a${i}`, b: 'x' });
     for (let i = 0; i < 400; i++) histogram.observe({ a: `a${i}` }, 0.5);
+    cache.settle();
     const before = cache.gzip();
+    expect(before.filter(stored)).toEqual([]);
     counter.inc({ a: 'a1999', b: 'x' });
     const after = cache.gzip();
     expect(after).toHaveLength(before.length);
-    const rebuilt = after.filter((member, i) => member !== before[i]);
-    expect(rebuilt).toHaveLength(1);
-    expect(gunzipSync(rebuilt[0]!).toString()).toContain('c_total{a="a1999",b="x"} 2\n');
+    const changed = after.flatMap((member, i) => (member === before[i] ? [] : [i]));
+    expect(changed).toHaveLength(1);
+    const member = after[changed[0]!]!;
+    const text = gunzipSync(member).toString();
+    expect(text).toContain('c_total{a="a1999",b="x"} 2\n');
+    expect(stored(member)).toBe(true);
+    cache.settle();
+    const settled = cache.gzip();
+    expect(settled.flatMap((m, i) => (m === after[i] ? [] : [i]))).toEqual(changed);
+    expect(stored(settled[changed[0]!]!)).toBe(false);
+    expect(gunzipSync(settled[changed[0]!]!).toString()).toBe(text);
+  });
+
+  describe('in the background', () => {
+    beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] }));
+    afterEach(() => vi.useRealTimers());
+
+    it('does nothing until the first scrape', () => {
+      const { counter } = fixture();
+      counter.inc({ a: 'x', b: 'y' });
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('compresses what a scrape sent stored, right after it', async () => {
+      const { counter, cache, same } = fixture();
+      for (let i = 0; i < 2000; i++) counter.inc({ a: `a${i}`, b: 'x' });
+      expect(cache.gzip().filter(stored).length).toBeGreaterThan(1);
+      await vi.runAllTimersAsync();
+      expect(cache.gzip().filter(stored)).toEqual([]);
+      await same();
+    });
+
+    it('refreshes and compresses a quarter of a second after a change, with no scrape', async () => {
+      const { counter, cache, same } = fixture();
+      cache.gzip();
+      await vi.runAllTimersAsync();
+      counter.inc({ a: 'late', b: 'x' });
+      counter.inc({ a: 'later', b: 'x' });
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(250);
+      await vi.runAllTimersAsync();
+      // Had the background not run, this scrape would render the change and send its batch stored.
+      const members = cache.gzip();
+      expect(members.filter(stored)).toEqual([]);
+      expect(gunzipSync(Buffer.concat(members)).toString()).toContain('c_total{a="later",b="x"} 1\n');
+      await same();
+    });
   });
 
   it("serves Weft's own registry as prom-client does", async () => {
