@@ -37,7 +37,8 @@ export interface AppDeps {
   pingDatabase: () => Promise<void>;
   /** Wakes event streams and waiters when events are stored (one LISTEN per process). */
   bus: EventBus;
-  temporal: { client: Client; taskQueue: string; namespace: string };
+  /** `eagerStart`: a worker in this process polls `taskQueue` on the client's own connection (see `startApi`). */
+  temporal: { client: Client; taskQueue: string; namespace: string; eagerStart?: boolean };
   logger: Logger;
   /** Largest accepted request body. */
   maxBodyBytes: number;

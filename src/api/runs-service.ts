@@ -36,7 +36,7 @@ const NODE_ORDER_CACHE = 256;
 
 export interface RunsServiceDeps {
   repos: Repositories;
-  temporal: { client: Client; taskQueue: string };
+  temporal: { client: Client; taskQueue: string; eagerStart?: boolean };
   logger: Logger;
   /** Wakes waiters when a run's events are stored (its end among them). */
   bus: EventBus;
@@ -164,9 +164,11 @@ export class RunsService {
       ...(run.reuse ? { reuse: run.reuse } : {}),
     };
     try {
-      await this.deps.temporal.client.workflow.start(RUN_WORKFLOW_TYPE, {
+      const handle = await this.deps.temporal.client.workflow.start(RUN_WORKFLOW_TYPE, {
         workflowId: id,
         taskQueue: this.deps.temporal.taskQueue,
+        // Temporal falls back to an ordinary start when the worker has no free slot.
+        ...(this.deps.temporal.eagerStart ? { requestEagerStart: true } : {}),
         args: [args],
         // What Temporal's Web UI shows for the run: never its input, only the input's size.
         staticSummary: `${formatWorkflowRef(definition.name, version)} · ${run.createdBy ? `started by ${run.createdBy}` : 'started through the API'}`,
@@ -176,6 +178,7 @@ export class RunsService {
           { key: WEFT_STATUS, value: 'running' },
         ],
       });
+      this.deps.logger.info({ runId: id, workflow: definition.name, version, eagerlyStarted: handle.eagerlyStarted }, 'run started');
     } catch (err) {
       await repos.runs.delete(id);
       await repos.runEvents.forget(id);

@@ -15,7 +15,7 @@ import type { MetricsSource } from '../metrics/exposition.js';
 import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { loadPlugins, pluginSources } from '../plugins/loader.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { createWeftWorker } from '../worker/create-worker.js';
+import { createWeftWorker, type WeftWorkerOptions } from '../worker/create-worker.js';
 import { runEventSinks } from '../worker/run-event-sinks.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
@@ -45,8 +45,20 @@ export async function openServices(config: Config): Promise<Services> {
   return { database, repos: createRepositories(database.db), settings, plugins };
 }
 
-/** Starts the worker and resolves once it polls; `stop()` drains it. */
-export async function startWorker(input: { config: Config; services: Services; logger: Logger; address: string }): Promise<{ worker: Worker; stop(): Promise<void> }> {
+/**
+ * Starts the worker and resolves once it polls; `stop()` drains it. With
+ * `connection` (a process that runs the API too, `weft dev`) the worker polls
+ * on that connection, which stays open for its owner to close.
+ */
+export async function startWorker(input: {
+  config: Config;
+  services: Services;
+  logger: Logger;
+  address: string;
+  connection?: NativeConnection;
+  /** A prebuilt workflow bundle (tests build one for the suite); otherwise the worker bundles `src/workflows`. */
+  workflowBundle?: WeftWorkerOptions['workflowBundle'];
+}): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const { config, services, logger } = input;
   const admin = await Connection.connect({ address: input.address });
   try {
@@ -54,13 +66,14 @@ export async function startWorker(input: { config: Config; services: Services; l
   } finally {
     await admin.close();
   }
-  const connection = await NativeConnection.connect({ address: input.address });
+  const connection = input.connection ?? (await NativeConnection.connect({ address: input.address }));
   const worker = await createWeftWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.WEFT_TASK_QUEUE,
     activities: createActivities({ repos: services.repos, logger, settings: services.settings, plugins: services.plugins, hooks: new HookDispatcher(services.plugins, { logger }) }),
     sinks: runEventSinks(services.repos.runEvents, logger),
+    ...(input.workflowBundle ? { workflowBundle: input.workflowBundle } : {}),
   });
   const running = worker.run();
   running.catch((err) => logger.fatal({ err }, 'worker stopped with an error'));
@@ -69,22 +82,35 @@ export async function startWorker(input: { config: Config; services: Services; l
     stop: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => {});
-      await connection.close();
+      if (!input.connection) await connection.close();
     },
   };
 }
 
-/** Starts the API on the configured port; `stop()` closes it. */
-export async function startApi(input: { config: Config; services: Services; logger: Logger; address: string; extraMetrics?: MetricsSource }): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
+/**
+ * Starts the API on the configured port; `stop()` closes it. With `worker`
+ * (the connection of a worker in this process on the same task queue, `weft
+ * dev`) the API's client shares it and asks Temporal to start each run
+ * eagerly: the run's first workflow task comes back in the start's answer and
+ * goes straight to that worker, with no poll in between.
+ */
+export async function startApi(input: {
+  config: Config;
+  services: Services;
+  logger: Logger;
+  address: string;
+  extraMetrics?: MetricsSource;
+  worker?: NativeConnection;
+}): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
   const { config, services, logger } = input;
-  const connection = await Connection.connect({ address: input.address });
+  const connection = input.worker ?? (await Connection.connect({ address: input.address }));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const bus = new EventBus(services.database.listen);
   const app = createApp({
     repos: services.repos,
     pingDatabase: services.database.ping,
     bus,
-    temporal: { client, taskQueue: config.WEFT_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
+    temporal: { client, taskQueue: config.WEFT_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, eagerStart: input.worker !== undefined },
     logger,
     maxBodyBytes: config.WEFT_MAX_BODY_BYTES,
     rateLimits: { ...DEFAULT_RATE_LIMITS, perKey: config.WEFT_RATE_LIMIT },
@@ -109,7 +135,7 @@ export async function startApi(input: { config: Config; services: Services; logg
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await bus.close();
-      await connection.close();
+      if (!input.worker) await connection.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../../config.js';
 import { createLogger, logDestination } from '../../logger.js';
 import { devAdminKey } from '../../runtime/admin-key.js';
@@ -54,10 +55,14 @@ export async function devCommand(config: Config): Promise<void> {
     stops.push(() => services.database.close());
     const admin = devAdminKey(dataDir, config.WEFT_BOOTSTRAP_ADMIN_KEY);
     await services.repos.apiKeys.ensure(admin.key, 'bootstrap-admin', 'admin');
-    const worker = await startWorker({ config, services, logger, address: server.address });
+    // One connection for the worker and the API's client: Temporal then hands a run's first task to
+    // this worker in the answer to its start (eager start), with no poll in between.
+    const connection = await NativeConnection.connect({ address: server.address });
+    stops.push(() => connection.close());
+    const worker = await startWorker({ config, services, logger, address: server.address, connection });
     stops.push(worker.stop);
     const dashboard = (await dashboardBuilt) && existsSync(join(WEB_DIST_DIR, 'index.html'));
-    const api = await startApi({ config, services, logger, address: server.address, extraMetrics: temporalMetrics.read });
+    const api = await startApi({ config, services, logger, address: server.address, extraMetrics: temporalMetrics.read, worker: connection });
     stops.push(api.stop);
     const lines = [
       '',
