@@ -271,12 +271,12 @@ ${table}
 - *CPU ms/run*: user + system time from \`/proc/<pid>/stat\` while the runs/s figure was measured, ÷ runs, for the bench process (worker and client) and the Temporal server; PostgreSQL's backends are not counted.
 - *events/node*: history events of one run ÷ nodes.
 - Peak RSS of the bench process (worker, client and bundles): ${(peakRss / 1024 / 1024).toFixed(0)} MiB.
-${big instanceof Error ? `\n## One run of ${BIG_GROUPS * 100} nodes\n\nFailed in this run: ${big.message.split('\n')[0]}\n` : big ? renderBig(big) : ''}`;
+${big instanceof Error ? `\n## One run of ${BIG_GROUPS * 100} nodes${SERVER === 'dev' ? '' : ', production server'}\n\nFailed in this run: ${big.message.split('\n')[0]}\n` : big ? renderBig(big) : ''}`;
 }
 
 function renderBig(big: BigRun): string {
   return `
-## One run of ${big.nodes.toLocaleString('en')} nodes
+## One run of ${big.nodes.toLocaleString('en')} nodes${SERVER === 'dev' ? '' : ', production server'}
 
 The mix of \`test/support/big-dags.ts\`: ${BIG_GROUPS} groups, each a chain of 50
 agents fanning out to 49 more and joined by a transform, summed by the run output;
