@@ -161,6 +161,7 @@ export class ExpositionCache {
   private refreshing: NodeJS.Timeout | null = null;
   private compressing: NodeJS.Immediate | null = null;
   private scraped = false;
+  private failure: unknown = null;
 
   constructor(
     private readonly registry: Registry,
@@ -197,14 +198,25 @@ export class ExpositionCache {
     this.changes.listen(() => {
       this.refreshing ??= setTimeout(() => {
         this.refreshing = null;
-        this.refresh();
-        this.compressLater();
+        this.inBackground(() => {
+          this.refresh();
+          this.compressLater();
+        });
       }, REFRESH_MS).unref();
     });
   }
 
   private compressLater(): void {
-    this.compressing ??= setImmediate(() => this.compressSlice()).unref();
+    this.compressing ??= setImmediate(() => this.inBackground(() => this.compressSlice())).unref();
+  }
+
+  /** Background work's error is thrown by the next scrape (answered 500 and logged there), not left to crash the process. */
+  private inBackground(work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      this.failure = err;
+    }
   }
 
   private compressSlice(): void {
@@ -221,6 +233,11 @@ export class ExpositionCache {
   }
 
   private refresh(): Family[] {
+    if (this.failure !== null) {
+      const failure = this.failure;
+      this.failure = null;
+      throw failure;
+    }
     const changed = this.changes.take();
     return this.registry.getMetricsAsArray().map((metric) => {
       let family = this.families.get(metric);

@@ -118,6 +118,17 @@ describe('ExpositionCache', () => {
       expect(gunzipSync(Buffer.concat(members)).toString()).toContain('c_total{a="later",b="x"} 1\n');
       await same();
     });
+
+    it('leaves a failure of its own to the next scrape rather than throwing it out of a timer', async () => {
+      const { registry, counter, cache } = fixture();
+      cache.gzip();
+      await vi.runAllTimersAsync();
+      // A metric the exposition cannot render (prom-client would call its collect): refreshing it throws.
+      new Gauge({ name: 'collected', help: 'c', registers: [registry], collect() {} });
+      counter.inc({ a: 'x', b: 'y' });
+      await vi.advanceTimersByTimeAsync(250);
+      expect(() => cache.gzip()).toThrow(/collected: a gauge with collect/);
+    });
   });
 
   it("serves Weft's own registry as prom-client does", async () => {
