@@ -20,6 +20,12 @@
  *    degraded. Settled records are stored before it continues.
  * 5. Command order is what recorded histories replay (test/fixtures/histories);
  *    a change of it goes behind `patched()`.
+ * 6. A decision is checked against the state the interpreter reaches, never
+ *    against one it has not caught up with: the approval handler is registered
+ *    once the interpreter first has nothing left to do in an activation.
+ *    Temporal holds an update that arrives before (a worker that has not seen
+ *    the run gets a command-less history and the decision in one activation)
+ *    until then; registering at the start would refuse it as NOT_WAITING.
  */
 import {
   allHandlersFinished,
@@ -76,7 +82,7 @@ const CARRY_INLINE_BYTES = 256 * 1024;
 export async function weftRun(args: RunWorkflowInput): Promise<RunWorkflowResult> {
   const run = new RunShell(args);
   setHandler(runStateQuery, () => run.machine.snapshot(workflowInfo().workflowId));
-  setHandler(approveUpdate, (decision) => run.decide(decision), { validator: (decision) => run.checkWaiting(decision) });
+  run.whenIdle(() => setHandler(approveUpdate, (decision) => run.decide(decision), { validator: (decision) => run.checkWaiting(decision) }));
   setHandler(pauseSignal, () => run.statusChanged(run.machine.pause()));
   setHandler(resumeSignal, () => run.statusChanged(run.machine.resume()));
   setHandler(budgetSignal, ({ budgetUsd }) => run.changedIf(run.machine.setBudget(budgetUsd)));
@@ -91,6 +97,10 @@ class RunShell {
   private readonly hooks: HookOutbox | undefined;
   private running = 0;
   private changed = false;
+  /** Whether the run waits on what only the outside brings: stored outputs, or the drive loop's next change. */
+  private parked = false;
+  /** Whether the drive loop is over: the run is ending, or continuing as new. */
+  private driven = false;
   /** Pauses and resumes so far: names each one's run event. */
   private statusChanges = 0;
 
@@ -133,6 +143,12 @@ class RunShell {
     };
   }
 
+  /** Calls `then` once the interpreter first has nothing left to do in its activation (invariant 6). */
+  whenIdle(then: () => void): void {
+    // Not cancellable: a cancelled run still answers late decisions with NOT_WAITING, not with "no handler".
+    void CancellationScope.nonCancellable(() => condition(() => this.driven || (this.parked && !this.changed))).then(then);
+  }
+
   /** Refuses a decision for a node that is not an approval waiting for one (the API answers 409). */
   checkWaiting(decision: ApprovalDecision): void {
     if (this.machine.awaitsDecision(decision.nodeId) && !this.decisions.has(decision.nodeId)) return;
@@ -167,8 +183,14 @@ class RunShell {
     log.info('run started', { workflow: this.args.workflow, version: this.args.version, continued: this.args.carry !== undefined });
     try {
       this.machine.start();
-      await this.loadStoredOutputs();
-      if ((await this.drive()) === 'continue') await this.continueRun();
+      let next: 'done' | 'continue';
+      try {
+        await this.loadStoredOutputs();
+        next = await this.drive();
+      } finally {
+        this.driven = true;
+      }
+      if (next === 'continue') await this.continueRun();
     } catch (err) {
       if (!isCancellation(err)) throw err;
       cancellation = err;
@@ -230,7 +252,9 @@ class RunShell {
         if (!machine.paused) return 'continue';
       }
       this.changed = false;
+      this.parked = true;
       await condition(() => this.changed);
+      this.parked = false;
     }
   }
 
@@ -293,6 +317,11 @@ class RunShell {
   /** Loads the outputs an earlier execution left in the database rather than in the carry. */
   private async loadStoredOutputs(): Promise<void> {
     const runId = workflowInfo().workflowId;
-    for (const nodeIds of this.args.carry?.storedOutputs ?? []) this.machine.restoreOutputs(await loadOutputs({ runId, nodeIds }));
+    for (const nodeIds of this.args.carry?.storedOutputs ?? []) {
+      this.parked = true;
+      const outputs = await loadOutputs({ runId, nodeIds });
+      this.parked = false;
+      this.machine.restoreOutputs(outputs);
+    }
   }
 }
