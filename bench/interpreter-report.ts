@@ -1,3 +1,4 @@
+import { median } from './report.js';
 import type { Shape } from './shapes.js';
 
 /** One side's figures for one shape in one repeat. */
@@ -17,7 +18,6 @@ export interface ShapeResult {
   repeats: Record<Variant, Measure>[];
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** `median (min–max)` of the repeats' values. */
 function spread(xs: number[], digits: number): string {

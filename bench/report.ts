@@ -29,6 +29,11 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** The median of unsorted values (the upper one of an even count, as `percentile(sorted, 50)`). */
+export function median(values: readonly number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
 /** autocannon reports fixed percentiles; p95 sits between its p90 and p97.5 (interpolated). */
 export function autocannonP95(latency: { p90: number; p97_5: number }): number {
   return latency.p90 + ((latency.p97_5 - latency.p90) * (95 - 90)) / (97.5 - 90);

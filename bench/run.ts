@@ -34,7 +34,7 @@ import { spawnWeft, stopProcess } from '../test/support/processes.js';
 import { cpuDuring } from './cpu.js';
 import { interpreterTable, type Measure, type ShapeResult, type Variant } from './interpreter-report.js';
 import { startBackend } from './backend.js';
-import { writeSection } from './report.js';
+import { median, writeSection } from './report.js';
 import { shapes, type Shape } from './shapes.js';
 
 const { values } = parseArgs({
@@ -75,7 +75,6 @@ interface BigRun {
   lifetimePeakRssMiB: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   installTemporalRuntime('error');

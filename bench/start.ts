@@ -23,7 +23,7 @@ import { RUN_WORKFLOW_TYPE, type RunWorkflowResult } from '../src/workflows/mess
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
 import { freePort } from '../test/support/ports.js';
 import { startBackend } from './backend.js';
-import { percentile, writeSection } from './report.js';
+import { median, percentile, writeSection } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -131,10 +131,6 @@ async function startAndAwait(client: Client, taskQueue: string, shape: Shape): P
   const result = (await handle.result()) as RunWorkflowResult;
   if (result.status !== 'succeeded') throw new Error(`the run did not succeed: ${JSON.stringify(result).slice(0, 300)}`);
   return performance.now() - t0;
-}
-
-function median(xs: number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 50);
 }
 
 function render(repeats: Record<Shape, Record<Path, number>>[], temporal: string): string {

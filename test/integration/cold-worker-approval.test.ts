@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSnapshot } from '../../src/dag/run-state.js';
 import { createHarness, definition, type Harness } from '../support/harness.js';
-import { waitFor } from '../support/processes.js';
 
 /**
  * A decision sent to a run that waits at an approval, answered by a worker that
@@ -19,8 +17,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const live = async (id: string): Promise<RunSnapshot> => (await h.api('GET', `/api/v1/runs/${id}`)).body as RunSnapshot;
-const waiting = (id: string) => waitFor(async () => ((await live(id)).nodes.gate?.status === 'waiting' ? true : undefined), `run ${id} to wait for its approval`);
+const waiting = (id: string) => h.nodeReaches(id, 'gate', 'waiting');
 
 /** Both command-less until decided: the approval first, or after a transform (which runs in the workflow). */
 const gateFirst = definition('cold-gate-first', [

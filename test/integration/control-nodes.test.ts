@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSnapshot } from '../../src/dag/run-state.js';
 import { agentNode, createHarness, definition, type Harness } from '../support/harness.js';
 import { waitFor } from '../support/processes.js';
 
@@ -12,8 +11,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const live = async (id: string): Promise<RunSnapshot> => (await h.api('GET', `/api/v1/runs/${id}`)).body;
-const nodeIs = (id: string, node: string, status: string) => waitFor(async () => ((await live(id)).nodes[node]?.status === status ? true : undefined), `${node} to be ${status}`);
 const t = (id: string, extra: Record<string, unknown> = {}) => ({ id, type: 'transform', output: id, ...extra });
 
 describe('switch', () => {
@@ -62,8 +59,8 @@ describe('sleep', () => {
 describe('approval', () => {
   it('waits for a decision through the API; a node not waiting answers 409 NOT_WAITING', async () => {
     const id = await h.startRun(definition('approve-me', [{ id: 'gate', type: 'approval', message: 'ship {{ run.workflow }}?' }, t('ship', { needs: ['gate'] })]));
-    await nodeIs(id, 'gate', 'waiting');
-    expect((await live(id)).nodes.gate!.output).toEqual({ message: 'ship approve-me?' });
+    await h.nodeReaches(id, 'gate', 'waiting');
+    expect((await h.live(id)).nodes.gate!.output).toEqual({ message: 'ship approve-me?' });
     expect((await h.api('POST', `/api/v1/runs/${id}/approvals/ship`, { approved: true })).body.error.code).toBe('NOT_WAITING');
     expect((await h.api('POST', `/api/v1/runs/${id}/approvals/ghost`, { approved: true })).status).toBe(409);
     const decided = await h.api('POST', `/api/v1/runs/${id}/approvals/gate`, { approved: true, comment: 'lgtm' });
@@ -86,8 +83,8 @@ describe('approval', () => {
         { id: 'lenient', type: 'approval', onReject: 'continue' },
       ]),
     );
-    await nodeIs(id, 'strict', 'waiting');
-    await nodeIs(id, 'lenient', 'waiting');
+    await h.nodeReaches(id, 'strict', 'waiting');
+    await h.nodeReaches(id, 'lenient', 'waiting');
     await h.api('POST', `/api/v1/runs/${id}/approvals/strict`, { approved: false, comment: 'not today' });
     await h.api('POST', `/api/v1/runs/${id}/approvals/lenient`, { approved: false });
     const run = await h.finished(id);
@@ -116,13 +113,13 @@ describe('pause, budget and run timeout', () => {
   it('pause lets running nodes finish but starts no new ones until resume', async () => {
     // The gate holds the run until the test decides, so the pause surely lands while it runs.
     const id = await h.startRun(definition('pausable', [{ id: 'a', type: 'approval' }, t('b', { needs: ['a'] }), t('c', { needs: ['b'] })]));
-    await nodeIs(id, 'a', 'waiting');
+    await h.nodeReaches(id, 'a', 'waiting');
     expect((await h.api('POST', `/api/v1/runs/${id}/pause`)).status).toBe(202);
-    await waitFor(async () => ((await live(id)).status === 'paused' ? true : undefined), 'the run to pause');
+    await waitFor(async () => ((await h.live(id)).status === 'paused' ? true : undefined), 'the run to pause');
     expect((await h.api('POST', `/api/v1/runs/${id}/approvals/a`, { approved: true })).status).toBe(200);
-    await nodeIs(id, 'a', 'succeeded');
+    await h.nodeReaches(id, 'a', 'succeeded');
     // The workflow answered after handling a's completion: unpaused, b would be done by now.
-    const paused = await live(id);
+    const paused = await h.live(id);
     expect(paused.status).toBe('paused');
     expect(paused.nodes.b!.status).toBe('pending');
     expect((await h.api('POST', `/api/v1/runs/${id}/resume`)).status).toBe(202);
@@ -140,7 +137,7 @@ describe('pause, budget and run timeout', () => {
         limits: { budgetUsd: 1.5 },
       }),
     );
-    await nodeIs(id, 'gate', 'waiting');
+    await h.nodeReaches(id, 'gate', 'waiting');
     const raised = await h.api('POST', `/api/v1/runs/${id}/budget`, { budgetUsd: 5 });
     expect(raised.status).toBe(202);
     await h.api('POST', `/api/v1/runs/${id}/approvals/gate`, { approved: true });

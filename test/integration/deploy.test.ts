@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSnapshot } from '../../src/dag/run-state.js';
 import { INTERPRETER_V2 } from '../fixtures/deploy/interpreter-v2.js';
 import { agentNode, createHarness, definition, type Harness } from '../support/harness.js';
-import { waitFor } from '../support/processes.js';
 
 /**
  * Deploying a worker with a changed interpreter while runs are live (issue 12's
@@ -20,8 +18,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const live = async (id: string): Promise<RunSnapshot> => (await h.api('GET', `/api/v1/runs/${id}`)).body;
-const waiting = (id: string) => waitFor(async () => ((await live(id)).nodes.gate?.status === 'waiting' ? true : undefined), `run ${id} to wait for its approval`);
+const waiting = (id: string) => h.nodeReaches(id, 'gate', 'waiting');
 
 /**
  * A run that stops at an approval, so it is live across the deploy, then computes

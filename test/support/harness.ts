@@ -16,6 +16,7 @@ import { EventBus } from '../../src/api/event-bus.js';
 import type { RateLimits } from '../../src/api/rate-limits.js';
 import { quietBundlerLogger } from './bundler-logger.js';
 import { BIG_HISTORY_CHANNEL } from './executions.js';
+import { waitFor } from './processes.js';
 import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
@@ -66,6 +67,10 @@ export interface Harness {
   startRun(definition: unknown, input?: unknown): Promise<string>;
   /** Waits (by awaiting the workflow's result, not by polling) and returns the run as the API shows it. */
   finished(id: string): Promise<RunSnapshot>;
+  /** The run as the API shows it now. */
+  live(id: string): Promise<RunSnapshot>;
+  /** Resolves once the API shows `node` of run `id` in `status`. */
+  nodeReaches(id: string, node: string, status: string): Promise<void>;
   /** Starts a run and waits for it to end. */
   run(definition: unknown, input?: unknown): Promise<RunSnapshot>;
   handle(id: string): WorkflowHandle;
@@ -210,6 +215,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       const res = await api('POST', '/api/v1/runs', { definition, ...(input === undefined ? {} : { input }) });
       if (res.status !== 202) throw new Error(`run did not start: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.id as string;
+    },
+    live: async (id) => (await api('GET', `/api/v1/runs/${id}`)).body as RunSnapshot,
+    async nodeReaches(id, node, status) {
+      await waitFor(async () => ((await harness.live(id)).nodes[node]?.status === status ? true : undefined), `${node} of run ${id} to be ${status}`);
     },
     async finished(id) {
       await client.workflow.getHandle(id).result().catch(() => {});
