@@ -217,7 +217,11 @@ describe('keyboard', () => {
     await page.locator('[data-run-status="failed"]').waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (globalThis as any).document.activeElement.textContent)).toBe('Skip to content');
-    await page.locator('[data-node-id="second"] button').focus();
+    // React Flow draws a node hidden until it has measured it, and a hidden button takes no focus.
+    const second = page.locator('[data-node-id="second"] button');
+    await second.waitFor({ state: 'visible' });
+    await second.focus();
+    expect(await second.evaluate((button) => button === (globalThis as any).document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
     const panel = page.getByRole('complementary', { name: 'Node second' });
     await panel.getByText('#1').waitFor();
