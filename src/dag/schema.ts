@@ -67,7 +67,32 @@ export const offlineMockSchema = z.strictObject({
   costUsd: numberOrTemplate.optional(),
 });
 
+/** One call the offline provider's scripted model makes (`tool` is the name the model sees). */
+export const scriptedCallSchema = z.strictObject({ tool: z.string().min(1), args: z.unknown().optional() });
+
+/**
+ * One turn of the offline provider's script (weft-agents 1): tool calls, or a
+ * final answer (`text` or `json`); `thinking` plays a thinking block.
+ */
+export const scriptEntrySchema = z.strictObject({
+  text: z.string().optional(),
+  json: z.unknown().optional(),
+  thinking: z.string().optional(),
+  toolCalls: z.array(scriptedCallSchema).optional(),
+  usage: z.strictObject({ inputTokens: intOrTemplate, outputTokens: intOrTemplate }).optional(),
+  costUsd: numberOrTemplate.optional(),
+  delay: durationOrTemplate.optional(),
+});
+
 export const agentTiers = ['fast', 'balanced', 'advanced'] as const;
+
+/** `toolChoice` (weft-agents 1): whether the model may, must or must not call a tool. */
+export const toolChoices = ['auto', 'required', 'none'] as const;
+/** `thinking`: the vendor's adaptive thinking, none, or a token budget. */
+export const thinkingSchema = z.union([z.enum(['adaptive', 'off']), z.strictObject({ budgetTokens: z.int().min(1_024).max(1_000_000) })]);
+
+/** Turn and call limits of an agent loop (weft-agents 1 and 2). */
+export const AGENT_LOOP_LIMITS = { maxTurns: 200, maxToolCalls: 1_000, toolsPerNode: 128, subAgentDepth: 3, defaultMaxTurns: 10, defaultMaxToolCalls: 50 } as const;
 
 export const agentConfigSchema = z.strictObject({
   provider: z.string().min(1).optional(),
@@ -82,11 +107,33 @@ export const agentConfigSchema = z.strictObject({
   schema: jsonSchemaObject.optional(),
   maxTokens: z.int().min(1).max(1_000_000).optional(),
   temperature: z.number().min(0).max(2).optional(),
-  mock: offlineMockSchema.optional(),
+  mock: offlineMockSchema.extend({ script: z.array(scriptEntrySchema).min(1).optional() }).optional(),
+  /** A profile of `agents` this config starts from; its own fields override the profile's. */
+  use: z.string().min(1).optional(),
+  /** Tools the model may call: names of `tools`, `mcp.<server>` or `mcp.<server>.<tool>`. With none, the node is one call (v1). */
+  tools: z.array(z.string().min(1)).optional(),
+  toolChoice: z.enum(toolChoices).optional(),
+  /** Model calls of the loop (the validator reports more than AGENT_LOOP_LIMITS.maxTurns as LIMIT). */
+  maxTurns: z.int().min(1).optional(),
+  maxToolCalls: z.int().min(1).optional(),
+  /** What this node's loop may spend, sub-agents included. */
+  budgetUsd: z.number().positive().optional(),
+  onLimit: z.enum(['fail', 'succeed']).optional(),
+  thinking: thinkingSchema.optional(),
 });
 
 /** One `fallback` entry: any agent field, overriding the primary's. */
 export const agentOverrideSchema = agentConfigSchema.partial();
+
+/** A reusable agent profile of `agents`: any agent field; `prompt` comes from the node or the tool that uses it. */
+export const agentProfileSchema = agentConfigSchema.partial();
+
+/** A tool's name, as the model sees it. */
+export const toolNameSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, 'must match ^[a-zA-Z][a-zA-Z0-9_-]{0,63}$');
+/** An MCP server's name. */
+export const mcpServerNameSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must match ^[a-z][a-z0-9_-]{0,31}$');
+/** A profile's name in `agents` (as roles are named). */
+export const agentProfileNameSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must match [a-z][a-z0-9_-]{0,62}');
 
 const cacheSchema = z.strictObject({ ttl: durationSchema });
 
@@ -124,29 +171,37 @@ export const agentNodeSchema = z.strictObject({
   execution: executionSchema.optional(),
 });
 
+/** An http request, of an http node or an http tool. */
+export const httpRequestSchema = z.strictObject({
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).optional(),
+  url: z.string().min(1),
+  headers: z.record(z.string(), z.string()).optional(),
+  query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  body: z.unknown().optional(),
+});
+
 export const httpNodeSchema = z.strictObject({
   ...commonFields,
   type: z.literal('http'),
-  request: z.strictObject({
-    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).optional(),
-    url: z.string().min(1),
-    headers: z.record(z.string(), z.string()).optional(),
-    query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    body: z.unknown().optional(),
-  }),
+  request: httpRequestSchema,
   expectStatus: z.union([z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1)]).optional(),
   cache: cacheSchema.optional(),
   execution: executionSchema.optional(),
 });
 
-export const execNodeSchema = z.strictObject({
-  ...commonFields,
-  type: z.literal('exec'),
+/** What an exec node or an exec tool runs. */
+const execFields = {
   command: z.array(z.string()).min(1),
   cwd: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
   stdin: z.string().optional(),
   policy: z.enum(['default', 'sandbox']).optional(),
+};
+
+export const execNodeSchema = z.strictObject({
+  ...commonFields,
+  type: z.literal('exec'),
+  ...execFields,
   execution: executionSchema.optional(),
 });
 
@@ -226,6 +281,56 @@ export const pluginNodeSchema = z.strictObject({
   execution: executionSchema.optional(),
 });
 
+/** The kinds of tool a definition's `tools` entry may be (exactly one each); MCP tools come from `mcp`. */
+export const toolKinds = ['http', 'exec', 'workflow', 'plugin', 'agent'] as const;
+
+/**
+ * A named tool of `tools` (weft-agents 1). Its templates see `args`, `input`
+ * and `run`. Exactly one kind; the validator reports otherwise as SCHEMA.
+ */
+export const toolSchema = z
+  .strictObject({
+    description: z.string().min(1),
+    /** JSON Schema (`type: object`) of the arguments. */
+    parameters: jsonSchemaObject,
+    http: httpRequestSchema.optional(),
+    exec: z.strictObject(execFields).optional(),
+    workflow: workflowRefSchema.optional(),
+    /** A `workflow` tool's input (templates over args); default: the args. */
+    input: z.unknown().optional(),
+    plugin: z.string().regex(PLUGIN_TYPE_PATTERN, 'must be <plugin>.<type>').optional(),
+    /** A `plugin` tool's config (templates over args). */
+    config: z.unknown().optional(),
+    /** An `agent` tool: the profile run as a sub-agent. */
+    agent: agentProfileNameSchema.optional(),
+    /** An `agent` tool's prompt (templates over args); default: the args as JSON. */
+    prompt: z.string().optional(),
+    /** Whether a call waits for a person: true, or an expression over args, input and run. */
+    approve: z.union([z.boolean(), expressionSchema]).optional(),
+    approvalTimeout: durationSchema.optional(),
+    retry: retrySchema.optional(),
+    timeout: durationSchema.optional(),
+    cache: cacheSchema.optional(),
+  })
+  .refine((t) => toolKinds.filter((k) => t[k] !== undefined).length === 1, `give exactly one of ${toolKinds.join(', ')}`);
+
+/** A Model Context Protocol server (weft-agents 5): Streamable HTTP (`url`) or stdio (`command`). */
+export const mcpServerSchema = z
+  .strictObject({
+    url: z.string().min(1).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    command: z.array(z.string()).min(1).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    /** Allow-list of its tools; default: every tool it lists. */
+    tools: z.array(z.string().min(1)).optional(),
+    /** Tools whose calls wait for a person, or true for all. */
+    approve: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
+    approvalTimeout: durationSchema.optional(),
+    retry: retrySchema.optional(),
+    timeout: durationSchema.optional(),
+  })
+  .refine((m) => (m.url === undefined) !== (m.command === undefined), 'give exactly one of url or command');
+
 /** Schemas of the built-in node types, by type name. */
 export const nodeSchemas = {
   agent: agentNodeSchema,
@@ -267,6 +372,12 @@ export const definitionSchema = z.strictObject({
   limits: limitsSchema.optional(),
   /** Agent roles this definition adds to (or overrides in) the built-in library. */
   roles: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'must match [a-z][a-z0-9_-]{0,62}'), z.strictObject({ system: z.string().min(1) })).optional(),
+  /** Named tools agent nodes may call (weft-agents 1). */
+  tools: z.record(toolNameSchema, toolSchema).optional(),
+  /** MCP servers whose tools agent nodes may call. */
+  mcp: z.record(mcpServerNameSchema, mcpServerSchema).optional(),
+  /** Reusable agent profiles, for `use:` and `agent` tools. */
+  agents: z.record(agentProfileNameSchema, agentProfileSchema).optional(),
   nodes: z.array(childNode).min(1, 'a definition needs at least one node'),
   outputs: z.unknown().optional(),
 });
@@ -282,6 +393,13 @@ export type AgentConfig = z.infer<typeof agentConfigSchema>;
 export type AgentOverride = z.infer<typeof agentOverrideSchema>;
 export type AgentTier = (typeof agentTiers)[number];
 export type OfflineMock = z.infer<typeof offlineMockSchema>;
+export type ScriptEntry = z.infer<typeof scriptEntrySchema>;
+export type ToolChoice = (typeof toolChoices)[number];
+export type Thinking = z.infer<typeof thinkingSchema>;
+export type ToolKind = (typeof toolKinds)[number];
+export type ToolSpec = z.infer<typeof toolSchema>;
+export type McpServerSpec = z.infer<typeof mcpServerSchema>;
+export type AgentProfile = z.infer<typeof agentProfileSchema>;
 export type AgentNode = z.infer<typeof agentNodeSchema>;
 export type HttpNode = z.infer<typeof httpNodeSchema>;
 export type ExecNode = z.infer<typeof execNodeSchema>;

@@ -1,3 +1,4 @@
+import type { ContentBlock, ConversationMessage, TokenUsage, ToolDefinition } from '../../dag/conversation.js';
 import type { ResolvedAgentConfig } from '../contract.js';
 
 /** What a provider needs from the running activity. */
@@ -32,10 +33,41 @@ export interface ProviderResult {
   costUsd?: number;
 }
 
+/** One turn of an agent loop (weft-agents 3.1): the conversation so far, and the tools the model may call. */
+export interface TurnCall {
+  /** The node's config: temperature, maxTokens, thinking, toolChoice; the offline provider's `mock.script`. */
+  config: ResolvedAgentConfig;
+  /** The model to call (`model: auto` already resolved). */
+  model: string | undefined;
+  apiKey?: string | undefined;
+  /** The system prompt as sent (the JSON-output rule already added). */
+  system: string | undefined;
+  /** User and assistant messages alternating, starting with the user's prompt; never empty. */
+  messages: ConversationMessage[];
+  tools: ToolDefinition[];
+  /** 1-based; the offline provider plays its script's entry for this turn (past the end, the last). */
+  turn: number;
+  /** Given, the provider streams and hands each piece of text to it as the vendor sends it. */
+  onText?: ((delta: string) => void) | undefined;
+}
+
+/** What one turn answered: the assistant message, in Weft's content blocks. */
+export interface TurnResult {
+  content: ContentBlock[];
+  usage: TokenUsage;
+  /** The model the vendor reports having used. */
+  model: string | null;
+  /** Set by providers with their own pricing (the offline script). */
+  costUsd?: number;
+}
+
 /** One LLM vendor (or the offline provider): a single call, no retries of its own. */
 export interface AgentProvider {
   readonly name: string;
+  /** A v1 agent node: one prompt, one answer. */
   call(call: ProviderCall, ctx: ProviderContext): Promise<ProviderResult>;
+  /** One turn of an agent loop with tools. */
+  turn?(call: TurnCall, ctx: ProviderContext): Promise<TurnResult>;
 }
 
 /**
