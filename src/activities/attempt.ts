@@ -89,8 +89,9 @@ export async function runAttempt<V, O>(deps: AttemptDeps, spec: AttemptSpec<V, O
   return withLogFields({ runId: info.runId, workflow: info.workflow, nodeId: info.nodeId, attempt: info.nodeAttempt }, () => attemptIn(activity, info, deps, spec));
 }
 
-async function attemptIn<V, O>(activity: Context, info: AttemptInfo, deps: AttemptDeps, spec: AttemptSpec<V, O>): Promise<NodeActivityResult<O>> {
+async function attemptIn<V, O>(activity: Context, info: AttemptInfo, envelope: AttemptDeps, spec: AttemptSpec<V, O>): Promise<NodeActivityResult<O>> {
   const { attempt } = info;
+  const deps = partOfLoop(envelope, spec.input.part);
   let secrets: readonly string[] = [];
   let plan: AttemptPlan<O> | undefined;
   let record: AttemptRecord | undefined;
@@ -128,6 +129,22 @@ async function attemptIn<V, O>(activity: Context, info: AttemptInfo, deps: Attem
     throw failure;
   }
 }
+
+/**
+ * An agent loop's turns and tool calls are parts of a node, not attempts of
+ * their own: the loop reports the node's start and end, so no observer hears
+ * them; a turn keeps its attempt row (the node's attempts are its model calls),
+ * a tool call none.
+ */
+function partOfLoop(deps: AttemptDeps, part: NodeActivityInput['part']): AttemptDeps {
+  if (part === undefined) return deps;
+  const { observer: _observer, ...rest } = deps;
+  return part === 'tool' ? { ...rest, recorder: UNRECORDED } : rest;
+}
+
+const UNRECORDED: AttemptDeps['recorder'] = {
+  begin: () => ({ succeeded: async () => {}, failed: async () => {}, cancelled: async () => {} }),
+};
 
 function attemptInfo(activity: Context, spec: Pick<AttemptSpec<unknown, unknown>, 'nodeType' | 'input' | 'attemptOffset' | 'fallback'>): AttemptInfo {
   const { attempt, workflowExecution } = activity.info;

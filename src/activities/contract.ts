@@ -1,3 +1,5 @@
+import type { CallResult, TurnSummary } from '../dag/agent-loop.js';
+import type { ToolDefinition } from '../dag/conversation.js';
 import type { DeferredTemplate } from '../dag/expressions.js';
 import type { AgentConfig, Definition } from '../dag/schema.js';
 import type { NodeRecord, RunError, RunSnapshot } from '../dag/run-state.js';
@@ -29,6 +31,77 @@ export interface NodeActivityInput {
   deferred?: DeferredTemplate[];
   /** `cache: {ttl}`; only activities that give a cache key are cached. */
   cache?: CacheSpec;
+  /**
+   * Set on an agent's tool call: `<runId>/<nodeId>/<callId>`, the same on every
+   * attempt, which the tool passes on (http `Idempotency-Key`, exec
+   * `WEFT_IDEMPOTENCY_KEY`, plugin `ctx.idempotencyKey`, MCP `_meta`).
+   */
+  idempotencyKey?: string;
+  /**
+   * `turn` and `tool`: a part of an agent loop, not a node attempt of its own:
+   * no hook or attempt observer hears it, and a tool call leaves no attempt row.
+   */
+  part?: 'turn' | 'tool';
+}
+
+/** Where an agent loop's conversation is kept: the node, and for a sub-agent the path of calls that started it. */
+export interface ConversationKey {
+  runId: string;
+  nodeId: string;
+  /** `''` for the node's own loop; `<callId>/` (nested: `<callId>/<callId>/`) for a sub-agent's. */
+  scope: string;
+}
+
+/** One turn of an agent loop (weft-agents 3.1). */
+export interface AgentTurnInput extends NodeActivityInput {
+  conversation: ConversationKey;
+  /** 1-based. */
+  turn: number;
+  /** Attempts (model calls) this node made before this turn, so records number on. */
+  attemptOffset: number;
+  /** Index of the fallback entry in use, or null for the primary config. */
+  fallback: number | null;
+  config: ResolvedAgentConfig;
+  /** Turn 1 only: the tools the model may call, kept with the conversation for every later turn. */
+  tools?: ToolDefinition[];
+  /** The results of the previous turn's calls, in the model's order; `value` as the model reads it (cut at 64 KB). */
+  results: CallResult[];
+  /** Why the previous final answer was refused (`output: json`). */
+  feedback?: string;
+  upstream?: number;
+}
+
+export interface AgentTurnResult {
+  summary: TurnSummary;
+  /** The Temporal attempt that answered. */
+  attempt: number;
+  provider: string;
+}
+
+/** An MCP server as an activity receives it: templates resolved, except those reading secrets (`deferred`). */
+export interface McpServerInput {
+  name: string;
+  url?: string;
+  headers?: Record<string, string>;
+  command?: string[];
+  env?: Record<string, string>;
+}
+
+export interface ListMcpToolsInput extends NodeActivityInput {
+  server: McpServerInput;
+}
+
+export interface CallMcpToolInput extends NodeActivityInput {
+  server: McpServerInput;
+  tool: string;
+  args: unknown;
+}
+
+/** What an MCP tool call returned: `structuredContent` as JSON output, else the text. */
+export interface McpCallOutput {
+  isError: boolean;
+  structuredContent?: unknown;
+  text: string;
 }
 
 export interface AgentActivityInput extends NodeActivityInput {
@@ -128,6 +201,12 @@ export interface WeftActivities {
   runHttp(input: HttpActivityInput): Promise<NodeActivityResult<{ status: number; headers: Record<string, string>; body: unknown }>>;
   runExec(input: ExecActivityInput): Promise<NodeActivityResult<ExecOutput>>;
   runPlugin(input: PluginActivityInput): Promise<PluginActivityResult>;
+  /** One model call of an agent loop: reads the conversation kept so far, asks the model, keeps its answer. */
+  agentTurn(input: AgentTurnInput): Promise<AgentTurnResult>;
+  /** The tools an MCP server lists, read once when a node that uses it starts. */
+  listMcpTools(input: ListMcpToolsInput): Promise<NodeActivityResult<ToolDefinition[]>>;
+  /** One `tools/call` of an MCP server. */
+  callMcpTool(input: CallMcpToolInput): Promise<NodeActivityResult<McpCallOutput>>;
   /** Calls the loaded plugins' hooks for events of nodes that run inside the workflow; only for runs started with hooks. */
   deliverHooks(input: { events: HookEvent[] }): Promise<void>;
   saveNodes(input: SaveNodesInput): Promise<void>;

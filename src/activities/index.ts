@@ -8,6 +8,7 @@ import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { hookObserver } from './observers/hook-observer.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import { createAgentActivity } from './agents/agent-activity.js';
+import { createTurnActivity } from './agents/turn-activity.js';
 import type { AttemptDeps } from './attempt.js';
 import { composeObservers } from './attempt-observer.js';
 import { createAnthropicProvider } from './agents/anthropic-provider.js';
@@ -69,6 +70,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
   ];
   return {
     runAgent: createAgentActivity({ providers, pricing: settings.pricing, tiers: settings.tiers, logger, envelope }),
+    agentTurn: createTurnActivity({ providers, pricing: settings.pricing, tiers: settings.tiers, logger, conversations: deps.repos.conversations, envelope }),
     runHttp: createHttpActivity({
       policy: { allowPrivate: settings.http.allowPrivate, allowHosts: settings.http.allowHosts },
       maxResponseBytes: settings.http.maxResponseBytes,

@@ -66,6 +66,16 @@ export const FailureType = {
   Cancelled: 'CANCELLED',
   /** Anything the workflow could not classify. */
   Internal: 'INTERNAL',
+  /** An agent loop reached `maxTurns` or `maxToolCalls` (weft-agents 3.1.5). */
+  AgentLimit: 'AGENT_LIMIT',
+  /** An agent node's own `budgetUsd`, or the run's, was spent before a turn (weft-agents 3.1.5). */
+  BudgetExceeded: 'BUDGET_EXCEEDED',
+  /** An MCP tool answered with `isError`: the model reads the error, the loop goes on. */
+  McpToolError: 'MCP_TOOL_ERROR',
+  /** A tool call named a tool the node does not list; fed back to the model, never run. */
+  ToolUnknown: 'TOOL_UNKNOWN',
+  /** A tool call's arguments failed the tool's `parameters`; fed back to the model, never run. */
+  ArgsInvalid: 'ARGS_INVALID',
 } as const;
 
 /** A failure type of the catalogue (the const object and its type share the name, as the SDK's `RetryState`). */

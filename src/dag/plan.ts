@@ -99,7 +99,7 @@ export interface Plan {
 
 /** Merges defaults and resolves edges of a valid definition's top-level scope. */
 export function compilePlan(definition: Definition): Plan {
-  const nodes = compileScope(definition.nodes, definition.defaults);
+  const nodes = compileScope(definition.nodes, definition.defaults, definition.agents);
   return {
     nodes,
     byId: new Map(nodes.map((n) => [n.id, n])),
@@ -109,7 +109,7 @@ export function compilePlan(definition: Definition): Plan {
 }
 
 /** Compiles one id scope (the top level, or a loop body). */
-export function compileScope(specs: NodeSpec[], defaults: Definition['defaults']): PlanNode[] {
+export function compileScope(specs: NodeSpec[], defaults: Definition['defaults'], profiles?: Definition['agents']): PlanNode[] {
   const implicit = new Map<string, string[]>();
   for (const spec of specs) {
     if (spec.type !== 'switch') continue;
@@ -117,7 +117,7 @@ export function compileScope(specs: NodeSpec[], defaults: Definition['defaults']
     for (const target of new Set(targets)) implicit.set(target, [...(implicit.get(target) ?? []), spec.id]);
   }
   const nodes: PlanNode[] = specs.map((raw, index) => {
-    const spec = mergeDefaults(raw, defaults);
+    const spec = mergeDefaults(raw, defaults, profiles);
     const timeout = spec.timeout ?? defaults?.timeout;
     const needs = [...new Set([...(spec.needs ?? []), ...(implicit.get(spec.id) ?? [])])];
     // kindOf is the one place that pairs a type with its kind; TypeScript cannot correlate the two fields of the union.
@@ -140,9 +140,15 @@ export function compileScope(specs: NodeSpec[], defaults: Definition['defaults']
   return nodes;
 }
 
-function mergeDefaults(spec: NodeSpec, defaults: Definition['defaults']): NodeSpec {
-  if (spec.type !== 'agent' || !defaults?.agent) return spec;
-  return { ...spec, agent: { ...defaults.agent, ...spec.agent } as AgentConfig };
+/**
+ * An agent node's config over what it builds on: `defaults.agent`, then the
+ * profile it `use`s (weft-agents 1), then its own fields.
+ */
+function mergeDefaults(spec: NodeSpec, defaults: Definition['defaults'], profiles: Definition['agents']): NodeSpec {
+  if (spec.type !== 'agent') return spec;
+  const profile = spec.agent.use === undefined ? undefined : profiles?.[spec.agent.use];
+  if (!defaults?.agent && !profile) return spec;
+  return { ...spec, agent: { ...defaults?.agent, ...profile, ...spec.agent } as AgentConfig };
 }
 
 /** Resolves a node's retry policy over the definition's defaults and the contract's. */

@@ -11,6 +11,7 @@ import {
   encodeStatuses,
   pendingRecord,
   type NodeRecord,
+  type PendingToolCall,
   type NodeStatus,
   type RunCarry,
   type RunError,
@@ -266,6 +267,25 @@ export class RunMachine {
     if (!Number.isFinite(budgetUsd) || budgetUsd < 0) return false;
     this.budget = budgetUsd;
     return true;
+  }
+
+  /**
+   * An agent node's tool calls that wait for a decision: the node shows
+   * `waiting` while any does, and `running` again when none is left.
+   */
+  waitCalls(id: string, calls: PendingToolCall[]): void {
+    const record = this.record(id);
+    if (calls.length > 0) record.pendingToolCalls = calls;
+    else delete record.pendingToolCalls;
+    const status = calls.length > 0 ? 'waiting' : 'running';
+    if (record.status === status) return;
+    record.status = status;
+    this.show(id);
+  }
+
+  /** Whether node `id` has tool call `callId` waiting for a decision. */
+  awaitsCall(id: string, callId: string): boolean {
+    return this.records.get(id)?.pendingToolCalls?.some((c) => c.callId === callId) ?? false;
   }
 
   /** Whether `id` is an approval node waiting for a decision. */

@@ -43,6 +43,20 @@ export interface NodeRecord {
   reused?: boolean;
   /** The run whose output a reused node kept. */
   reusedFrom?: string;
+  /** An agent node's tool calls waiting for a decision (weft-agents 3.2). */
+  pendingToolCalls?: PendingToolCall[];
+}
+
+/** A tool call waiting for a person (weft-agents 3.2). */
+export interface PendingToolCall {
+  callId: string;
+  /** As the model names it. */
+  tool: string;
+  args: unknown;
+  turn: number;
+  requestedAt: string;
+  /** Set when a sub-agent made the call: the path of calls under which it runs (`<callId>/`). */
+  scope?: string;
 }
 
 /** What a re-run keeps from the run it repeats: the outputs of nodes that succeeded there and need not run again. */

@@ -1,4 +1,5 @@
 import type { Db } from './client.js';
+import { AgentConversationsRepo } from './agent-conversations-repo.js';
 import { AnalyticsRepo } from './analytics/analytics-repo.js';
 import { NodeStatsRepo } from './analytics/node-stats-repo.js';
 import { ApiKeysRepo } from './api-keys-repo.js';
@@ -24,6 +25,7 @@ export interface Repositories {
   budgets: BudgetsRepo;
   analytics: AnalyticsRepo;
   nodeStats: NodeStatsRepo;
+  conversations: AgentConversationsRepo;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -39,5 +41,6 @@ export function createRepositories(db: Db): Repositories {
     budgets: new BudgetsRepo(db),
     analytics: new AnalyticsRepo(db),
     nodeStats: new NodeStatsRepo(db),
+    conversations: new AgentConversationsRepo(db),
   };
 }

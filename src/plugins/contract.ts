@@ -19,6 +19,10 @@ export interface PluginActivityInput {
   config: unknown;
   deferred?: DeferredTemplate[];
   cache?: { ttlMs: number };
+  /** Set on an agent's tool call (`NodeActivityInput.idempotencyKey`). */
+  idempotencyKey?: string;
+  /** Set on an agent's tool call (`NodeActivityInput.part`). */
+  part?: 'tool';
 }
 
 export interface PluginActivityResult {

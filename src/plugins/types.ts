@@ -36,6 +36,12 @@ export interface PluginContext {
   fetch: typeof fetch;
   /** Fails the attempt with a typed failure (never returns). */
   fail(type: string, message: string, options?: FailOptions): never;
+  /**
+   * The same on every attempt of one unit of work: `<runId>/<nodeId>` for a
+   * node, `<runId>/<nodeId>/<callId>` for an agent's tool call. Pass it to an
+   * API that deduplicates, so a retried attempt does not act twice.
+   */
+  idempotencyKey: string;
 }
 
 /** One node type a plugin adds, named `<plugin>.<key>` in definitions. */

@@ -69,6 +69,15 @@ export interface ApprovalDecision {
   comment?: string | undefined;
   /** Who decided: the API key's name. */
   by: string;
+  /** Set for a decision on an agent's tool call rather than on an approval node (weft-agents 3.2). */
+  callId?: string | undefined;
+  /** An approved call's arguments as the person edited them (the API checked them against the tool's parameters). */
+  args?: unknown;
+}
+
+/** What a decision is for: an approval node (its id), or one tool call of an agent node (`<nodeId>/<callId>`). */
+export function decisionKey(decision: Pick<ApprovalDecision, 'nodeId' | 'callId'>): string {
+  return decision.callId === undefined ? decision.nodeId : `${decision.nodeId}/${decision.callId}`;
 }
 
 /** An approval node's output (contract 1.3). */

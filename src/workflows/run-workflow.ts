@@ -53,9 +53,9 @@ import { reportStatus, runEvents } from './event-sink.js';
 import { errorOf } from './failures.js';
 import { HookOutbox } from './hook-outbox.js';
 import { startRunTimer } from './run-timer.js';
-import { approveUpdate, budgetSignal, pauseSignal, resumeSignal, RUN_WORKFLOW_TYPE, runStateQuery, type ApprovalDecision, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
+import { approveUpdate, budgetSignal, pauseSignal, resumeSignal, RUN_WORKFLOW_TYPE, runStateQuery, decisionKey, type ApprovalDecision, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
 import type { RunContext } from './nodes/executor.js';
-import { ACTIVITY_KINDS, executeNode } from './nodes/registry.js';
+import { executeNode, reportsOwnHooks } from './nodes/registry.js';
 import { WEFT_STATUS } from './search-attributes.js';
 
 /** Persisting the outcome must outlast a database outage, so it retries for a long time. */
@@ -129,6 +129,8 @@ class RunShell {
       maxParallel: plan.maxParallel,
       cancelled: () => this.machine.status === 'cancelled',
       wait: (id, output) => this.machine.wait(id, output),
+      waitCalls: (id, calls) => this.machine.waitCalls(id, calls),
+      paused: () => this.machine.paused,
       progress: (id, done, total) => {
         if (!args.scope) runEvents.append(info.workflowId, args.workflow, [progressEvent(info.workflowId, id, this.machine.record(id), done, total)]);
       },
@@ -151,13 +153,14 @@ class RunShell {
 
   /** Refuses a decision for a node that is not an approval waiting for one (the API answers 409). */
   checkWaiting(decision: ApprovalDecision): void {
-    if (this.machine.awaitsDecision(decision.nodeId) && !this.decisions.has(decision.nodeId)) return;
+    const waits = decision.callId === undefined ? this.machine.awaitsDecision(decision.nodeId) : this.machine.awaitsCall(decision.nodeId, decision.callId);
+    if (waits && !this.decisions.has(decisionKey(decision))) return;
     const status = this.machine.plan.byId.has(decision.nodeId) ? this.machine.record(decision.nodeId).status : 'not in this run';
     throw ApplicationFailure.create({ type: FailureType.NotWaiting, message: `node ${decision.nodeId} is ${status}, not waiting for approval`, nonRetryable: true });
   }
 
   decide(decision: ApprovalDecision) {
-    this.decisions.set(decision.nodeId, decision);
+    this.decisions.set(decisionKey(decision), decision);
     return { approved: decision.approved, by: decision.by, comment: decision.comment ?? null, decidedAt: new Date().toISOString(), auto: false };
   }
 
@@ -271,7 +274,7 @@ class RunShell {
   /** Runs a node; the loop does not wait for it, it settles when done. */
   private async launch(node: PlanNode): Promise<void> {
     this.running += 1;
-    const inWorkflow = this.hooks && !ACTIVITY_KINDS.has(node.kind);
+    const inWorkflow = this.hooks && !reportsOwnHooks(node);
     let outcome: NodeOutcome;
     try {
       outcome = await this.nodes.run(() =>

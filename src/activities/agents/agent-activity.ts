@@ -1,19 +1,13 @@
 import { FailureType } from '../../dag/failure-types.js';
 import { schemaViolations } from '../../json-schema/validator.js';
-import type { Logger } from '../../logger.js';
-import { costOf, type PricingTable } from '../../pricing/pricing.js';
-import { pickModel, type TierTable } from '../../pricing/tiers.js';
 import { runAttempt, type AttemptDeps, type AttemptPlan } from '../attempt.js';
 import type { AttemptContext } from '../attempt-context.js';
 import type { AgentActivityInput, AgentActivityResult, AgentOutput, ResolvedAgentConfig } from '../contract.js';
 import { activityFailure } from '../failures.js';
-import { buildMessages, type AgentProvider } from './provider.js';
+import { chooseModel, priceCall, type ModelDeps } from './model-choice.js';
+import { buildMessages } from './provider.js';
 
-export interface AgentActivityDeps {
-  providers: ReadonlyMap<string, AgentProvider>;
-  pricing: PricingTable;
-  tiers: TierTable;
-  logger: Logger;
+export interface AgentActivityDeps extends ModelDeps {
   envelope: AttemptDeps;
 }
 
@@ -46,18 +40,7 @@ export function createAgentActivity(deps: AgentActivityDeps) {
 /** Picks the provider and model and builds the call; refuses a config no attempt could serve. */
 function planCall(deps: AgentActivityDeps, input: AgentActivityInput, ctx: AttemptContext<ResolvedAgentConfig>): AttemptPlan<AgentOutput> {
   const { apiKey, ...config } = ctx.value;
-  const provider = deps.providers.get(config.provider ?? '');
-  if (!provider) {
-    throw activityFailure({
-      type: FailureType.UnknownProvider,
-      message: `provider ${config.provider ?? '(none)'} is not configured on this worker (known: ${[...deps.providers.keys()].join(', ')})`,
-      nonRetryable: true,
-    });
-  }
-  const pick = pickModel(config, deps.tiers, input.upstream ?? 0);
-  if (config.model === 'auto' && !pick.model) {
-    throw activityFailure({ type: FailureType.ConfigInvalid, message: `no ${pick.tier} model configured for ${provider.name} (WEFT_MODEL_TIERS)`, nonRetryable: true });
-  }
+  const { provider, pick } = chooseModel(deps, config, input.upstream ?? 0);
   const memo = (ctx.lastHeartbeat ?? {}) as AttemptMemo;
   const call = { config, model: pick.model, apiKey, feedback: memo.feedback };
   const { system } = buildMessages(call);
@@ -75,15 +58,7 @@ function planCall(deps: AgentActivityDeps, input: AgentActivityInput, ctx: Attem
       const latencyMs = Date.now() - started;
       const model = out.model ?? pick.model ?? null;
       const json = config.output === 'json' ? checkedJson(out.json ?? parseJsonText(out.text), config.schema, ctx) : out.json;
-      const warnings: string[] = [];
-      let costUsd = out.costUsd ?? null;
-      if (costUsd === null) {
-        costUsd = model ? costOf(deps.pricing, provider.name, model, out.usage) : null;
-        if (costUsd === null) {
-          warnings.push(`no price for ${provider.name}/${model ?? '(no model)'}: costUsd is null (add it with WEFT_PRICING_FILE)`);
-          deps.logger.warn({ provider: provider.name, model }, 'no price for model; cost left null');
-        }
-      }
+      const { costUsd, warnings } = priceCall(deps, provider.name, model, out.usage, out.costUsd);
       const output: AgentOutput = { text: out.text, ...(json === undefined ? {} : { json }), usage: out.usage, costUsd, provider: provider.name, model, cached: false, fallback: input.fallback };
       return { output, costUsd, warnings, detail: { ...conversation, response: out.text, usage: out.usage, latencyMs, model, warnings } };
     },
@@ -109,13 +84,16 @@ const INVALID = Symbol('invalid JSON');
  * through the heartbeat details (which Temporal hands to the next attempt).
  */
 function checkedJson(value: unknown, schema: object | undefined, ctx: AttemptContext<unknown>): unknown {
-  let problem: string | undefined;
-  if (value === INVALID) problem = 'the answer was not valid JSON';
-  else if (schema) {
-    const violations = schemaViolations(schema, value);
-    if (violations.length > 0) problem = `the JSON does not match the schema: ${violations.map((v) => `${v.path} ${v.message}`).join('; ')}`;
-  }
+  const problem = jsonProblem(value, schema);
   if (!problem) return value;
   ctx.heartbeat({ feedback: problem } satisfies AttemptMemo);
   throw activityFailure({ type: FailureType.OutputInvalid, message: problem });
+}
+
+/** What is wrong with a JSON answer (`parseJsonText`'s result), or undefined when it is valid against `schema`. */
+export function jsonProblem(value: unknown, schema: object | undefined): string | undefined {
+  if (value === INVALID) return 'the answer was not valid JSON';
+  if (!schema) return undefined;
+  const violations = schemaViolations(schema, value);
+  return violations.length > 0 ? `the JSON does not match the schema: ${violations.map((v) => `${v.path} ${v.message}`).join('; ')}` : undefined;
 }

@@ -49,7 +49,7 @@ export function createExecActivity(deps: ExecActivityDeps) {
         return {
           detail,
           async run() {
-            const env = { ...allowedEnv(deps.envAllow), ...ctx.value.env };
+            const env = { ...allowedEnv(deps.envAllow), ...ctx.value.env, ...(input.idempotencyKey ? { WEFT_IDEMPOTENCY_KEY: input.idempotencyKey } : {}) };
             // Scrubbed before the failure message cuts the end of stderr.
             const output = ctx.scrub(await run(argv, { cwd, env, stdin: input.stdin, maxOutputBytes: deps.maxOutputBytes, cancellation: ctx.signal, timeoutMs: ctx.timeoutMs }));
             if (output.exitCode !== 0) {

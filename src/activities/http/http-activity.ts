@@ -48,7 +48,7 @@ export function createHttpActivity(deps: HttpActivityDeps) {
           async run() {
             const started = Date.now();
             try {
-              const response = await send(ctx.value.request, guard, dispatcher, ctx.signal);
+              const response = await send(withIdempotencyKey(ctx.value.request, input.idempotencyKey), guard, dispatcher, ctx.signal);
               detail.status = response.status;
               // Scrubbed before the failure message cuts a snippet from it.
               const output = ctx.scrub({ status: response.status, headers: Object.fromEntries(response.headers), body: await readBody(response, deps.maxResponseBytes) });
@@ -62,6 +62,12 @@ export function createHttpActivity(deps: HttpActivityDeps) {
       },
     });
   };
+}
+
+/** An agent's tool call sends its key as `Idempotency-Key`, unless the definition sets that header itself. */
+function withIdempotencyKey(request: HttpActivityInput['request'], key: string | undefined): HttpActivityInput['request'] {
+  if (key === undefined || Object.keys(request.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key')) return request;
+  return { ...request, headers: { ...request.headers, 'Idempotency-Key': key } };
 }
 
 async function send(request: HttpActivityInput['request'], guard: ReturnType<typeof destinationGuard>, dispatcher: Agent, signal: AbortSignal): Promise<Response> {

@@ -37,6 +37,7 @@ export function createPluginActivity(deps: PluginActivityDeps) {
               workflow: input.workflow ?? null,
               attempt: ctx.attempt,
               signal: ctx.signal,
+              idempotencyKey: input.idempotencyKey ?? `${ctx.runId}/${input.nodeId}`,
               heartbeat: (details) => ctx.heartbeat(details),
               logger: deps.logger,
               secret: (name) => ctx.secret(name),

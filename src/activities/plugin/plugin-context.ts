@@ -11,6 +11,8 @@ export interface PluginAttemptTools {
   attempt: number;
   /** Aborted on cancel. */
   signal: AbortSignal;
+  /** The attempt's idempotency key (`PluginContext.idempotencyKey`). */
+  idempotencyKey: string;
   heartbeat(details?: unknown): void;
   logger: Logger;
   /**
@@ -32,6 +34,7 @@ export function createPluginContext(input: { plugin: string; type: string; nodeI
     nodeId,
     attempt: tools.attempt,
     signal: tools.signal,
+    idempotencyKey: tools.idempotencyKey,
     heartbeat: (details) => tools.heartbeat(details),
     log: tools.logger.child({ plugin: input.plugin, nodeType: input.type, nodeId, runId: tools.runId, attempt: tools.attempt }),
     secret(name) {

@@ -7,3 +7,4 @@ export * from './cache.js';
 export * from './run-nodes.js';
 export * from './run-events.js';
 export * from './budgets.js';
+export * from './agent-conversations.js';

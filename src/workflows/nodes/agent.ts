@@ -1,16 +1,11 @@
-import { resolveTemplatesDeferringSecrets } from '../../dag/expressions.js';
 import { failed, succeeded } from '../../dag/outcome.js';
 import type { NodeError } from '../../dag/run-state.js';
-import { systemPrompt } from '../../dag/roles.js';
-import type { AgentActivityInput, ResolvedAgentConfig } from '../../activities/contract.js';
+import type { AgentActivityInput } from '../../activities/contract.js';
 import { describeFailure, errorOf } from '../failures.js';
+import { resolveAgentConfig } from './agent-config.js';
+import { agentLoop } from './agent-loop.js';
 import type { NodeExecutor } from './executor.js';
 import { activitiesFor, cacheOf } from './node-activities.js';
-
-/** A resolved template as text: strings as they are, anything else as JSON. */
-function asText(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
-}
 
 /**
  * `agent`: one LLM call as an activity with the node's retry policy; when the
@@ -19,6 +14,7 @@ function asText(value: unknown): string {
  */
 export const agent: NodeExecutor<'agent'> = async (node, bindings, run) => {
   const { spec } = node;
+  if (spec.agent.tools?.length) return agentLoop(node, bindings, run);
   const activities = activitiesFor(node);
   const configs = [spec.agent, ...(spec.fallback ?? []).map((entry) => ({ ...spec.agent, ...entry }))];
   let attempts = 0;
@@ -27,12 +23,8 @@ export const agent: NodeExecutor<'agent'> = async (node, bindings, run) => {
     let input: AgentActivityInput;
     const fallback = i === 0 ? null : i - 1;
     try {
-      const resolved = resolveTemplatesDeferringSecrets(raw, bindings);
-      const config = resolved.value as ResolvedAgentConfig;
-      // A prompt that is one template keeps its value's type; the model gets text.
-      config.prompt = asText(config.prompt);
-      config.system = systemPrompt(config.role, config.system === undefined ? undefined : asText(config.system), run.definition.roles);
-      input = { nodeId: node.id, workflow: run.definition.name, attemptOffset: attempts, fallback, config, deferred: resolved.deferred, upstream: node.needs.length, ...cacheOf(spec) };
+      const { config, deferred } = resolveAgentConfig(raw, bindings, run);
+      input = { nodeId: node.id, workflow: run.definition.name, attemptOffset: attempts, fallback, config, deferred, upstream: node.needs.length, ...cacheOf(spec) };
     } catch (err) {
       return failed(errorOf(err), { attempts: Math.max(attempts, 1) });
     }

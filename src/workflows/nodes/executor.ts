@@ -1,5 +1,6 @@
 import type { NodesView } from '../../dag/bindings.js';
 import type { NodeOutcome } from '../../dag/outcome.js';
+import type { PendingToolCall } from '../../dag/run-state.js';
 import type { NodeKind, PlanNodeOf } from '../../dag/plan.js';
 import type { Definition } from '../../dag/schema.js';
 import type { HookName } from '../../plugins/contract.js';
@@ -19,10 +20,14 @@ export interface RunContext {
   maxParallel: number;
   /** Shows the node as `waiting` (an approval, a sleep), with what people should see meanwhile. */
   wait(nodeId: string, output?: unknown): void;
+  /** Shows an agent node's tool calls that wait for a decision (none: it runs again). */
+  waitCalls(nodeId: string, calls: PendingToolCall[]): void;
+  /** Whether the run is paused: an agent loop starts no new turn meanwhile. */
+  paused(): boolean;
   /** Reports how far a map or loop node has come (the live event streams). */
   progress(nodeId: string, done: number, total: number): void;
-  /** The decision on an approval node, or null when `timeoutMs` passes first. */
-  awaitDecision(nodeId: string, timeoutMs: number | undefined): Promise<ApprovalDecision | null>;
+  /** The decision on an approval node or a tool call (`decisionKey`), or null when `timeoutMs` passes first. */
+  awaitDecision(key: string, timeoutMs: number | undefined): Promise<ApprovalDecision | null>;
   /** The nodes this run's expressions can see now (a child run's inherited ones too). */
   nodes(): NodesView;
   /** What is left of `limits.budgetUsd`, for child runs. */

@@ -1,7 +1,7 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { parseDuration } from '../../dag/duration.js';
 import { nodeSummary } from '../../dag/node-summary.js';
-import type { PlanNode } from '../../dag/plan.js';
+import type { PlanNode, RetryPolicySpec } from '../../dag/plan.js';
 import type { WeftActivities } from '../../activities/contract.js';
 
 /** Heartbeats let cancellation reach long activities and a lost worker be noticed. */
@@ -15,10 +15,16 @@ const MAX_HEARTBEAT_TIMEOUT_MS = 30_000;
  * retry policy; they have no heartbeat (the validator bounds their timeouts).
  */
 export function activitiesFor(node: Pick<PlanNode, 'id' | 'spec' | 'timeoutMs' | 'retry'>): WeftActivities {
-  const r = node.retry;
+  const local = 'execution' in node.spec && node.spec.execution === 'local';
+  return activityProxy({ summary: nodeSummary(node), timeoutMs: node.timeoutMs, retry: node.retry, local });
+}
+
+/** The activities with one summary, timeout per attempt and retry policy (an agent's turns and tool calls have their own). */
+export function activityProxy(options: { summary: string; timeoutMs: number; retry: RetryPolicySpec; local?: boolean }): WeftActivities {
+  const r = options.retry;
   const common = {
-    summary: nodeSummary(node),
-    startToCloseTimeout: node.timeoutMs,
+    summary: options.summary,
+    startToCloseTimeout: options.timeoutMs,
     retry: {
       maximumAttempts: r.maxAttempts,
       initialInterval: r.initialIntervalMs,
@@ -27,8 +33,8 @@ export function activitiesFor(node: Pick<PlanNode, 'id' | 'spec' | 'timeoutMs' |
       nonRetryableErrorTypes: r.nonRetryable,
     },
   };
-  if ('execution' in node.spec && node.spec.execution === 'local') return proxyLocalActivities<WeftActivities>(common);
-  return proxyActivities<WeftActivities>({ ...common, heartbeatTimeout: Math.min(node.timeoutMs, MAX_HEARTBEAT_TIMEOUT_MS) });
+  if (options.local) return proxyLocalActivities<WeftActivities>(common);
+  return proxyActivities<WeftActivities>({ ...common, heartbeatTimeout: Math.min(options.timeoutMs, MAX_HEARTBEAT_TIMEOUT_MS) });
 }
 
 /** `cache: {ttl}` as activity input. */

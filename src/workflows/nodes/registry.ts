@@ -35,6 +35,16 @@ const executors: { [K in NodeKind]: NodeExecutor<K> } = {
 /** Kinds whose work happens in an activity, which reports hook events itself; the others run inside the workflow. */
 export const ACTIVITY_KINDS: ReadonlySet<NodeKind> = new Set<NodeKind>(['agent', 'http', 'exec', 'plugin']);
 
+/**
+ * Whether a node's activities report its hook events themselves: an activity
+ * kind's do, except an agent with tools, whose loop is many activities and
+ * reports as the interpreter's in-workflow nodes do.
+ */
+export function reportsOwnHooks(node: PlanNode): boolean {
+  if (node.kind === 'agent') return !(node.spec as { agent: { tools?: string[] } }).agent.tools?.length;
+  return ACTIVITY_KINDS.has(node.kind);
+}
+
 function dispatch<K extends NodeKind>(node: PlanNodeOf<K>, bindings: object, run: RunContext): Promise<NodeOutcome> {
   return executors[node.kind](node, bindings, run);
 }

@@ -45,6 +45,7 @@ export function attemptTools(secrets: Record<string, string> = {}, overrides: Pa
     workflow: 'wf',
     attempt: 1,
     signal: new AbortController().signal,
+    idempotencyKey: 'run_1/node_1',
     heartbeat: () => {},
     logger: createLogger('silent'),
     secret: (name) => store.require(name),
