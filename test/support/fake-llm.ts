@@ -1,30 +1,30 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse, type Server } from 'node:http';
+import { anthropicProblem, blocksOf, openAiProblem } from './fake-llm-rules.js';
+import { errorBody, successBody, successEvents, type FakeReply, type SseEvent, type Vendor } from './fake-llm-replies.js';
 
-/** One scripted answer: a success (text and usage) or an error status. */
-export interface FakeReply {
-  status?: number;
-  headers?: Record<string, string>;
-  text?: string;
-  usage?: { input: number; output: number; cacheRead?: number };
-  model?: string;
-}
+export type { FakeReply } from './fake-llm-replies.js';
 
 export interface RecordedRequest {
-  vendor: 'anthropic' | 'openai';
+  vendor: Vendor;
   at: number;
   headers: IncomingHttpHeaders;
   body: any;
-  /** The user message. */
+  /** The user messages' text, joined. */
   user: string;
   system: string | undefined;
+  /** Why the server refused the request with a 400 (a malformed conversation), if it did. */
+  refused?: string;
 }
 
 /**
  * A local server that speaks Anthropic's Messages API and OpenAI's Chat
  * Completions closely enough for their official SDKs, so tests drive the real
- * SDKs through WEFT_ANTHROPIC_BASE_URL / WEFT_OPENAI_BASE_URL. Replies are
- * scripted per marker found in the user message; each request takes the next
- * reply, the last one repeating. Every request is recorded.
+ * SDKs through WEFT_ANTHROPIC_BASE_URL / WEFT_OPENAI_BASE_URL: text, tool calls
+ * and thinking, as one JSON body or as server-sent events (`stream: true`).
+ * Like the vendors, it refuses a malformed conversation with a 400
+ * (fake-llm-rules.ts). Replies are scripted per marker found in the user
+ * messages; each accepted request takes the next reply, the last one
+ * repeating. Every request is recorded.
  */
 export class FakeLlmServer {
   readonly requests: RecordedRequest[] = [];
@@ -32,12 +32,12 @@ export class FakeLlmServer {
   private server: Server | undefined;
   private port = 0;
 
-  /** Replies for calls whose user message contains `marker`. */
+  /** Replies for calls whose user messages contain `marker`. */
   script(marker: string, replies: FakeReply[]): void {
     this.scripts.set(marker, [...replies]);
   }
 
-  /** Requests whose user message contains `marker`. */
+  /** Requests whose user messages contain `marker`. */
   requestsFor(marker: string): RecordedRequest[] {
     return this.requests.filter((r) => r.user.includes(marker));
   }
@@ -61,14 +61,7 @@ export class FakeLlmServer {
           res.writeHead(404).end();
           return;
         }
-        const messages = (body.messages ?? []) as { role: string; content: string }[];
-        const user = messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
-        const system = vendor === 'anthropic' ? body.system : messages.find((m) => m.role === 'system')?.content;
-        this.requests.push({ vendor, at: Date.now(), headers: req.headers, body, user, system });
-        const reply = this.next(user) ?? { text: `echo: ${user}` };
-        const status = reply.status ?? 200;
-        res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });
-        res.end(JSON.stringify(status >= 400 ? errorBody(vendor, status) : successBody(vendor, body.model, reply)));
+        this.answer(vendor, req.headers, body, res);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -80,6 +73,31 @@ export class FakeLlmServer {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
+  private answer(vendor: Vendor, headers: IncomingHttpHeaders, body: any, res: ServerResponse): void {
+    const messages = (body.messages ?? []) as { role: string; content: string | Record<string, any>[] | null }[];
+    const user = messages
+      .filter((m) => m.role === 'user')
+      .map((m) => blocksOf(m.content).flatMap((b) => (b.type === 'text' ? [b.text as string] : [])).join(''))
+      .join('\n');
+    const system = vendor === 'anthropic' ? body.system : (messages.find((m) => m.role === 'system')?.content as string | undefined);
+    const refused = vendor === 'anthropic' ? anthropicProblem(body) : openAiProblem(body);
+    this.requests.push({ vendor, at: Date.now(), headers, body, user, system, ...(refused ? { refused } : {}) });
+    if (refused) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(errorBody(vendor, 400, refused)));
+      return;
+    }
+    const reply = this.next(user) ?? { text: `echo: ${user}` };
+    const status = reply.status ?? 200;
+    if (status >= 400) {
+      res.writeHead(status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(errorBody(vendor, status)));
+    } else if (body.stream) {
+      res.writeHead(status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
+      res.end(successEvents(vendor, body.model, reply, body.stream_options?.include_usage === true).map(sse).join(''));
+    } else {
+      res.writeHead(status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(successBody(vendor, body.model, reply)));
+    }
+  }
+
   private next(user: string): FakeReply | undefined {
     for (const [marker, replies] of this.scripts) {
       if (!user.includes(marker)) continue;
@@ -89,39 +107,6 @@ export class FakeLlmServer {
   }
 }
 
-function successBody(vendor: 'anthropic' | 'openai', requestedModel: string, reply: FakeReply) {
-  const text = reply.text ?? '';
-  const usage = reply.usage ?? { input: 10, output: 5 };
-  const model = reply.model ?? requestedModel;
-  if (vendor === 'anthropic') {
-    return {
-      id: 'msg_fake',
-      type: 'message',
-      role: 'assistant',
-      model,
-      content: [{ type: 'text', text }],
-      stop_reason: 'end_turn',
-      stop_sequence: null,
-      usage: { input_tokens: usage.input, output_tokens: usage.output, ...(usage.cacheRead ? { cache_read_input_tokens: usage.cacheRead } : {}) },
-    };
-  }
-  return {
-    id: 'chatcmpl-fake',
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-    usage: {
-      prompt_tokens: usage.input + (usage.cacheRead ?? 0),
-      completion_tokens: usage.output,
-      total_tokens: usage.input + (usage.cacheRead ?? 0) + usage.output,
-      ...(usage.cacheRead ? { prompt_tokens_details: { cached_tokens: usage.cacheRead } } : {}),
-    },
-  };
-}
-
-function errorBody(vendor: 'anthropic' | 'openai', status: number) {
-  const type = status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status >= 500 ? 'api_error' : status === 401 ? 'authentication_error' : 'invalid_request_error';
-  const message = `fake ${type} (${status})`;
-  return vendor === 'anthropic' ? { type: 'error', error: { type, message } } : { error: { message, type, code: null } };
+function sse(e: SseEvent): string {
+  return `${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`;
 }

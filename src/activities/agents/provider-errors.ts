@@ -27,6 +27,19 @@ export function providerFailure(err: unknown, provider: string): ApplicationFail
   return activityFailure({ type: FailureType.ProviderRejected, message, nonRetryable: true });
 }
 
+/**
+ * Makes a vendor request, mapping the SDK's errors to typed failures; a
+ * cancellation (the activity's signal aborted) stays as it is.
+ */
+export async function sending<T>(provider: string, signal: AbortSignal, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (err) {
+    if (signal.aborted) throw err;
+    throw providerFailure(err, provider);
+  }
+}
+
 function header(headers: SdkError['headers'], name: string): string | undefined {
   if (!headers) return undefined;
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;

@@ -67,7 +67,7 @@ export interface AgentProvider {
   /** A v1 agent node: one prompt, one answer. */
   call(call: ProviderCall, ctx: ProviderContext): Promise<ProviderResult>;
   /** One turn of an agent loop with tools. */
-  turn?(call: TurnCall, ctx: ProviderContext): Promise<TurnResult>;
+  turn(call: TurnCall, ctx: ProviderContext): Promise<TurnResult>;
 }
 
 /**
