@@ -3,7 +3,7 @@ import { canonicalJson, type DefinitionParseError, parseDefinitionText } from '.
 import type { Definition } from '../dag/schema.js';
 import { validateDefinition, ValidationCode, type PluginTypes, type ValidationIssue } from '../dag/validate.js';
 import type { WorkflowsRepo } from '../db/workflows-repo.js';
-import { compileJsonSchema, schemaViolations } from '../json-schema/validator.js';
+import { jsonSchemaProblem, schemaViolations } from '../json-schema/validator.js';
 import { AppError } from './errors.js';
 
 /** A definition as received: parsed, validated, hashed, with the text the user sent. */
@@ -36,26 +36,21 @@ export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo,
       throw new AppError('BAD_REQUEST', `definition does not parse: ${e.message}`, { line: e.line ?? null, column: e.column ?? null });
     }
   }
-  const result = await validateDefinition(raw, { workflowExists: async (name, version) => (await workflows.get(name, version)) !== undefined, plugins });
+  const result = await validateDefinition(raw, {
+    workflowExists: async (name, version) => (await workflows.get(name, version)) !== undefined,
+    plugins,
+    jsonSchemaProblem,
+  });
   const errors: ValidationIssue[] = result.valid ? [] : [...result.errors];
   const inputSchema = (raw as { input?: unknown } | null)?.input;
   if (inputSchema !== null && typeof inputSchema === 'object') {
-    const problem = inputSchemaProblem(inputSchema);
+    const problem = jsonSchemaProblem(inputSchema);
     if (problem) errors.push({ code: ValidationCode.Schema, path: '/input', message: `input is not a valid JSON Schema: ${problem}` });
   }
   if (!result.valid || errors.length > 0) {
     throw new AppError('VALIDATION_FAILED', `the definition has ${errors.length} problem(s)`, { errors });
   }
   return { definition: result.definition, source, hash: definitionHash(result.definition) };
-}
-
-function inputSchemaProblem(schema: object): string | null {
-  try {
-    compileJsonSchema(schema);
-    return null;
-  } catch (err) {
-    return (err as Error).message;
-  }
 }
 
 /**
