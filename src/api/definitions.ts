@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type DefinitionParseError, parseDefinitionText } from '../dag/parse.js';
 import type { Definition } from '../dag/schema.js';
-import { validateDefinition, ValidationCode, type PluginTypes, type ValidationIssue } from '../dag/validate.js';
+import { validateDefinition, ValidationCode, type PluginTypes, type ValidationIssue, type ValidationWarning } from '../dag/validate.js';
 import type { WorkflowsRepo } from '../db/workflows-repo.js';
 import { jsonSchemaProblem, schemaViolations } from '../json-schema/validator.js';
 import { AppError } from './errors.js';
@@ -11,6 +11,8 @@ export interface ReceivedDefinition {
   definition: Definition;
   source: string | null;
   hash: string;
+  /** What deserves a change though the definition is valid (a deprecated model): answered, never stored. */
+  warnings: ValidationWarning[];
 }
 
 /** The content hash of a definition: sha256 of its canonical JSON. */
@@ -22,7 +24,7 @@ export function definitionHash(definition: unknown): string {
  * Reads a definition from a request body (an object, or YAML/JSON text) and
  * validates it fully, including that its `input` is a usable JSON Schema and
  * its plugin nodes' types and configs against the loaded plugins.
- * @throws AppError `BAD_REQUEST` when the text does not parse, `VALIDATION_FAILED` with every issue.
+ * @throws AppError `BAD_REQUEST` when the text does not parse, `VALIDATION_FAILED` with every issue (and the warnings).
  */
 export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo, plugins: PluginTypes): Promise<ReceivedDefinition> {
   let raw = body;
@@ -48,9 +50,9 @@ export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo,
     if (problem) errors.push({ code: ValidationCode.Schema, path: '/input', message: `input is not a valid JSON Schema: ${problem}` });
   }
   if (!result.valid || errors.length > 0) {
-    throw new AppError('VALIDATION_FAILED', `the definition has ${errors.length} problem(s)`, { errors });
+    throw new AppError('VALIDATION_FAILED', `the definition has ${errors.length} problem(s)`, { errors, warnings: result.warnings });
   }
-  return { definition: result.definition, source, hash: definitionHash(result.definition) };
+  return { definition: result.definition, source, hash: definitionHash(result.definition), warnings: result.warnings };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { findCycles } from './graph-cycles.js';
+import { modelDeprecation } from './model-deprecations.js';
 import { AGENT_LOOP_LIMITS, PLUGIN_TYPE_PATTERN } from './schema.js';
 import { checkExpression, checkTemplates, type HiddenRoots } from './validate-expressions.js';
-import { ValidationCode, checkStoredWorkflow, isRecord, pointer, type IssueSink, type ValidateOptions } from './validation-issues.js';
+import { ValidationCode, WarningCode, checkStoredWorkflow, isRecord, pointer, type IssueSink, type ValidateOptions } from './validation-issues.js';
 
 /**
  * The agent DSL's validation (weft-agents 2): tools, MCP servers and agent
@@ -39,6 +40,7 @@ export class AgentChecks {
   private readonly tools: Record<string, Raw>;
   private readonly mcp: Record<string, Raw>;
   private readonly agents: Record<string, Raw>;
+  private readonly defaultAgent: Raw;
   /** Longest chain of sub-agents from each profile (itself first), memoised. */
   private readonly chains = new Map<string, string[]>();
 
@@ -50,11 +52,12 @@ export class AgentChecks {
     this.tools = records(doc.tools);
     this.mcp = records(doc.mcp);
     this.agents = records(doc.agents);
+    this.defaultAgent = isRecord(doc.defaults) && isRecord(doc.defaults.agent) ? doc.defaults.agent : {};
   }
 
   /** Checks `tools`, `mcp`, `agents` and `defaults.agent`, and cycles among profiles. */
-  checkDefinition(defaultAgent: Raw): void {
-    for (const [name, tool] of Object.entries(this.tools)) this.checkTool(name, tool, defaultAgent);
+  checkDefinition(): void {
+    for (const [name, tool] of Object.entries(this.tools)) this.checkTool(name, tool);
     for (const [name, server] of Object.entries(this.mcp)) {
       for (const field of MCP_TEMPLATE_FIELDS) checkTemplates(server[field], pointer('/mcp', name, field), () => true, this.out, false, MCP_SCOPE);
     }
@@ -62,16 +65,18 @@ export class AgentChecks {
       const base = pointer('/agents', name);
       // A profile serves several nodes, so which nodes it may read is not known here.
       checkTemplates(profile, base, () => true, this.out);
-      this.checkConfig(profile, base);
+      this.checkConfig(profile, base, this.defaultAgent);
     }
-    this.checkConfig(defaultAgent, '/defaults/agent');
+    this.checkConfig(this.defaultAgent, '/defaults/agent', {});
     this.reportCycles();
   }
 
   /** Checks an agent node's `agent` and `fallback` entries. */
   checkNode(raw: Raw, path: string): void {
-    if (isRecord(raw.agent)) this.checkConfig(raw.agent, pointer(path, 'agent'));
-    if (Array.isArray(raw.fallback)) raw.fallback.forEach((entry, i) => isRecord(entry) && this.checkConfig(entry, pointer(path, 'fallback', i)));
+    if (!isRecord(raw.agent)) return;
+    this.checkConfig(raw.agent, pointer(path, 'agent'), this.defaultAgent);
+    const primary = { ...this.defaultAgent, ...this.withProfiles(raw.agent) };
+    if (Array.isArray(raw.fallback)) raw.fallback.forEach((entry, i) => isRecord(entry) && this.checkConfig(entry, pointer(path, 'fallback', i), primary));
   }
 
   /** An agent config's fields over those of the profiles it `use`s (its own win, then the nearest profile's). */
@@ -81,7 +86,7 @@ export class AgentChecks {
     return Object.assign(merged, config);
   }
 
-  private checkTool(name: string, tool: Raw, defaultAgent: Raw): void {
+  private checkTool(name: string, tool: Raw): void {
     const base = pointer('/tools', name);
     const parameters = tool.parameters;
     if (isRecord(parameters)) {
@@ -96,7 +101,7 @@ export class AgentChecks {
       const at = pointer(base, 'agent');
       if (!Object.hasOwn(this.agents, tool.agent)) {
         this.out.add(ValidationCode.UnknownAgent, at, `no profile ${tool.agent} in agents`);
-      } else if ({ ...defaultAgent, ...this.withProfiles({ use: tool.agent }) }.provider === undefined) {
+      } else if ({ ...this.defaultAgent, ...this.withProfiles({ use: tool.agent }) }.provider === undefined) {
         this.out.add(ValidationCode.Schema, at, `profile ${tool.agent} runs as a sub-agent and needs a provider (on it, a profile it uses, or defaults.agent)`);
       }
     }
@@ -113,8 +118,17 @@ export class AgentChecks {
     for (const issue of plugins.checkConfig(type, config)) this.out.add(ValidationCode.Schema, at + issue.path, issue.message);
   }
 
-  /** Checks one agent config wherever it is written: its profile, tools and limits. */
-  private checkConfig(config: Raw, base: string): void {
+  /** Checks one agent config wherever it is written (over `inherited`, the config it overrides): its profile, model, tools and limits. */
+  private checkConfig(config: Raw, base: string, inherited: Raw): void {
+    const deprecation = modelDeprecation({ ...inherited, ...this.withProfiles(config) }.provider, config.model);
+    if (deprecation) {
+      const instead = deprecation.replacement ? `; move to ${deprecation.replacement}` : '';
+      this.out.warnings.push({
+        code: WarningCode.ModelDeprecated,
+        path: pointer(base, 'model'),
+        message: `${config.model as string} is deprecated by ${deprecation.vendor}: end of life ${deprecation.endOfLife}${instead}`,
+      });
+    }
     if (typeof config.use === 'string' && !Object.hasOwn(this.agents, config.use)) {
       this.out.add(ValidationCode.UnknownAgent, pointer(base, 'use'), `no profile ${config.use} in agents`);
     }

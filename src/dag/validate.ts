@@ -15,13 +15,16 @@ import {
   type ValidateOptions,
   type ValidationCodeName,
   type ValidationIssue,
+  type ValidationWarning,
 } from './validation-issues.js';
 
-export { ValidationCode, pointerSegment } from './validation-issues.js';
-export type { PluginTypes, ValidateOptions, ValidationCodeName, ValidationIssue } from './validation-issues.js';
+export { ValidationCode, WarningCode, pointerSegment } from './validation-issues.js';
+export type { PluginTypes, ValidateOptions, ValidationCodeName, ValidationIssue, ValidationWarning } from './validation-issues.js';
 
-
-export type ValidationResult = { valid: true; definition: Definition; errors: [] } | { valid: false; errors: ValidationIssue[] };
+/** The outcome of validation; `warnings` (a deprecated model, …) never make a definition invalid. */
+export type ValidationResult =
+  | { valid: true; definition: Definition; errors: []; warnings: ValidationWarning[] }
+  | { valid: false; errors: ValidationIssue[]; warnings: ValidationWarning[] };
 
 /** Limits the contract sets on one definition. */
 export const DSL_LIMITS = { nodesPerScope: 10_000, maxIterations: 1_000, maxParallel: 500 } as const;
@@ -57,6 +60,7 @@ class Collector implements IssueSink {
   roles = new Set<string>();
   /** The definition's `defaults`, which local nodes' bounds read. */
   defaults: LocalDefaults = {};
+  readonly warnings: ValidationWarning[] = [];
   readonly pending: Promise<void>[] = [];
   /** Checks of the agent DSL (tools, MCP servers, profiles). */
   agents: AgentChecks;
@@ -91,15 +95,15 @@ export async function validateDefinition(raw: unknown, options: ValidateOptions 
   out.defaults = defaults;
   if (doc.roles !== null && typeof doc.roles === 'object') out.roles = new Set(Object.keys(doc.roles));
   const defaultAgent = (defaults.agent ?? {}) as Record<string, unknown>;
-  out.agents.checkDefinition(defaultAgent);
+  out.agents.checkDefinition();
 
   if (Array.isArray(doc.nodes)) {
     const topIds = validateScope(doc.nodes, '/nodes', { outer: new Set() }, out, options, defaultAgent);
     if (doc.outputs !== undefined) checkTemplates(doc.outputs, '/outputs', (name) => topIds.all.has(name), out);
   }
   await Promise.all(out.pending);
-  if (out.issues.length > 0) return { valid: false, errors: out.issues };
-  return { valid: true, definition: top.data as unknown as Definition, errors: [] };
+  if (out.issues.length > 0) return { valid: false, errors: out.issues, warnings: out.warnings };
+  return { valid: true, definition: top.data as unknown as Definition, errors: [], warnings: out.warnings };
 }
 
 /** Validates the nodes of one id scope; returns the ids it defines. */

@@ -29,6 +29,18 @@ export interface ValidationIssue {
   message: string;
 }
 
+/** Warning codes: the definition is valid, but something in it deserves a change. */
+export const WarningCode = {
+  ModelDeprecated: 'MODEL_DEPRECATED',
+} as const;
+
+/** Something valid that deserves a change (a model its vendor deprecated); `path` is a JSON pointer. */
+export interface ValidationWarning {
+  code: (typeof WarningCode)[keyof typeof WarningCode];
+  path: string;
+  message: string;
+}
+
 /** The loaded plugins as validation sees them (the API's plugin registry); no I/O. */
 export interface PluginTypes {
   /** Whether `<plugin>.<type>` is loaded. */
@@ -54,6 +66,7 @@ export interface ValidateOptions {
 /** Where the validator's modules report issues, and the asynchronous checks they started. */
 export interface IssueSink {
   add(code: ValidationCodeName, path: string, message: string): void;
+  readonly warnings: ValidationWarning[];
   readonly pending: Promise<void>[];
 }
 
