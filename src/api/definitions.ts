@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type DefinitionParseError, parseDefinitionText } from '../dag/parse.js';
 import type { Definition } from '../dag/schema.js';
-import { validateDefinition, ValidationCode, type PluginTypes, type ValidationIssue } from '../dag/validate.js';
+import { validateDefinition, ValidationCode, type PluginTypes, type ValidationIssue, type ValidationWarning } from '../dag/validate.js';
 import type { WorkflowsRepo } from '../db/workflows-repo.js';
-import { compileJsonSchema, schemaViolations } from '../json-schema/validator.js';
+import { jsonSchemaProblem, schemaViolations } from '../json-schema/validator.js';
 import { AppError } from './errors.js';
 
 /** A definition as received: parsed, validated, hashed, with the text the user sent. */
@@ -11,6 +11,8 @@ export interface ReceivedDefinition {
   definition: Definition;
   source: string | null;
   hash: string;
+  /** What deserves a change though the definition is valid (a deprecated model): answered, never stored. */
+  warnings: ValidationWarning[];
 }
 
 /** The content hash of a definition: sha256 of its canonical JSON. */
@@ -22,7 +24,7 @@ export function definitionHash(definition: unknown): string {
  * Reads a definition from a request body (an object, or YAML/JSON text) and
  * validates it fully, including that its `input` is a usable JSON Schema and
  * its plugin nodes' types and configs against the loaded plugins.
- * @throws AppError `BAD_REQUEST` when the text does not parse, `VALIDATION_FAILED` with every issue.
+ * @throws AppError `BAD_REQUEST` when the text does not parse, `VALIDATION_FAILED` with every issue (and the warnings).
  */
 export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo, plugins: PluginTypes): Promise<ReceivedDefinition> {
   let raw = body;
@@ -36,26 +38,21 @@ export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo,
       throw new AppError('BAD_REQUEST', `definition does not parse: ${e.message}`, { line: e.line ?? null, column: e.column ?? null });
     }
   }
-  const result = await validateDefinition(raw, { workflowExists: async (name, version) => (await workflows.get(name, version)) !== undefined, plugins });
+  const result = await validateDefinition(raw, {
+    workflowExists: async (name, version) => (await workflows.get(name, version)) !== undefined,
+    plugins,
+    jsonSchemaProblem,
+  });
   const errors: ValidationIssue[] = result.valid ? [] : [...result.errors];
   const inputSchema = (raw as { input?: unknown } | null)?.input;
   if (inputSchema !== null && typeof inputSchema === 'object') {
-    const problem = inputSchemaProblem(inputSchema);
+    const problem = jsonSchemaProblem(inputSchema);
     if (problem) errors.push({ code: ValidationCode.Schema, path: '/input', message: `input is not a valid JSON Schema: ${problem}` });
   }
   if (!result.valid || errors.length > 0) {
-    throw new AppError('VALIDATION_FAILED', `the definition has ${errors.length} problem(s)`, { errors });
+    throw new AppError('VALIDATION_FAILED', `the definition has ${errors.length} problem(s)`, { errors, warnings: result.warnings });
   }
-  return { definition: result.definition, source, hash: definitionHash(result.definition) };
-}
-
-function inputSchemaProblem(schema: object): string | null {
-  try {
-    compileJsonSchema(schema);
-    return null;
-  } catch (err) {
-    return (err as Error).message;
-  }
+  return { definition: result.definition, source, hash: definitionHash(result.definition), warnings: result.warnings };
 }
 
 /**

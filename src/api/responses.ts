@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nodeStatuses, runStatuses } from '../dag/run-state.js';
+import { WarningCode } from '../dag/validation-issues.js';
 import { roles } from '../db/schema/api-keys.js';
 import { scheduleOverlaps } from './schemas.js';
 
@@ -27,7 +28,9 @@ export const storedVersion = z.object({
   createdAt: timestamp,
 });
 export const workflowDetail = storedVersion.extend({ versions: z.array(z.object({ version: z.int(), hash: z.string(), createdAt: timestamp })) });
-export const savedWorkflow = z.object({ name: z.string(), version: z.int(), hash: z.string() });
+/** A validation warning (a model its vendor deprecated): the definition stays valid. */
+export const validationWarning = z.object({ code: z.enum(Object.values(WarningCode)), path: z.string(), message: z.string() });
+export const savedWorkflow = z.object({ name: z.string(), version: z.int(), hash: z.string(), warnings: z.array(validationWarning) });
 
 export const validation = z.object({
   valid: z.literal(true),
@@ -37,6 +40,7 @@ export const validation = z.object({
     sinks: z.array(z.string()),
     maxParallel: z.int(),
   }),
+  warnings: z.array(validationWarning),
 });
 
 const basis = z.enum(['history', 'prompt-size']);

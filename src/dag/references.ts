@@ -37,3 +37,23 @@ function hasDynamicRead(node: unknown, root: string): boolean {
   }
   return Object.values(ast).some((value) => value !== null && typeof value === 'object' && hasDynamicRead(value, root));
 }
+
+/**
+ * Whether an expression reads `root` at all (`root`, `root.x`, `$.root`, `root[0]`):
+ * for places that cannot see a root (a tool's templates cannot see `nodes`).
+ * @throws ExpressionError on a syntax error.
+ */
+export function readsRoot(source: string, root: string): boolean {
+  return hasRootRead(compileExpression(source).ast(), root);
+}
+
+function hasRootRead(node: unknown, root: string): boolean {
+  if (Array.isArray(node)) return node.some((child) => hasRootRead(child, root));
+  if (node === null || typeof node !== 'object') return false;
+  const ast = node as { type?: string; steps?: Step[] };
+  if (ast.type === 'path' && Array.isArray(ast.steps)) {
+    const steps = ast.steps[0]?.type === 'variable' && ast.steps[0].value === '' ? ast.steps.slice(1) : ast.steps;
+    if (steps[0]?.type === 'name' && steps[0].value === root) return true;
+  }
+  return Object.values(ast).some((value) => value !== null && typeof value === 'object' && hasRootRead(value, root));
+}

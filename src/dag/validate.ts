@@ -1,59 +1,34 @@
 import type { z } from 'zod';
-import { ExpressionError, compileExpression, forEachTemplateString, parseTemplate, readsSecrets } from './expressions.js';
+import { parseTemplate, readsSecrets } from './expressions.js';
 import { BARE_EXPRESSION_FIELDS, LITERAL_FIELDS } from './expression-fields.js';
+import { findCycles } from './graph-cycles.js';
 import { localExecutionIssues, type LocalDefaults } from './local-execution.js';
-import { referencedNames } from './references.js';
 import { BUILTIN_ROLES } from './roles.js';
 import { definitionSchema, nodeSchemas, pluginNodeSchema, type BuiltinNodeType, type Definition } from './schema.js';
-import { parseWorkflowRef } from './workflow-ref.js';
+import { AgentChecks } from './validate-agents.js';
+import { checkExpression, checkTemplates, type Visibility } from './validate-expressions.js';
+import {
+  ValidationCode,
+  checkStoredWorkflow,
+  pointer,
+  type IssueSink,
+  type ValidateOptions,
+  type ValidationCodeName,
+  type ValidationIssue,
+  type ValidationWarning,
+} from './validation-issues.js';
 
-/** Validation codes (contract section 2). */
-export const ValidationCode = {
-  Schema: 'SCHEMA',
-  DuplicateId: 'DUPLICATE_ID',
-  UnknownNeed: 'UNKNOWN_NEED',
-  Cycle: 'CYCLE',
-  UnknownType: 'UNKNOWN_TYPE',
-  ExpressionSyntax: 'EXPRESSION_SYNTAX',
-  UnknownReference: 'UNKNOWN_REFERENCE',
-  UnknownWorkflow: 'UNKNOWN_WORKFLOW',
-  Limit: 'LIMIT',
-} as const;
+export { ValidationCode, WarningCode, pointerSegment } from './validation-issues.js';
+export type { PluginTypes, ValidateOptions, ValidationCodeName, ValidationIssue, ValidationWarning } from './validation-issues.js';
 
-export type ValidationCodeName = (typeof ValidationCode)[keyof typeof ValidationCode];
-
-/** One problem found in a definition; `path` is a JSON pointer into it. */
-export interface ValidationIssue {
-  code: ValidationCodeName;
-  path: string;
-  message: string;
-}
-
-/** The loaded plugins as validation sees them (the API's plugin registry); no I/O. */
-export interface PluginTypes {
-  /** Whether `<plugin>.<type>` is loaded. */
-  has(type: string): boolean;
-  /** Names of the loaded plugins, for messages. */
-  names(): string[];
-  /** Problems with a node's config, each at a JSON pointer within the config (`''` = the config itself). */
-  checkConfig(type: string, config: unknown): { path: string; message: string }[];
-}
-
-export interface ValidateOptions {
-  /** Whether a stored workflow `name` (at `version`, if given) exists; without it, references are not checked. */
-  workflowExists?: (name: string, version?: number) => boolean | Promise<boolean>;
-  /** Loaded plugins; without them, every `<plugin>.<type>` is unknown. */
-  plugins?: PluginTypes;
-}
-
-export type ValidationResult = { valid: true; definition: Definition; errors: [] } | { valid: false; errors: ValidationIssue[] };
+/** The outcome of validation; `warnings` (a deprecated model, …) never make a definition invalid. */
+export type ValidationResult =
+  | { valid: true; definition: Definition; errors: []; warnings: ValidationWarning[] }
+  | { valid: false; errors: ValidationIssue[]; warnings: ValidationWarning[] };
 
 /** Limits the contract sets on one definition. */
 export const DSL_LIMITS = { nodesPerScope: 10_000, maxIterations: 1_000, maxParallel: 500 } as const;
 
-
-/** Where `secrets.NAME` may be read: fields that only activities resolve (contract 1.1); and a plugin node's `config`. */
-const SECRET_FIELDS = /\/(agent\/apiKey|fallback\/\d+\/apiKey|request\/url|request\/headers\/[^/]+|request\/query\/[^/]+|request\/body(\/.*)?|env\/[^/]+)$/;
 
 function parseTemplateSafe(text: string) {
   try {
@@ -71,19 +46,7 @@ function readsSecretsSafe(source: string): boolean {
   }
 }
 
-/** Escapes one JSON-pointer segment (RFC 6901). */
-export function pointerSegment(key: string | number): string {
-  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function pointer(base: string, ...keys: (string | number)[]): string {
-  return base + keys.map((k) => `/${pointerSegment(k)}`).join('');
-}
-
 type RawNode = Record<string, unknown>;
-
-/** Whether an expression at some place may read `nodes.<name>`. */
-type Visibility = (name: string) => boolean;
 
 /** What a scope's expressions may read besides the scope's own ancestors. */
 interface ScopeContext {
@@ -91,13 +54,19 @@ interface ScopeContext {
   outer: ReadonlySet<string>;
 }
 
-class Collector {
+class Collector implements IssueSink {
   readonly issues: ValidationIssue[] = [];
   /** Roles the definition defines. */
   roles = new Set<string>();
   /** The definition's `defaults`, which local nodes' bounds read. */
   defaults: LocalDefaults = {};
+  readonly warnings: ValidationWarning[] = [];
   readonly pending: Promise<void>[] = [];
+  /** Checks of the agent DSL (tools, MCP servers, profiles). */
+  agents: AgentChecks;
+  constructor(doc: Record<string, unknown>, options: ValidateOptions) {
+    this.agents = new AgentChecks(doc, this, options);
+  }
   add(code: ValidationCodeName, path: string, message: string): void {
     this.issues.push({ code, path, message });
   }
@@ -113,11 +82,11 @@ class Collector {
  * every problem at once. Valid definitions come back typed.
  */
 export async function validateDefinition(raw: unknown, options: ValidateOptions = {}): Promise<ValidationResult> {
-  const out = new Collector();
+  const doc = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const out = new Collector(doc, options);
   const top = definitionSchema.safeParse(raw);
   if (!top.success) out.schemaIssues(top.error, '');
 
-  const doc = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const limits = (doc.limits ?? {}) as Record<string, unknown>;
   if (typeof limits.maxParallel === 'number' && limits.maxParallel > DSL_LIMITS.maxParallel) {
     out.add(ValidationCode.Limit, '/limits/maxParallel', `maxParallel is at most ${DSL_LIMITS.maxParallel}`);
@@ -126,14 +95,15 @@ export async function validateDefinition(raw: unknown, options: ValidateOptions 
   out.defaults = defaults;
   if (doc.roles !== null && typeof doc.roles === 'object') out.roles = new Set(Object.keys(doc.roles));
   const defaultAgent = (defaults.agent ?? {}) as Record<string, unknown>;
+  out.agents.checkDefinition();
 
   if (Array.isArray(doc.nodes)) {
     const topIds = validateScope(doc.nodes, '/nodes', { outer: new Set() }, out, options, defaultAgent);
     if (doc.outputs !== undefined) checkTemplates(doc.outputs, '/outputs', (name) => topIds.all.has(name), out);
   }
   await Promise.all(out.pending);
-  if (out.issues.length > 0) return { valid: false, errors: out.issues };
-  return { valid: true, definition: top.data as unknown as Definition, errors: [] };
+  if (out.issues.length > 0) return { valid: false, errors: out.issues, warnings: out.warnings };
+  return { valid: true, definition: top.data as unknown as Definition, errors: [], warnings: out.warnings };
 }
 
 /** Validates the nodes of one id scope; returns the ids it defines. */
@@ -251,9 +221,10 @@ function checkNodeShape(
   }
 
   if (type === 'agent' && raw.agent !== null && typeof raw.agent === 'object') {
-    const agent = { ...defaultAgent, ...(raw.agent as Record<string, unknown>) };
+    out.agents.checkNode(raw, path);
+    const agent = { ...defaultAgent, ...out.agents.withProfiles(raw.agent as Record<string, unknown>) };
     if (agent.provider === undefined) {
-      out.add(ValidationCode.Schema, pointer(path, 'agent', 'provider'), 'provider is required (on the node or in defaults.agent)');
+      out.add(ValidationCode.Schema, pointer(path, 'agent', 'provider'), 'provider is required (on the node, a profile it uses, or defaults.agent)');
     }
     const apiKey = (raw.agent as Record<string, unknown>).apiKey;
     if (typeof apiKey === 'string' && !(parseTemplateSafe(apiKey) ?? []).some((p) => p.kind === 'expr' && readsSecretsSafe(p.source))) {
@@ -272,16 +243,7 @@ function checkNodeShape(
   if (type === 'map' && typeof raw.maxParallel === 'number' && raw.maxParallel > DSL_LIMITS.maxParallel) {
     out.add(ValidationCode.Limit, pointer(path, 'maxParallel'), `maxParallel is at most ${DSL_LIMITS.maxParallel}`);
   }
-  const workflowExists = options.workflowExists;
-  if (workflowExists && (type === 'workflow' || type === 'map') && typeof raw.workflow === 'string') {
-    const { name, version } = parseWorkflowRef(raw.workflow);
-    const at = pointer(path, 'workflow');
-    out.pending.push(
-      Promise.resolve(workflowExists(name, version)).then((exists) => {
-        if (!exists) out.add(ValidationCode.UnknownWorkflow, at, `no stored workflow ${raw.workflow as string}`);
-      }),
-    );
-  }
+  if ((type === 'workflow' || type === 'map') && typeof raw.workflow === 'string') checkStoredWorkflow(raw.workflow, pointer(path, 'workflow'), out, options);
 }
 
 /** Validates the scopes a map or loop node holds. */
@@ -326,74 +288,10 @@ function checkNodeExpressions(raw: RawNode, path: string, visible: Visibility, o
   }
 }
 
-/** Checks every template inside a JSON value. */
-function checkTemplates(value: unknown, base: string, visible: Visibility, out: Collector, secretsAllowed = false): void {
-  forEachTemplateString(value, (text, keys) => {
-    const path = pointer(base, ...keys);
-    let parts;
-    try {
-      parts = parseTemplate(text);
-    } catch (err) {
-      out.add(ValidationCode.ExpressionSyntax, path, (err as Error).message);
-      return;
-    }
-    for (const part of parts ?? []) {
-      if (part.kind === 'expr') checkExpression(part.source, path, visible, out, secretsAllowed);
-    }
-  });
-}
-
-/** Checks one expression's syntax and that every `nodes.x` it reads can exist. */
-function checkExpression(source: string, path: string, visible: Visibility, out: Collector, secretsAllowed = false): void {
-  let names: Set<string>;
-  try {
-    compileExpression(source);
-    names = referencedNames(source, 'nodes');
-  } catch (err) {
-    const message = err instanceof ExpressionError ? err.message : String(err);
-    out.add(ValidationCode.ExpressionSyntax, path, `${JSON.stringify(source)}: ${message}`);
-    return;
-  }
-  for (const name of names) {
-    if (!visible(name)) {
-      out.add(ValidationCode.UnknownReference, path, `reads nodes.${name}, which is not an ancestor of this node`);
-    }
-  }
-  if (readsSecrets(source)) {
-    if (!secretsAllowed && !SECRET_FIELDS.test(path)) {
-      out.add(ValidationCode.Schema, path, 'secrets may be read only in agent.apiKey, an http request (url, headers, query, body), exec env and a plugin node\'s config');
-    } else if (names.size > 0 || referencedNames(source, 'input').size > 0) {
-      out.add(ValidationCode.Schema, path, 'a template that reads secrets may read nothing else; put other values in their own {{ }}');
-    }
-  }
-}
-
-/** Reports each dependency cycle once, naming it as `a -> b -> a`; iterative, so long chains cannot overflow the stack. */
+/** Reports each dependency cycle once, naming it as `a -> b -> a`, at the `needs` of the node the walk reached first. */
 function reportCycles(needs: Map<string, string[]>, indexById: Map<string, number>, base: string, out: Collector): void {
-  const state = new Map<string, 'active' | 'done'>();
-  for (const root of needs.keys()) {
-    if (state.has(root)) continue;
-    const stack: { id: string; next: number }[] = [{ id: root, next: 0 }];
-    state.set(root, 'active');
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1]!;
-      const list = needs.get(frame.id) ?? [];
-      if (frame.next >= list.length) {
-        state.set(frame.id, 'done');
-        stack.pop();
-        continue;
-      }
-      const need = list[frame.next++]!;
-      const s = state.get(need);
-      if (s === 'active') {
-        const from = stack.findIndex((f) => f.id === need);
-        const cycle = [...stack.slice(from).map((f) => f.id), need];
-        out.add(ValidationCode.Cycle, pointer(base, indexById.get(need) ?? 0, 'needs'), `dependency cycle: ${cycle.join(' -> ')}`);
-      } else if (s === undefined) {
-        state.set(need, 'active');
-        stack.push({ id: need, next: 0 });
-      }
-    }
+  for (const cycle of findCycles(needs)) {
+    out.add(ValidationCode.Cycle, pointer(base, indexById.get(cycle[0]!) ?? 0, 'needs'), `dependency cycle: ${cycle.join(' -> ')}`);
   }
 }
 

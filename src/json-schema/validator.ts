@@ -27,3 +27,13 @@ export function schemaViolations(schema: object, value: unknown): { path: string
   if (validate(value)) return [];
   return (validate.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'invalid' }));
 }
+
+/** Why a JSON Schema cannot be compiled, or null when it can (a definition's `input`, a tool's `parameters`). */
+export function jsonSchemaProblem(schema: object): string | null {
+  try {
+    compileJsonSchema(schema);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}

@@ -5,9 +5,10 @@ import { agentTiers, type AgentConfig, type AgentTier } from '../dag/schema.js';
 /** The model each tier means, by provider. */
 export type TierTable = Record<string, Record<AgentTier, string>>;
 
+/** Current models of each vendor (none deprecated: validation warns on those, src/pricing/deprecations.ts). */
 export const DEFAULT_TIERS: TierTable = {
-  anthropic: { fast: 'claude-haiku-4-5', balanced: 'claude-sonnet-4-5', advanced: 'claude-opus-4-5' },
-  openai: { fast: 'gpt-4o-mini', balanced: 'gpt-4.1', advanced: 'o3' },
+  anthropic: { fast: 'claude-haiku-5-5', balanced: 'claude-sonnet-5-5', advanced: 'claude-opus-5-5' },
+  openai: { fast: 'gpt-5.6-luna', balanced: 'gpt-5.6-terra', advanced: 'gpt-5.6-sol' },
   offline: { fast: 'offline-fast', balanced: 'offline-balanced', advanced: 'offline-advanced' },
 };
 

@@ -56,7 +56,7 @@ describe('workflows', () => {
   it('stores versions by content: same content returns the same version (200), new content a new one (201)', async () => {
     const first = await h.api('POST', '/api/v1/workflows', simple('versioned', 'one'));
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ name: 'versioned', version: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(first.body).toEqual({ name: 'versioned', version: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/), warnings: [] });
     const reordered = { nodes: [{ output: 'one', type: 'transform', id: 'a' }], name: 'versioned', apiVersion: 'weft/v1' };
     const same = await h.api('POST', '/api/v1/workflows', reordered);
     expect(same.status).toBe(200);
@@ -115,6 +115,20 @@ describe('workflows', () => {
     expect(res.body).toMatchObject({ valid: true, plan: { levels: [['a'], ['b']], sinks: ['b'], maxParallel: 16 } });
     expectEnvelope(await h.api('GET', '/api/v1/workflows/check-only'), 404, 'NOT_FOUND');
     expectEnvelope(await h.api('POST', '/api/v1/workflows/validate', definition('x', [{ id: 'a', type: 'nope' }])), 422, 'VALIDATION_FAILED');
+  });
+
+  it('answers a model its vendor deprecated as a warning: valid and stored, and next to the errors of an invalid definition', async () => {
+    const old = { id: 'a', type: 'agent', agent: { provider: 'anthropic', model: 'claude-sonnet-4-5', prompt: 'p' } };
+    const warning = { code: 'MODEL_DEPRECATED', path: '/nodes/0/agent/model', message: expect.stringMatching(/2026-11-30.*claude-sonnet-5-5/) };
+    const checked = await h.api('POST', '/api/v1/workflows/validate', definition('old-model', [old]));
+    expect(checked.status).toBe(200);
+    expect(checked.body).toMatchObject({ valid: true, warnings: [warning] });
+    const stored = await h.api('POST', '/api/v1/workflows', definition('old-model', [old]));
+    expect(stored.status).toBe(201);
+    expect(stored.body.warnings).toEqual([warning]);
+    const invalid = await h.api('POST', '/api/v1/workflows/validate', definition('old-model', [old, { id: 'b', type: 'nope' }]));
+    expectEnvelope(invalid, 422, 'VALIDATION_FAILED');
+    expect(invalid.body.error.details.warnings).toEqual([warning]);
   });
 });
 

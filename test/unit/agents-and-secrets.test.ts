@@ -44,7 +44,7 @@ describe('model tiers', () => {
     const tiers = loadTiers('{"openai": {"fast": "a", "balanced": "b", "advanced": "c"}}');
     expect(pickModel({ provider: 'openai', model: 'auto', tier: 'balanced', prompt: 'p' }, tiers, 0)).toEqual({ model: 'b', tier: 'balanced' });
     expect(pickModel({ provider: 'openai', model: 'auto', prompt: 'list them' }, tiers, 0)).toMatchObject({ model: 'a', tier: 'fast' });
-    expect(pickModel({ provider: 'anthropic', model: 'auto', tier: 'fast', prompt: 'p' }, tiers, 0).model).toBe('claude-haiku-4-5');
+    expect(pickModel({ provider: 'anthropic', model: 'auto', tier: 'fast', prompt: 'p' }, tiers, 0).model).toBe('claude-haiku-5-5');
     expect(pickModel({ provider: 'openai', model: 'gpt-4o', prompt: 'p' }, tiers, 0)).toEqual({ model: 'gpt-4o' });
     expect(() => loadTiers('{"openai": {"fast": "a"}}')).toThrow(/WEFT_MODEL_TIERS/);
   });

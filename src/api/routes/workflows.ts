@@ -38,9 +38,9 @@ export function workflowRoutes(repos: Repositories, models: { pricing: PricingTa
       responses: { 200: { description: 'same content as the latest version', schema: savedWorkflow }, 201: { description: 'a new version', schema: savedWorkflow } },
     },
     async ({ body, req }) => {
-        const received = await receiveDefinition(body, repos.workflows, plugins);
+        const { warnings, ...received } = await receiveDefinition(body, repos.workflows, plugins);
         const { version, created } = await repos.workflows.save({ ...received, actor: req.identity?.id ?? null });
-        const saved = { name: version.name, version: version.version, hash: version.hash };
+        const saved = { name: version.name, version: version.version, hash: version.hash, warnings };
         return reply(created ? 201 : 200, saved, { target: formatWorkflowRef(version.name, version.version), details: { created } });
       },
     ),
@@ -52,10 +52,10 @@ export function workflowRoutes(repos: Repositories, models: { pricing: PricingTa
       responses: { 200: { description: 'valid, with its plan', schema: validation } },
     },
     async ({ body }) => {
-        const { definition } = await receiveDefinition(body, repos.workflows, plugins);
+        const { definition, warnings } = await receiveDefinition(body, repos.workflows, plugins);
         const plan = compilePlan(definition);
         const nodes = plan.nodes.map((n) => ({ id: n.id, type: n.spec.type, needs: n.needs, trigger: n.trigger }));
-        return reply(200, { valid: true, plan: { nodes, levels: planLevels(plan), sinks: plan.sinks, maxParallel: plan.maxParallel } });
+        return reply(200, { valid: true, plan: { nodes, levels: planLevels(plan), sinks: plan.sinks, maxParallel: plan.maxParallel }, warnings });
       },
     ),
     defineRoute({

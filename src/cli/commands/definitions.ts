@@ -17,6 +17,8 @@ async function validate(client: ApiClient, path: string, options: JsonOption): P
     const result = await validateFile(client, file);
     if (options.json) printJson(result);
     else process.stdout.write(`${path}: valid (${result.plan.nodes.length} nodes in ${result.plan.levels.length} levels)\n`);
+    // Warnings (a deprecated model) do not change the exit code: the definition is valid.
+    if (!options.json) for (const w of result.warnings) process.stderr.write(`${path}: warning ${w.code} ${w.path}: ${w.message}\n`);
     return ExitCode.ok;
   } catch (err) {
     // With --json the errors are the output: machine-readable on stdout, still exit 2.
