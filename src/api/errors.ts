@@ -16,6 +16,8 @@ export const ErrorCodes = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   VALIDATION_FAILED: 422,
   INPUT_INVALID: 422,
+  /** Edited arguments of a tool call that fail the tool's parameters (weft-agents 3.2). */
+  ARGS_INVALID: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,

@@ -86,6 +86,8 @@ const nodeRecord = z.object({
   plugin: z.object({ name: z.string(), version: z.string() }).optional(),
   reused: z.boolean().optional(),
   reusedFrom: z.string().optional(),
+  /** An agent node's tool calls waiting for a decision (weft-agents 3.2). */
+  pendingToolCalls: z.array(z.object({ callId: z.string(), tool: z.string(), args: anyJson, turn: z.int(), requestedAt: isoText, scope: z.string().optional() })).optional(),
 });
 export const run = runSummary.extend({
   input: anyJson.optional(),
@@ -110,6 +112,8 @@ export const nodeDetail = nodeRecord.extend({
       detail: anyJson.optional(),
     }),
   ),
+  /** An agent loop's turns (weft-agents 3.5); a sub-agent's are under the result of its call. */
+  conversation: z.array(anyJson).optional(),
 });
 
 export const approval = z.object({ approved: z.boolean(), by: z.string().nullable(), comment: z.string().nullable(), decidedAt: isoText, auto: z.boolean() });

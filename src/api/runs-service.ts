@@ -24,6 +24,8 @@ import {
 } from '../workflows/messages.js';
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../workflows/search-attributes.js';
 import { checkRunInput, receiveDefinition } from './definitions.js';
+import { schemaViolations } from '../json-schema/validator.js';
+import { conversationView } from './conversation-view.js';
 import { AppError } from './errors.js';
 import { Wakeup, type EventBus } from './event-bus.js';
 import { newRunId } from './ids.js';
@@ -270,8 +272,9 @@ export class RunsService {
     const run = await this.get(id);
     const record = run.nodes[nodeId];
     if (!record) throw new AppError('NOT_FOUND', `run ${id} has no node ${nodeId}`);
-    const attempts = await this.deps.repos.nodeExecutions.list(id, nodeId);
+    const [attempts, messages] = await Promise.all([this.deps.repos.nodeExecutions.list(id, nodeId), this.deps.repos.conversations.ofNode(id, nodeId)]);
     return {
+      ...(messages.length > 0 ? { conversation: conversationView(messages) } : {}),
       id: nodeId,
       runId: id,
       ...record,
@@ -293,18 +296,37 @@ export class RunsService {
    * Decides an approval node. Whether the node is waiting is the workflow's call
    * (its update validator), not guessed here: anything else is 409 NOT_WAITING.
    */
-  async approve(id: string, nodeId: string, decision: { approved: boolean; comment?: string | undefined }, by: string): Promise<ApprovalOutput> {
+  async approve(id: string, nodeId: string, decision: { approved: boolean; comment?: string | undefined; callId?: string | undefined; args?: unknown }, by: string): Promise<ApprovalOutput> {
     const row = await this.deps.repos.runs.get(id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
     // A node of a run that has ended is not waiting either: the same answer, whatever the race.
     if (isTerminalRun(row.status)) throw new AppError('NOT_WAITING', `run ${id} already ended (${row.status}); node ${nodeId} is not waiting`);
+    if (decision.callId !== undefined && decision.args !== undefined) await this.checkEditedArgs(id, nodeId, decision.callId, decision.args);
+    const { callId, args } = decision;
     try {
-      return await this.deps.temporal.client.workflow.getHandle(id).executeUpdate(approveUpdate, { args: [{ nodeId, approved: decision.approved, comment: decision.comment, by }] });
+      return await this.deps.temporal.client.workflow
+        .getHandle(id)
+        .executeUpdate(approveUpdate, { args: [{ nodeId, approved: decision.approved, comment: decision.comment, by, ...(callId === undefined ? {} : { callId }), ...(args === undefined ? {} : { args }) }] });
     } catch (err) {
       if (isRefusal(err, FailureType.NotWaiting)) throw new AppError('NOT_WAITING', err.cause.message);
       if (err instanceof WorkflowNotFoundError || isRefusal(err, ACCEPTED_UPDATE_COMPLETED_WORKFLOW)) throw new AppError('NOT_WAITING', `run ${id} is no longer running`);
       throw err;
     }
+  }
+
+  /**
+   * Edited arguments must pass the tool's parameters as the model was told of
+   * them (kept with the conversation): 422 ARGS_INVALID, nothing decided.
+   */
+  private async checkEditedArgs(id: string, nodeId: string, callId: string, args: unknown): Promise<void> {
+    const run = await this.get(id);
+    const call = run.nodes[nodeId]?.pendingToolCalls?.find((c) => c.callId === callId);
+    if (!call) throw new AppError('NOT_WAITING', `node ${nodeId} has no call ${callId} waiting for a decision`);
+    const tools = await this.deps.repos.conversations.tools({ runId: id, nodeId, scope: call.scope ?? '' });
+    const tool = tools?.find((t) => t.name === call.tool);
+    if (!tool) throw new AppError('NOT_WAITING', `the tools of node ${nodeId} are not stored yet`);
+    const violations = schemaViolations(tool.parameters, args);
+    if (violations.length > 0) throw new AppError('ARGS_INVALID', `the arguments do not match ${call.tool}'s parameters`, { errors: violations });
   }
 
   /** Pause (no new nodes start; running ones finish), resume, or raise the budget of a live run. */

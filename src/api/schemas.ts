@@ -37,7 +37,16 @@ export const diagramQuery = z.object({ format: z.enum(['mermaid']).default('merm
 
 export const estimateBody = z.strictObject({ input: z.unknown().optional() });
 
-export const approvalBody = z.strictObject({ approved: z.boolean(), comment: z.string().max(10_000).optional() });
+export const approvalBody = z
+  .strictObject({
+    approved: z.boolean(),
+    comment: z.string().max(10_000).optional(),
+    /** A tool call of an agent node (its `pendingToolCalls` entry) rather than an approval node (weft-agents 3.2). */
+    callId: z.string().min(1).max(1_024).optional(),
+    /** An approved call's arguments, edited; checked against the tool's parameters. */
+    args: z.unknown().optional(),
+  })
+  .refine((b) => b.args === undefined || (b.callId !== undefined && b.approved), { message: 'args needs callId and approved: true', path: ['args'] });
 export const budgetBody = z.strictObject({ budgetUsd: z.number().positive() });
 
 /** `POST /runs/{id}/rerun`: run again from the nodes that did not succeed (`failed`) or from one node (weft-ops §6). */
