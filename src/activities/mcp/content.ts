@@ -15,8 +15,7 @@ function describe(item: ContentItem): Record<string, unknown> {
   switch (item.type) {
     case 'image':
     case 'audio':
-      // base64: four characters carry three bytes.
-      return { type: item.type, mimeType: item.mimeType, bytes: Math.floor((item.data.length * 3) / 4) };
+      return { type: item.type, mimeType: item.mimeType, bytes: Buffer.byteLength(item.data, 'base64') };
     case 'resource_link':
       return { type: item.type, uri: item.uri, name: item.name, ...(item.mimeType ? { mimeType: item.mimeType } : {}) };
     case 'resource':

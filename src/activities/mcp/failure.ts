@@ -22,8 +22,10 @@ export function mcpFailure(server: string, err: unknown, signal: AbortSignal, st
   if (refused) return activityFailure({ type: FailureType.DestinationRefused, message: `MCP server ${server}: ${refused.message}`, nonRetryable: true });
   const message = `MCP server ${server}: ${causes.map((e) => e.message).join(': ')}${stderr ? ` (stderr: ${stderr})` : ''}`;
   if (err instanceof McpError && err.code === (ErrorCode.RequestTimeout as number)) return activityFailure({ type: FailureType.Timeout, message });
-  const auth = err instanceof UnauthorizedError || (err instanceof StreamableHTTPError && (err.code === 401 || err.code === 403));
-  if (auth) return activityFailure({ type: FailureType.McpUnavailable, message: `${message} (the server refused the credentials: check its headers)`, nonRetryable: true });
+  const status = err instanceof UnauthorizedError ? 401 : err instanceof StreamableHTTPError ? err.code : undefined;
+  if (status === 401 || status === 403) {
+    return activityFailure({ type: FailureType.McpUnavailable, message: `${message} (HTTP ${status}: the server refused the credentials, check its headers)`, nonRetryable: true });
+  }
   return activityFailure({ type: FailureType.McpUnavailable, message });
 }
 
