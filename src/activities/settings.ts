@@ -13,6 +13,8 @@ export interface ActivitySettings {
   secrets: SecretStore;
   http: { allowPrivate: boolean; allowHosts: string[]; maxResponseBytes: number };
   exec: { enabled: boolean; workspace: string; envAllow: string[]; maxOutputBytes: number };
+  /** `stdio`: MCP servers given by `command` may be started (they run in the exec sandbox, under `exec.workspace`). */
+  mcp: { stdio: boolean };
 }
 
 export function activitySettings(config: Config, env: NodeJS.ProcessEnv = process.env): ActivitySettings {
@@ -29,5 +31,6 @@ export function activitySettings(config: Config, env: NodeJS.ProcessEnv = proces
       envAllow: config.WEFT_EXEC_ENV_ALLOW ?? [],
       maxOutputBytes: config.WEFT_EXEC_MAX_OUTPUT_BYTES,
     },
+    mcp: { stdio: config.WEFT_MCP_STDIO },
   };
 }

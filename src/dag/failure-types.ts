@@ -42,6 +42,10 @@ export const FailureType = {
   CwdOutsideWorkspace: 'CWD_OUTSIDE_WORKSPACE',
   /** `policy: sandbox` was asked for but bubblewrap cannot run here. */
   SandboxUnavailable: 'SANDBOX_UNAVAILABLE',
+  /** An MCP server given by `command` (stdio) while the worker does not allow them (WEFT_MCP_STDIO). */
+  McpStdioDisabled: 'MCP_STDIO_DISABLED',
+  /** An MCP server could not be reached, refused the connection or broke the protocol; retried (unless it refused the credentials). */
+  McpUnavailable: 'MCP_UNAVAILABLE',
   /** An approval was rejected (`onReject: fail`). */
   ApprovalRejected: 'APPROVAL_REJECTED',
   /** No decision came within an approval's `timeout` (`onTimeout: fail`). */

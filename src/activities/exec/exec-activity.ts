@@ -6,7 +6,7 @@ import { FailureType } from '../../dag/failure-types.js';
 import { runAttempt, type AttemptDeps } from '../attempt.js';
 import type { ExecActivityInput, ExecOutput, NodeActivityResult } from '../contract.js';
 import { activityFailure } from '../failures.js';
-import { sandboxArgs, sandboxAvailability } from './sandbox.js';
+import { allowedEnv, sandboxedArgv } from './sandbox.js';
 
 export interface ExecActivityDeps {
   enabled: boolean;
@@ -38,13 +38,7 @@ export function createExecActivity(deps: ExecActivityDeps) {
         }
         const cwd = await confinedCwd(deps.workspace, input.cwd);
         let argv = input.command;
-        if (input.policy === 'sandbox') {
-          const sandbox = sandboxAvailability();
-          if (!sandbox.available) {
-            throw activityFailure({ type: FailureType.SandboxUnavailable, message: `policy: sandbox needs bubblewrap, which cannot run here: ${sandbox.reason}`, nonRetryable: true });
-          }
-          argv = ['bwrap', ...sandboxArgs(await realpath(deps.workspace), cwd, input.command)];
-        }
+        if (input.policy === 'sandbox') argv = sandboxedArgv(await realpath(deps.workspace), cwd, input.command, 'policy: sandbox');
         const detail: Record<string, unknown> = { command: input.command, cwd, policy: input.policy ?? 'default' };
         return {
           detail,
@@ -75,12 +69,6 @@ async function confinedCwd(workspace: string, cwd: string | undefined): Promise<
   const real = await realpath(wanted);
   if (real !== root && !real.startsWith(root + sep)) throw outside();
   return real;
-}
-
-function allowedEnv(names: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of names) if (process.env[name] !== undefined) env[name] = process.env[name]!;
-  return env;
 }
 
 interface RunOptions {

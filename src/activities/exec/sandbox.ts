@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { FailureType } from '../../dag/failure-types.js';
+import { activityFailure } from '../failures.js';
 
 let probe: { available: boolean; reason: string } | undefined;
 
@@ -37,4 +39,24 @@ export function sandboxArgs(workspace: string, cwd: string, command: string[]): 
     '--',
     ...command,
   ];
+}
+
+/**
+ * The argv that runs `command` under bubblewrap (`sandboxArgs`), for exec's
+ * `policy: sandbox` and MCP stdio servers alike; `SANDBOX_UNAVAILABLE` where
+ * bubblewrap cannot run, so nothing falls back to running unsandboxed.
+ */
+export function sandboxedArgv(workspace: string, cwd: string, command: string[], what: string): string[] {
+  const sandbox = sandboxAvailability();
+  if (!sandbox.available) {
+    throw activityFailure({ type: FailureType.SandboxUnavailable, message: `${what} needs bubblewrap, which cannot run here: ${sandbox.reason}`, nonRetryable: true });
+  }
+  return ['bwrap', ...sandboxArgs(workspace, cwd, command)];
+}
+
+/** The worker's environment variables a command may see: only those named in the allow-list (WEFT_EXEC_ENV_ALLOW) that are set. */
+export function allowedEnv(names: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of names) if (process.env[name] !== undefined) env[name] = process.env[name]!;
+  return env;
 }
