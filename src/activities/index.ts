@@ -8,7 +8,9 @@ import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { hookObserver } from './observers/hook-observer.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import { createAgentActivity } from './agents/agent-activity.js';
+import { createMcpActivities } from './agents/mcp-activities.js';
 import { createTurnActivity } from './agents/turn-activity.js';
+import { createMcpClient } from './mcp/mcp-client.js';
 import type { AttemptDeps } from './attempt.js';
 import { composeObservers } from './attempt-observer.js';
 import { createAnthropicProvider } from './agents/anthropic-provider.js';
@@ -77,6 +79,15 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
       envelope,
     }),
     runExec: createExecActivity({ ...settings.exec, envelope }),
+    ...createMcpActivities({
+      client: createMcpClient({
+        stdio: settings.mcp.stdio,
+        workspace: settings.exec.workspace,
+        envAllow: settings.exec.envAllow,
+        policy: { allowPrivate: settings.http.allowPrivate, allowHosts: settings.http.allowHosts },
+      }),
+      envelope,
+    }),
     ...createRunStoreActivities({
       runs: deps.repos.runs,
       runNodes: deps.repos.runNodes,

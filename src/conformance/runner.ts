@@ -10,7 +10,17 @@ export interface ConformanceCase {
   name: string;
   workflow: unknown;
   input?: unknown;
-  actions?: { when: { node: string; status: string }; do: 'approve' | 'reject' | 'cancel' | 'pause' | 'resume'; node?: string }[];
+  /** Stored workflows the case's run uses (`workflow` tools and nodes). */
+  setup?: { workflows?: unknown[] };
+  actions?: {
+    when: { node: string; status: string };
+    do: 'approve' | 'reject' | 'cancel' | 'pause' | 'resume' | 'approve-call' | 'reject-call';
+    node?: string;
+    /** approve-call / reject-call: the waiting call of this tool (weft-agents cases). */
+    tool?: string;
+    /** approve-call: the arguments as edited. */
+    args?: unknown;
+  }[];
   expect: {
     valid?: boolean;
     errors?: string[];
@@ -40,6 +50,8 @@ export interface RunnerOptions {
   caseTimeoutMs?: number;
   /** How often a live run is polled. */
   pollMs?: number;
+  /** The port of the tool server (`ToolServer`) that stands for `PORT` in tool URLs. */
+  toolPort?: number;
 }
 
 /** Lists the case files of a directory, in name order, filtered by `only`. */
@@ -50,7 +62,8 @@ export async function listCases(dir: string, only?: string[]): Promise<string[]>
 
 /** Runs one case file against the API. */
 export async function runCase(file: string, options: RunnerOptions): Promise<CaseResult> {
-  const spec = parseYaml(await readFile(file, 'utf8')) as ConformanceCase;
+  const text = await readFile(file, 'utf8');
+  const spec = parseYaml(options.toolPort === undefined ? text : text.replaceAll('127.0.0.1:PORT', `127.0.0.1:${options.toolPort}`)) as ConformanceCase;
   const result = (passed: boolean, message: string | null, runId: string | null = null): CaseResult => ({
     file: basename(file),
     name: spec.name,
@@ -59,6 +72,10 @@ export async function runCase(file: string, options: RunnerOptions): Promise<Cas
     runId,
   });
   const api = new WeftApiClient(options.url, options.key);
+  for (const definition of spec.setup?.workflows ?? []) {
+    const stored = await api.request('POST', '/workflows', definition);
+    if (stored.status >= 300 && stored.status !== 409) return result(false, `setup: storing a workflow failed: ${stored.status} ${JSON.stringify(stored.body)}`);
+  }
   const start = await api.request('POST', '/runs', { definition: spec.workflow, ...(spec.input === undefined ? {} : { input: spec.input }) });
 
   if (spec.expect.valid === false) {
@@ -99,7 +116,7 @@ async function followRun(api: WeftApiClient, id: string, actions: NonNullable<Co
     const next = pending[0];
     if (next && run.nodes[next.when.node]?.status === next.when.status) {
       pending.shift();
-      await act(api, id, next);
+      await act(api, id, next, run);
       continue;
     }
     if (isTerminalRun(run.status)) return run;
@@ -108,11 +125,18 @@ async function followRun(api: WeftApiClient, id: string, actions: NonNullable<Co
   }
 }
 
-async function act(api: WeftApiClient, id: string, action: NonNullable<ConformanceCase['actions']>[number]): Promise<void> {
-  const response =
-    action.do === 'approve' || action.do === 'reject'
-      ? await api.request('POST', `/runs/${id}/approvals/${action.node}`, { approved: action.do === 'approve' })
-      : await api.request('POST', `/runs/${id}/${action.do}`);
+async function act(api: WeftApiClient, id: string, action: NonNullable<ConformanceCase['actions']>[number], run: RunSnapshot): Promise<void> {
+  let response;
+  if (action.do === 'approve-call' || action.do === 'reject-call') {
+    const call = run.nodes[action.node!]?.pendingToolCalls?.find((c) => c.tool === action.tool);
+    if (!call) throw new Error(`${action.do}: node ${action.node} has no waiting call of ${action.tool}`);
+    const approved = action.do === 'approve-call';
+    response = await api.request('POST', `/runs/${id}/approvals/${action.node}`, { approved, callId: call.callId, ...(approved && action.args !== undefined ? { args: action.args } : {}) });
+  } else if (action.do === 'approve' || action.do === 'reject') {
+    response = await api.request('POST', `/runs/${id}/approvals/${action.node}`, { approved: action.do === 'approve' });
+  } else {
+    response = await api.request('POST', `/runs/${id}/${action.do}`);
+  }
   if (response.status >= 300) throw new Error(`${action.do} failed: ${response.status} ${JSON.stringify(response.body)}`);
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCases, runCase } from '../../src/conformance/runner.js';
+import { ToolServer } from '../../src/conformance/tool-server.js';
 import { ADMIN_KEY, createHarness, type Harness } from '../support/harness.js';
 
 /**
@@ -13,19 +14,25 @@ const OWN = join(ROOT, 'test', 'conformance');
 const SHARED = join(ROOT, '..', 'shared', 'conformance');
 
 let h: Harness;
+const tools = new ToolServer();
+let toolPort: number;
 beforeAll(async () => {
-  h = await createHarness();
+  toolPort = await tools.start();
+  // The agent cases' tools call the runner's own server on 127.0.0.1.
+  h = await createHarness({ workerEnv: { WEFT_HTTP_ALLOW_PRIVATE: 'true' } });
 });
 afterAll(async () => {
   await h?.close();
+  await tools.stop();
 });
 
-const options = () => ({ url: h.url, key: ADMIN_KEY, caseTimeoutMs: 60_000 });
+const options = () => ({ url: h.url, key: ADMIN_KEY, caseTimeoutMs: 60_000, toolPort });
 const name = (file: string) => file.slice(file.lastIndexOf('/') + 1);
 
 for (const [label, dir] of [
   ['own', OWN],
   ['shared', SHARED],
+  ['shared agent', join(SHARED, 'agents')],
 ] as const) {
   describe.runIf(existsSync(dir))(`${label} conformance cases`, async () => {
     const files = await listCases(dir);

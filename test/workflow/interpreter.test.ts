@@ -59,6 +59,9 @@ function stubActivities(calls: Calls): WeftActivities {
     runHttp: unexpected('runHttp'),
     runExec: unexpected('runExec'),
     runPlugin: unexpected('runPlugin'),
+    agentTurn: unexpected('agentTurn'),
+    listMcpTools: unexpected('listMcpTools'),
+    callMcpTool: unexpected('callMcpTool'),
     async deliverHooks({ events }) {
       calls.hooks.push(...events);
     },
