@@ -1,4 +1,5 @@
 import { parseDuration } from './duration.js';
+import { withProfiles } from './agent-profiles.js';
 import type {
   AgentConfig,
   AgentNode,
@@ -145,10 +146,8 @@ export function compileScope(specs: NodeSpec[], defaults: Definition['defaults']
  * profile it `use`s (weft-agents 1), then its own fields.
  */
 function mergeDefaults(spec: NodeSpec, defaults: Definition['defaults'], profiles: Definition['agents']): NodeSpec {
-  if (spec.type !== 'agent') return spec;
-  const profile = spec.agent.use === undefined ? undefined : profiles?.[spec.agent.use];
-  if (!defaults?.agent && !profile) return spec;
-  return { ...spec, agent: { ...defaults?.agent, ...profile, ...spec.agent } as AgentConfig };
+  if (spec.type !== 'agent' || (!defaults?.agent && spec.agent.use === undefined)) return spec;
+  return { ...spec, agent: { ...defaults?.agent, ...withProfiles(profiles, spec.agent) } as AgentConfig };
 }
 
 /** Resolves a node's retry policy over the definition's defaults and the contract's. */

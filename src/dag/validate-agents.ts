@@ -1,4 +1,5 @@
 import { findCycles } from './graph-cycles.js';
+import { profileChain, withProfiles } from './agent-profiles.js';
 import { modelDeprecation } from './model-deprecations.js';
 import { AGENT_LOOP_LIMITS, PLUGIN_TYPE_PATTERN } from './schema.js';
 import { checkExpression, checkTemplates, type HiddenRoots } from './validate-expressions.js';
@@ -81,9 +82,7 @@ export class AgentChecks {
 
   /** An agent config's fields over those of the profiles it `use`s (its own win, then the nearest profile's). */
   withProfiles(config: Raw): Raw {
-    const merged: Raw = {};
-    for (const name of this.profileChain(config.use).reverse()) Object.assign(merged, this.agents[name]);
-    return Object.assign(merged, config);
+    return withProfiles(this.agents, config);
   }
 
   private checkTool(name: string, tool: Raw): void {
@@ -173,13 +172,7 @@ export class AgentChecks {
 
   /** The profiles a `use` leads through, nearest first; stops at an unknown name or a repeat (a cycle, reported apart). */
   private profileChain(use: unknown): string[] {
-    const chain: string[] = [];
-    let next = use;
-    while (typeof next === 'string' && Object.hasOwn(this.agents, next) && !chain.includes(next)) {
-      chain.push(next);
-      next = this.agents[next]!.use;
-    }
-    return chain;
+    return profileChain(this.agents, use);
   }
 
   /** The profiles a profile calls through agent tools, from the `tools` it has or inherits by `use`. */

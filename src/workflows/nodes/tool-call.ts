@@ -1,5 +1,6 @@
 import type { AgentLoop, CallSettlement, CheckedCall } from '../../dag/agent-loop.js';
 import type { DefinedToolRef, McpToolRef, ToolRef } from '../../dag/agent-tools.js';
+import { withProfiles } from '../../dag/agent-profiles.js';
 import { parseDuration } from '../../dag/duration.js';
 import { evaluateExpression, isTruthy, resolveTemplates, resolveTemplatesDeferringSecrets } from '../../dag/expressions.js';
 import { FailureType } from '../../dag/failure-types.js';
@@ -157,7 +158,9 @@ async function workflowTool(ctx: ToolCallContext, ref: DefinedToolRef, scope: ob
 async function agentTool(ctx: ToolCallContext, ref: DefinedToolRef, scope: object, callId: string): Promise<Ran> {
   const { place, run, node } = ctx;
   if (place.depth + 1 > MAX_DEPTH) return { status: 'failed', error: { type: FailureType.AgentLimit, message: `sub-agents nest at most ${MAX_DEPTH} deep` }, attempts: 1 };
-  const profile = run.definition.agents?.[ref.spec.agent!] ?? {};
+  // The profile over `defaults.agent`, less its tools: a sub-agent's tools are its profile's own.
+  const { tools: _tools, ...defaults } = run.definition.defaults?.agent ?? {};
+  const profile = { ...defaults, ...withProfiles(run.definition.agents, { use: ref.spec.agent! }) };
   const args = (scope as { args: unknown }).args;
   const prompt = ref.spec.prompt === undefined ? JSON.stringify(args) : asText(resolveTemplates(ref.spec.prompt, scope));
   const config = { ...profile, prompt: '' } as AgentConfig;
