@@ -100,7 +100,7 @@ export function runRoutes(runs: RunsService): RouteSpec[] {
     defineRoute({
       method: 'post',
       path: '/runs/:id/approvals/:nodeId',
-      summary: 'Decide an approval node (409 NOT_WAITING when that node is not waiting)',
+      summary: 'Decide an approval node, or with callId one tool call of an agent node (409 NOT_WAITING when nothing such waits; 422 ARGS_INVALID for edited args that fail the tool parameters)',
       params: byNode,
       body: approvalBody,
       errors: ['NOT_WAITING'],
@@ -108,7 +108,7 @@ export function runRoutes(runs: RunsService): RouteSpec[] {
     },
     async ({ params, body, req }) => {
         const decided = await runs.approve(params.id, params.nodeId, body, req.identity?.name ?? 'unknown');
-        return reply(200, decided, { details: { approved: body.approved } });
+        return reply(200, decided, { details: { approved: body.approved, ...(body.callId === undefined ? {} : { callId: body.callId, argsEdited: body.args !== undefined }) } });
       },
     ),
     signal('pause', 'Pause a run: start no new nodes'),
