@@ -30,7 +30,8 @@ export function createTurnActivity(deps: TurnActivityDeps) {
     let providerName = '';
     return runAttempt(deps.envelope, {
       nodeType: 'agent',
-      input: { ...input, part: 'turn' },
+      // A sub-agent's turns are parts of a call: like the call, they leave no attempt row of the node.
+      input: { ...input, part: input.conversation.scope === '' ? 'turn' : 'tool' },
       value: input.config,
       attemptOffset: input.attemptOffset,
       fallback: input.fallback,

@@ -29,6 +29,7 @@ import { mcpTools, selectTools, toolDefinition, type ToolRef } from '../../dag/a
 import { toolResultText, type ToolDefinition } from '../../dag/conversation.js';
 import { resolveTemplatesDeferringSecrets } from '../../dag/expressions.js';
 import { parseDuration } from '../../dag/duration.js';
+import { FailureType } from '../../dag/failure-types.js';
 import { failed, succeeded, type NodeOutcome } from '../../dag/outcome.js';
 import { retryPolicy, type PlanNodeOf } from '../../dag/plan.js';
 import { AGENT_LOOP_LIMITS, type AgentConfig } from '../../dag/schema.js';
@@ -80,7 +81,8 @@ export async function runLoop(node: PlanNodeOf<'agent'>, bindings: object, run: 
     if (run.paused()) await condition(() => !run.paused());
     const step = loop.next(run.remainingBudgetUsd());
     if (step.kind === 'end') return ended(step.end, loop, last, attempts, active);
-    if (step.kind === 'calls') throw new Error('a turn was asked for while calls ran');
+    // Unreachable while every call of an answer settles before the loop asks again (invariant 3); failing the node beats failing the workflow task.
+    if (step.kind === 'calls') return failed({ type: FailureType.Internal, message: 'a turn was asked for while calls ran' }, { attempts, costUsd: loop.costUsd });
     const results = step.results.map((r) => ({ ...r, value: toolResultText(r.value) }));
     for (;;) {
       try {
