@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, definition, type Harness } from '../support/harness.js';
 import { FakeLlmServer } from '../support/fake-llm.js';
+import { DEFAULT_TIERS } from '../../src/pricing/tiers.js';
 
 /**
  * The anthropic and openai providers through their real SDKs, against a local
@@ -147,9 +148,9 @@ describe('pricing, tiers and roles', () => {
         },
       ]),
     );
-    expect(run.nodes.tiered!.output).toMatchObject({ model: 'claude-opus-4-5' });
-    expect(run.nodes.easy!.output).toMatchObject({ model: 'claude-haiku-4-5' });
-    expect(run.nodes.hard!.output).toMatchObject({ model: 'o3' });
+    expect(run.nodes.tiered!.output).toMatchObject({ model: DEFAULT_TIERS.anthropic!.advanced });
+    expect(run.nodes.easy!.output).toMatchObject({ model: DEFAULT_TIERS.anthropic!.fast });
+    expect(run.nodes.hard!.output).toMatchObject({ model: DEFAULT_TIERS.openai!.advanced });
   });
 
   it('a role supplies the system prompt, extended by the node and by the definition', async () => {
