@@ -46,6 +46,24 @@ const pureImportRule = [
   },
 ];
 
+/**
+ * The dashboard runs in a browser and is the API's client: of the server's
+ * modules it imports at run time only the ones shared with it on purpose
+ * (src/sse, the event-stream reader; pure src/dag); types from anywhere.
+ */
+const webImportRule = [
+  'error',
+  {
+    patterns: [
+      {
+        regex: '^(\\.\\./)+src/(?!sse/|dag/)',
+        allowTypeImports: true,
+        message: 'web/ may import at run time only src/sse and pure src/dag of the server (types from anywhere): share a module there instead of reaching into src/cli or src/api.',
+      },
+    ],
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.weft/', 'coverage/', 'test/fixtures/', 'web/dist/'] },
   js.configs.recommended,
@@ -67,6 +85,7 @@ export default tseslint.config(
   { files: ['src/workflows/*.ts'], rules: { 'no-restricted-imports': workflowImportRule } },
   { files: ['src/workflows/nodes/**/*.ts'], rules: { 'no-restricted-imports': nodeImportRule } },
   { files: ['src/dag/**/*.ts'], rules: { 'no-restricted-imports': pureImportRule } },
+  { files: ['web/src/**/*.ts', 'web/src/**/*.tsx'], rules: { 'no-restricted-imports': webImportRule } },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -26,8 +26,8 @@ export const configSchema = z.object({
   WEFT_BOOTSTRAP_ADMIN_KEY: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   WEFT_TASK_QUEUE: z.string().min(1).default('weft'),
   WEFT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** `json` (default): one JSON object a line; `pretty`: for a person at a terminal. */
-  WEFT_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /** `json`: one JSON object a line; `pretty`: for a person at a terminal. Unset: pretty when stdout is a terminal, JSON otherwise. */
+  WEFT_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** The worker's Prometheus endpoint (`GET /metrics` on this port, all interfaces); under `weft dev` the API's `/metrics` serves it instead. */
   WEFT_METRICS_PORT: port.default(9464),
   WEFT_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(5 * 1024 * 1024),

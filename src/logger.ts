@@ -23,7 +23,13 @@ export function createLogger(level: string, name = 'weft', destination?: NodeJS.
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** Where a process logs in `format`: stdout as JSON (undefined), or a colourised stream in the same process (no transport thread). */
-export function logDestination(format: LogFormat): NodeJS.WritableStream | undefined {
-  return format === 'pretty' ? PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : undefined;
+/**
+ * Where a process logs in `format`: stdout as JSON (undefined), or a
+ * colourised stream in the same process (no transport thread). Without a
+ * format, pretty when `stdout` is a terminal (a person reads it), JSON when it
+ * is a pipe or a file (a machine does).
+ */
+export function logDestination(format: LogFormat | undefined, stdout: { isTTY?: boolean } = process.stdout): NodeJS.WritableStream | undefined {
+  const pretty = format === undefined ? stdout.isTTY === true : format === 'pretty';
+  return pretty ? PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : undefined;
 }

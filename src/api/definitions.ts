@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type DefinitionParseError, parseDefinitionText } from '../dag/parse.js';
+import { compilePlan, planLevels } from '../dag/plan.js';
 import type { Definition } from '../dag/schema.js';
 import { validateDefinition, ValidationCode, type PluginTypes, type ValidationIssue, type ValidationWarning } from '../dag/validate.js';
 import type { WorkflowsRepo } from '../db/workflows-repo.js';
@@ -20,13 +21,21 @@ export function definitionHash(definition: unknown): string {
   return createHash('sha256').update(canonicalJson(definition)).digest('hex');
 }
 
+/** Whether a stored workflow `name` (at `version`, if given) exists: how a definition's workflow references are checked. */
+export type WorkflowExists = (name: string, version?: number) => Promise<boolean>;
+
+/** References checked against the stored workflows. */
+export function storedWorkflowExists(workflows: WorkflowsRepo): WorkflowExists {
+  return async (name, version) => (await workflows.get(name, version)) !== undefined;
+}
+
 /**
  * Reads a definition from a request body (an object, or YAML/JSON text) and
  * validates it fully, including that its `input` is a usable JSON Schema and
  * its plugin nodes' types and configs against the loaded plugins.
  * @throws AppError `BAD_REQUEST` when the text does not parse, `VALIDATION_FAILED` with every issue (and the warnings).
  */
-export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo, plugins: PluginTypes): Promise<ReceivedDefinition> {
+export async function receiveDefinition(body: unknown, workflowExists: WorkflowExists, plugins: PluginTypes): Promise<ReceivedDefinition> {
   let raw = body;
   let source: string | null = null;
   if (typeof body === 'string') {
@@ -38,11 +47,7 @@ export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo,
       throw new AppError('BAD_REQUEST', `definition does not parse: ${e.message}`, { line: e.line ?? null, column: e.column ?? null });
     }
   }
-  const result = await validateDefinition(raw, {
-    workflowExists: async (name, version) => (await workflows.get(name, version)) !== undefined,
-    plugins,
-    jsonSchemaProblem,
-  });
+  const result = await validateDefinition(raw, { workflowExists, plugins, jsonSchemaProblem });
   const errors: ValidationIssue[] = result.valid ? [] : [...result.errors];
   const inputSchema = (raw as { input?: unknown } | null)?.input;
   if (inputSchema !== null && typeof inputSchema === 'object') {
@@ -53,6 +58,13 @@ export async function receiveDefinition(body: unknown, workflows: WorkflowsRepo,
     throw new AppError('VALIDATION_FAILED', `the definition has ${errors.length} problem(s)`, { errors, warnings: result.warnings });
   }
   return { definition: result.definition, source, hash: definitionHash(result.definition), warnings: result.warnings };
+}
+
+/** What `POST /workflows/validate` answers for a valid definition (and `weft validate` offline prints): its plan and warnings. */
+export function validationAnswer(definition: Definition, warnings: ValidationWarning[]) {
+  const plan = compilePlan(definition);
+  const nodes = plan.nodes.map((n) => ({ id: n.id, type: n.spec.type, needs: n.needs, trigger: n.trigger }));
+  return { valid: true as const, plan: { nodes, levels: planLevels(plan), sinks: plan.sinks, maxParallel: plan.maxParallel }, warnings };
 }
 
 /**

@@ -74,7 +74,7 @@ function operationOf(route: RouteSpec): Schema {
     responses[status] = { description: response.description, ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: toSchema(response.schema) } } } : {}) };
   }
   const statuses = new Set([...errorCodesOf(route, isPublic)].map((code) => ErrorCodes[code]));
-  for (const status of [...statuses].sort()) responses[status] = { description: `error (${status})`, content: { 'application/json': { schema: errorEnvelope(status) } } };
+  for (const status of [...statuses].sort()) responses[status] = { description: route.errorNotes?.[status] ?? `error (${status})`, content: { 'application/json': { schema: errorEnvelope(status) } } };
   const requestBody = requestBodyOf(route);
   return {
     operationId: `${route.method}${route.path.replace(/[/:](\w)/g, (_m, c: string) => c.toUpperCase()).replace(/\W/g, '')}`,

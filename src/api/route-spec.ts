@@ -54,6 +54,8 @@ export interface RouteSpec<P = z.ZodType | undefined, Q = z.ZodType | undefined,
   responses: R;
   /** Error codes this route answers beyond the ones every route may (see `openapi.ts`). */
   errors?: readonly ErrorCode[];
+  /** What an error status means on this route, when more than its code says (the OpenAPI response's description). */
+  errorNotes?: Readonly<Partial<Record<number, string>>>;
   handle: Handler<P, Q, B, R>;
 }
 

@@ -23,7 +23,7 @@ import {
   type RunWorkflowInput,
 } from '../workflows/messages.js';
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../workflows/search-attributes.js';
-import { checkRunInput, receiveDefinition } from './definitions.js';
+import { checkRunInput, receiveDefinition, storedWorkflowExists } from './definitions.js';
 import { schemaViolations } from '../json-schema/validator.js';
 import { conversationView } from './conversation-view.js';
 import { AppError } from './errors.js';
@@ -98,7 +98,7 @@ export class RunsService {
       definition = stored.definition;
       version = stored.version;
     } else {
-      definition = (await receiveDefinition(request.definition, repos.workflows, this.deps.plugins)).definition;
+      definition = (await receiveDefinition(request.definition, storedWorkflowExists(repos.workflows), this.deps.plugins)).definition;
     }
     const input = request.input ?? {};
     checkRunInput(definition, input);

@@ -1,4 +1,4 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleHandle, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { isGrpcServiceError, ScheduleAlreadyRunning, ScheduleNotFoundError, ServiceError, type Client, type ScheduleHandle, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import { parseDuration } from '../dag/duration.js';
 import type { Repositories } from '../db/repositories.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -221,11 +221,20 @@ function notFound(err: unknown, id: string): unknown {
   return err instanceof ScheduleNotFoundError ? new AppError('NOT_FOUND', `no schedule ${id}`) : err;
 }
 
+/** gRPC's INVALID_ARGUMENT: Temporal refused what it was given. */
+const INVALID_ARGUMENT = 3;
+
 /**
- * Temporal refuses a spec it cannot read (a cron field out of range): the
- * schedule client throws that refusal, and only that, as a `TypeError`. 422 at the spec.
+ * The request schemas check the spec before Temporal sees it; should Temporal
+ * still refuse what it is given, that is the user's content too: 422. The
+ * schedule client throws a refusal of the spec as a `TypeError` (at the spec's
+ * field), any other refusal as a `ServiceError` around gRPC's INVALID_ARGUMENT
+ * (at the body: which field Temporal does not say).
  */
 function invalidSpec(err: unknown, path: string): unknown {
   if (err instanceof TypeError) return new AppError('VALIDATION_FAILED', `the schedule's spec is not valid: ${err.message}`, { errors: [{ path, message: err.message }] });
+  if (err instanceof ServiceError && isGrpcServiceError(err.cause) && err.cause.code === INVALID_ARGUMENT) {
+    return new AppError('VALIDATION_FAILED', `Temporal refused the schedule: ${err.cause.details}`, { errors: [{ path: '/', message: err.cause.details }] });
+  }
   return err;
 }

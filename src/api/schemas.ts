@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { runStatuses } from '../dag/run-state.js';
-import { DURATION_PATTERN, parseDuration } from '../dag/duration.js';
-import { nodeIdSchema, workflowNameSchema } from '../dag/schema.js';
+import { durationProblem, parseDuration } from '../dag/duration.js';
+import { durationSchema, nodeIdSchema, workflowNameSchema } from '../dag/schema.js';
 import { AppError } from './errors.js';
+import { cronProblem, isTimeZone } from './schedule-spec.js';
 
 /** The API's request shapes; also the source of the OpenAPI document. */
 
@@ -63,9 +64,7 @@ export const lastEventId = z.string().regex(/^\d{1,15}$/, 'must be an event id t
 
 /** `?wait=30s`: how long to hold the answer for the run to end (at most 60 s, contract weft-ops §2). */
 export const waitQuery = z.strictObject({
-  wait: z
-    .string()
-    .regex(DURATION_PATTERN, 'must be a duration such as 500ms or 30s')
+  wait: durationSchema
     .transform(parseDuration)
     .refine((ms) => ms <= 60_000, 'must be at most 60s')
     .optional(),
@@ -79,22 +78,14 @@ export const scheduleOverlaps = ['skip', 'buffer_one', 'buffer_all', 'cancel_oth
 export type ScheduleOverlap = (typeof scheduleOverlaps)[number];
 
 export const scheduleIdParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match [a-z0-9][a-z0-9-]{0,62}');
-const cronSchema = z.string().regex(/^\S+(\s+\S+){4}$/, 'must be a five-field cron expression');
-const everySchema = z
-  .string()
-  .regex(DURATION_PATTERN, 'must be a duration such as 30s, 5m, 1h')
-  // zod runs this even when the pattern failed: only a duration is measured.
-  .refine((d) => !DURATION_PATTERN.test(d) || parseDuration(d) >= 1_000, 'must be at least 1s');
+const cronSchema = z.string().superRefine((cron, ctx) => {
+  const problem = cronProblem(cron);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const everySchema = durationSchema
+  // zod runs this even when the duration failed: only a duration is measured.
+  .refine((d) => durationProblem(d) !== undefined || parseDuration(d) >= 1_000, 'must be at least 1s');
 const timezoneSchema = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris');
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const oneSpec = (b: { cron?: string | undefined; every?: string | undefined }) => b.cron === undefined || b.every === undefined;
 

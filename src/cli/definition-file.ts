@@ -43,7 +43,7 @@ export function locate(err: unknown, file: DefinitionFile): unknown {
   if (!(err instanceof CliError)) return err;
   if (err.code === 'VALIDATION_FAILED') {
     const issues = locatedIssues(file, (err.details as { errors?: ValidationIssue[] } | null)?.errors ?? []);
-    return new CliError(err.code, [err.message, ...issues.map((i) => describeIssue(file.path, i))].join('\n'), ExitCode.invalid, { errors: issues });
+    return new CliError(err.code, [err.message, ...issues.map((i) => describeIssue(file.path, i)), ...describeWarnings(file, err.details)].join('\n'), ExitCode.invalid, { errors: issues });
   }
   const at = err.details as { line?: number | null } | null;
   if (err.code === 'BAD_REQUEST' && at?.line) {
@@ -58,8 +58,27 @@ export function locatedIssues(file: DefinitionFile, issues: ValidationIssue[]): 
   return issues.map((issue) => ({ ...issue, line: lineOfPointer(file.text, issue.path) }));
 }
 
-/** `file.yaml:12 /nodes/1/agent: message`, then the offending line. */
-export function describeIssue(path: string, issue: LocatedIssue): string {
-  if (!issue.line) return `  ${path} ${issue.path}: ${issue.message}`;
-  return `  ${path}:${issue.line.line} ${issue.path}: ${issue.message}\n    ${String(issue.line.line).padStart(4)} | ${issue.line.text}`;
+/** `file.yaml:12 /nodes/1/agent: message (CODE)`, then the offending line. */
+export function describeIssue(path: string, issue: { path: string; message: string; line: SourceLine | null; code?: string }): string {
+  const text = `${issue.path}: ${issue.message}${issue.code ? ` (${issue.code})` : ''}`;
+  if (!issue.line) return `  ${path} ${text}`;
+  return `  ${path}:${issue.line.line} ${text}\n    ${String(issue.line.line).padStart(4)} | ${issue.line.text}`;
+}
+
+/** A validation warning: worth knowing, not a reason to refuse the definition. */
+export interface ValidationWarning {
+  code: string;
+  path: string;
+  message: string;
+}
+
+/**
+ * The warnings a validation answer or error carries (a `warnings` array of
+ * `{code, path, message}`, when the validator gives any), each as
+ * `warning CODE file.yaml:12 /path: message` and the line it names.
+ */
+export function describeWarnings(file: DefinitionFile, answer: unknown): string[] {
+  const warnings = (answer as { warnings?: unknown } | null)?.warnings;
+  if (!Array.isArray(warnings)) return [];
+  return (warnings as ValidationWarning[]).map(({ code, path, message }) => `warning ${code} ${describeIssue(file.path, { path, message, line: lineOfPointer(file.text, path) }).trimStart()}`);
 }

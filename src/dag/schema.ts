@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, durationProblem, MAX_DURATION_TEXT } from './duration.js';
 
 /**
  * The zod schemas of the Weft v1 DSL (contract section 1). They are the single
@@ -22,12 +22,19 @@ export const workflowRefSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}(@[1-9][0-9]*)?$/, 'must be name or name@version');
 
-export const durationSchema = z.string().regex(DURATION_PATTERN, 'must be a duration such as 250ms, 30s, 5m, 2h, 1d');
-
-/** A duration, or a template that yields one at run time. */
-const durationOrTemplate = z
+/** A duration of at most 100 years (`MAX_DURATION_MS`): longer ones Temporal would cut short. */
+export const durationSchema = z
   .string()
-  .refine((s) => s.includes(TEMPLATE_MARK) || DURATION_PATTERN.test(s), 'must be a duration such as 250ms, 30s, 5m, 2h, 1d, or a template');
+  .regex(DURATION_PATTERN, 'must be a duration such as 250ms, 30s, 5m, 2h, 1d')
+  // zod runs this even when the pattern failed: only a duration is measured.
+  .refine((s) => !DURATION_PATTERN.test(s) || durationProblem(s) === undefined, `must be at most ${MAX_DURATION_TEXT} (100 years)`);
+
+/** A duration, or a template that yields one at run time (measured then: over the maximum, the node fails `CONFIG_INVALID`). */
+const durationOrTemplate = z.string().superRefine((s, ctx) => {
+  if (s.includes(TEMPLATE_MARK)) return;
+  const problem = durationProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: DURATION_PATTERN.test(s) ? problem : `${problem}, or a template` });
+});
 
 /** A bare JSONata expression (`when`, `items`, `until`, `value`, `autoApprove`). */
 export const expressionSchema = z.string().min(1, 'must be a non-empty JSONata expression');

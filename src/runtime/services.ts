@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { activitySettings, type ActivitySettings } from '../activities/settings.js';
 import { createApp } from '../api/app.js';
@@ -15,9 +15,10 @@ import type { MetricsSource } from '../metrics/exposition.js';
 import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { loadPlugins, pluginSources } from '../plugins/loader.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { createWeftWorker, type WeftWorkerOptions } from '../worker/create-worker.js';
+import { createWeftWorker, workflowsPath, type WeftWorkerOptions } from '../worker/create-worker.js';
 import { runEventSinks } from '../worker/run-event-sinks.js';
 import { ensureSearchAttributes } from './search-attributes.js';
+import { bundlerLogger } from './temporal-logger.js';
 
 /**
  * What a process's worker and API share, opened and loaded once: the migrated
@@ -56,7 +57,7 @@ export async function startWorker(input: {
   logger: Logger;
   address: string;
   connection?: NativeConnection;
-  /** A prebuilt workflow bundle (tests build one for the suite); otherwise the worker bundles `src/workflows`. */
+  /** A prebuilt workflow bundle (tests build one for the suite); otherwise `src/workflows` is bundled here, webpack's statistics at debug. */
   workflowBundle?: WeftWorkerOptions['workflowBundle'];
 }): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const { config, services, logger } = input;
@@ -73,7 +74,7 @@ export async function startWorker(input: {
     taskQueue: config.WEFT_TASK_QUEUE,
     activities: createActivities({ repos: services.repos, logger, settings: services.settings, plugins: services.plugins, hooks: new HookDispatcher(services.plugins, { logger }) }),
     sinks: runEventSinks(services.repos.runEvents, logger),
-    ...(input.workflowBundle ? { workflowBundle: input.workflowBundle } : {}),
+    workflowBundle: input.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: bundlerLogger(logger) })),
   });
   const running = worker.run();
   running.catch((err) => logger.fatal({ err }, 'worker stopped with an error'));

@@ -23,3 +23,13 @@ export function temporalLogger(logger: Logger): TemporalLogger {
     error: (message, meta) => write('ERROR', message, meta),
   };
 }
+
+/**
+ * The workflow bundler's logger: its info lines (webpack's statistics, many
+ * lines of text that became one long JSON line at every start, and the
+ * bundle's size) at debug; its warnings and errors as they are.
+ */
+export function bundlerLogger(logger: Logger): TemporalLogger {
+  const base = temporalLogger(logger);
+  return { ...base, log: (level, message, meta) => base.log(level === 'INFO' ? 'DEBUG' : level, message, meta), info: base.debug };
+}

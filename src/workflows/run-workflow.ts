@@ -35,9 +35,6 @@ import {
   isCancellation,
   log,
   makeContinueAsNewFunc,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -48,35 +45,15 @@ import { compilePlan, type PlanNode } from '../dag/plan.js';
 import { nodeEvent, progressEvent } from '../dag/run-events.js';
 import { RunMachine } from '../dag/run-machine.js';
 import { SEGMENT_EVENTS } from '../dag/run-state.js';
-import type { WeftActivities } from '../activities/contract.js';
 import { reportStatus, runEvents } from './event-sink.js';
 import { errorOf } from './failures.js';
 import { HookOutbox } from './hook-outbox.js';
+import { CARRY_INLINE_BYTES, loadStoredOutputs, STORE_CHUNK_BYTES, storeOutcome, storeSettled } from './run-store.js';
 import { startRunTimer } from './run-timer.js';
 import { approveUpdate, budgetSignal, pauseSignal, resumeSignal, RUN_WORKFLOW_TYPE, runStateQuery, decisionKey, type ApprovalDecision, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
 import type { RunContext } from './nodes/executor.js';
 import { executeNode, reportsOwnHooks } from './nodes/registry.js';
 import { WEFT_STATUS } from './search-attributes.js';
-
-/** Persisting the outcome must outlast a database outage, so it retries for a long time. */
-const storeOptions = {
-  startToCloseTimeout: '1 minute',
-  scheduleToCloseTimeout: '7 days',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} as const;
-const { finishRun, saveNodes, loadOutputs } = proxyActivities<WeftActivities>(storeOptions);
-/**
- * Runs from this patch on write their outcome in a local activity: one marker
- * event instead of a server round trip through the task queue, on every run's
- * critical path. Earlier histories keep the activity.
- */
-const LOCAL_FINISH_PATCH = 'weft-local-finish-run';
-const local = proxyLocalActivities<WeftActivities>(storeOptions);
-
-/** Node records go to the database in chunks of about this many bytes of JSON, far below Temporal's 2 MB payload limit. */
-const STORE_CHUNK_BYTES = 256 * 1024;
-/** Carried outputs up to this size travel in the continue-as-new input; beyond it, the next execution loads them. */
-const CARRY_INLINE_BYTES = 256 * 1024;
 
 /** The interpreter workflow. */
 export async function weftRun(args: RunWorkflowInput): Promise<RunWorkflowResult> {
@@ -188,7 +165,7 @@ class RunShell {
       this.machine.start();
       let next: 'done' | 'continue';
       try {
-        await this.loadStoredOutputs();
+        await loadStoredOutputs(this.machine, this.args.carry?.storedOutputs, (waiting) => (this.parked = waiting));
         next = await this.drive();
       } finally {
         this.driven = true;
@@ -212,14 +189,7 @@ class RunShell {
       // without them registered would reject the upsert and the run could never complete.
       if (workflowInfo().typedSearchAttributes.get(WEFT_STATUS) !== undefined) upsertSearchAttributes([{ key: WEFT_STATUS, value: machine.status }]);
       await this.hooks?.flush();
-      // A large run stores its records in chunks first, so finishRun's payload stays small.
-      let snapshot = machine.snapshot(workflowInfo().workflowId);
-      if (JSON.stringify(snapshot).length > STORE_CHUNK_BYTES) {
-        await this.storeSettled();
-        snapshot = machine.snapshot(workflowInfo().workflowId);
-      }
-      const finish = patched(LOCAL_FINISH_PATCH) ? local.finishRun : finishRun;
-      await finish({ snapshot, scopeOnly: this.args.scope !== undefined });
+      await storeOutcome(machine, this.args.scope !== undefined);
     });
     // Rethrowing marks the Temporal execution itself as cancelled.
     if (cancellation) throw cancellation;
@@ -301,30 +271,9 @@ class RunShell {
 
   /** Stores the settled records, then continues as new with what the rest of the run needs. */
   private async continueRun(): Promise<never> {
-    await this.storeSettled();
+    await storeSettled(this.machine, this.args.scope !== undefined);
     await condition(allHandlersFinished);
     // Named, not the current type: a scheduled run (weftScheduledRun) continues as the interpreter itself.
     return makeContinueAsNewFunc<typeof weftRun>({ workflowType: RUN_WORKFLOW_TYPE })({ ...this.args, carry: this.machine.carry(CARRY_INLINE_BYTES, STORE_CHUNK_BYTES) });
-  }
-
-  /** Stores every settled record not stored yet, in chunks of at most STORE_CHUNK_BYTES. */
-  private async storeSettled(): Promise<void> {
-    const scopeOnly = this.args.scope !== undefined;
-    const runId = workflowInfo().workflowId;
-    for (const nodes of this.machine.unstoredChunks(STORE_CHUNK_BYTES)) {
-      await saveNodes({ runId, nodes, scopeOnly });
-      this.machine.markStored(Object.keys(nodes));
-    }
-  }
-
-  /** Loads the outputs an earlier execution left in the database rather than in the carry. */
-  private async loadStoredOutputs(): Promise<void> {
-    const runId = workflowInfo().workflowId;
-    for (const nodeIds of this.args.carry?.storedOutputs ?? []) {
-      this.parked = true;
-      const outputs = await loadOutputs({ runId, nodeIds });
-      this.parked = false;
-      this.machine.restoreOutputs(outputs);
-    }
   }
 }

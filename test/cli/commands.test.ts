@@ -41,6 +41,13 @@ describe('weft CLI against a real stack', { timeout: 180_000 }, () => {
   it('validates a file: valid exits 0; each error with its pointer and line exits 2', async () => {
     const valid = await run('validate', file('ok.yaml', ok));
     expect(valid).toMatchObject({ code: 0, stdout: expect.stringContaining('valid (1 nodes') });
+    // Offline by default; --remote asks this Weft, which also checks workflow references against the store.
+    expect(await run('validate', file('ok.yaml', ok), '--remote')).toMatchObject({ code: 0, stdout: expect.stringContaining('valid (1 nodes') });
+    const ref = file('ref.yaml', 'apiVersion: weft/v1\nname: cli-ref\nnodes:\n  - id: c\n    type: workflow\n    workflow: never-stored\n');
+    expect((await run('validate', ref)).code).toBe(0);
+    const remoteRef = await run('validate', ref, '--remote');
+    expect(remoteRef.code).toBe(2);
+    expect(remoteRef.stderr).toMatch(/ref\.yaml:6 \/nodes\/0\/workflow: .*\(UNKNOWN_WORKFLOW\)/);
     const bad = file('bad.yaml', 'apiVersion: weft/v1\nname: cli-bad\nnodes:\n  - id: a\n    type: transform\n    needs: [missing]\n    output: x\n');
     const invalid = await run('validate', bad);
     expect(invalid.code).toBe(2);

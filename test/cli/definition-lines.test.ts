@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asciiDiagram } from '../../src/cli/ascii-diagram.js';
+import { describeWarnings } from '../../src/cli/definition-file.js';
 import { lineOfPointer } from '../../src/cli/yaml-lines.js';
 
 const yaml = `apiVersion: weft/v1
@@ -24,6 +25,17 @@ describe('lineOfPointer', () => {
 
   it('reads JSON text too', () => {
     expect(lineOfPointer('{\n  "name": "x",\n  "nodes": []\n}', '/nodes')).toEqual({ line: 3, text: '  "nodes": []' });
+  });
+});
+
+describe('describeWarnings', () => {
+  const file = { path: 'demo.yaml', text: yaml, type: 'application/yaml' as const };
+
+  it('prints each warning of an answer with its code, path and line; an answer without warnings prints none', () => {
+    const answer = { valid: true, warnings: [{ code: 'UNUSED_OUTPUT', path: '/nodes/0', message: 'nothing reads its output' }] };
+    expect(describeWarnings(file, answer)).toEqual(['warning UNUSED_OUTPUT demo.yaml:4 /nodes/0: nothing reads its output\n       4 |   - id: fetch']);
+    expect(describeWarnings(file, { valid: true })).toEqual([]);
+    expect(describeWarnings(file, null)).toEqual([]);
   });
 });
 

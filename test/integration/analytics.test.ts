@@ -58,9 +58,20 @@ describe('GET /analytics/summary', () => {
     expect(empty.body).toMatchObject({ runs: { total: 0 }, successRate: null, durationMs: { p50: null, p95: null }, costUsd: 0, byDay: [] });
   });
 
+  it('answers an empty summary for a since in the future when until is not given (it defaults to now)', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const res = await get(`/analytics/summary?since=${tomorrow}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ since: tomorrow, until: tomorrow, runs: { total: 0 }, successRate: null, costUsd: 0, byDay: [] });
+    const instant = await get(`/analytics/summary?since=${tomorrow}&until=${tomorrow}`);
+    expect(instant.body).toMatchObject({ runs: { total: 0 }, byDay: [] });
+  });
+
   it('refuses a bad window with 400, and callers without a key with 401', async () => {
     expect((await get('/analytics/summary?since=yesterday')).body.error.code).toBe('BAD_REQUEST');
-    expect((await get('/analytics/summary?since=2100-01-01T00:00:00Z')).body.error.code).toBe('BAD_REQUEST');
+    const backwards = await get('/analytics/summary?since=2100-01-01T00:00:00Z&until=2000-01-01T00:00:00Z');
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error).toMatchObject({ code: 'BAD_REQUEST', message: 'since must not be after until' });
     expect((await get('/analytics/summary?workflow=Bad%20Name')).body.error.code).toBe('BAD_REQUEST');
     expect((await h.api('GET', '/api/v1/analytics/summary', undefined, { key: null })).status).toBe(401);
   });
@@ -145,6 +156,8 @@ describe('OpenAPI routes', () => {
     expect(doc.paths['/budgets/{workflow}'].put['x-weft-role']).toBe('admin');
     expect(doc.paths['/runs/{id}/rerun'].post['x-weft-role']).toBe('operator');
     expect(doc.paths['/analytics/summary'].get['x-weft-role']).toBe('viewer');
+    // The window's 400 is the documented one, with its meaning.
+    expect(doc.paths['/analytics/summary'].get.responses['400'].description).toContain('since must not be after until');
     // BUDGET_EXCEEDED is one of the 409s of starting and re-running a run.
     for (const [path, method] of [['/runs', 'post'], ['/runs/{id}/rerun', 'post']] as const) expect(json(doc.paths[path][method].responses['409']).properties.error.properties.code.enum).toContain('BUDGET_EXCEEDED');
   });

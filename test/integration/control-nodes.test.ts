@@ -54,6 +54,20 @@ describe('sleep', () => {
     expect(run.nodes.bad).toMatchObject({ status: 'failed', error: { type: 'EXPRESSION_ERROR' } });
     await h.recordHistory('sleep', run.id);
   });
+
+  it('a template that gives a duration or a time over 100 years away fails the node CONFIG_INVALID, and the run goes on', async () => {
+    const run = await h.run(
+      definition('sleeps-too-long', [
+        { id: 'ages', type: 'sleep', duration: '{{ "99999999999999999d" }}', onFailure: 'continue' },
+        { id: 'far', type: 'sleep', until: "'9999-01-01T00:00:00Z'", onFailure: 'continue' },
+        { id: 'after', type: 'transform', needs: ['ages', 'far'], trigger: 'all_done', output: 'done' },
+      ]),
+    );
+    expect(run.status).toBe('succeeded');
+    expect(run.nodes.ages).toMatchObject({ status: 'failed', error: { type: 'CONFIG_INVALID', message: expect.stringContaining('at most 36500d (100 years)') } });
+    expect(run.nodes.far).toMatchObject({ status: 'failed', error: { type: 'CONFIG_INVALID', message: expect.stringContaining('more than 36500d (100 years) away') } });
+    expect(run.nodes.after).toMatchObject({ status: 'succeeded', output: 'done' });
+  });
 });
 
 describe('approval', () => {

@@ -43,6 +43,12 @@ describe('schedules', () => {
     };
     expect(await refused({ cron: 'every day' })).toEqual(['/cron']);
     expect(await refused({ cron: '99 3 * * *' })).toEqual(['/cron']);
+    // Each refused here, before Temporal: its own refusal is an untyped gRPC error (a 500 once).
+    for (const cron of ['61 3 * * *', '0 24 * * *', '0 0 0 * *', '0 0 * 13 *', '0 0 * * 8', '*/0 * * * *', '5-1 * * * *', '0 0 L * *', '1,,2 * * * *']) {
+      expect(await refused({ cron }), cron).toEqual(['/cron']);
+    }
+    expect(await refused({ timezone: 'utc' })).toEqual(['/timezone']);
+    expect(await refused({ cron: undefined, every: '9999999999999999s' })).toEqual(['/every']);
     expect(await refused({ workflow: 'nope' })).toEqual(['/workflow']);
     expect(await refused({ input: { topic: 5 } })).toEqual(['/input/topic']);
     expect(await refused({ timezone: 'Mars/Olympus' })).toEqual(['/timezone']);
@@ -64,6 +70,9 @@ describe('schedules', () => {
     expect((await h.api('POST', '/api/v1/schedules/nightly/pause', undefined, { key: VIEWER_KEY })).status).toBe(403);
     expect((await h.api('POST', '/api/v1/schedules/nightly/pause')).body.paused).toBe(true);
     expect((await h.api('POST', '/api/v1/schedules/nightly/unpause')).body.paused).toBe(false);
+    const badPatch = await h.api('PATCH', '/api/v1/schedules/nightly', { cron: '61 * * * *' });
+    expect(badPatch.status).toBe(422);
+    expect(badPatch.body.error.details.errors).toEqual([{ path: '/cron', message: expect.stringContaining('minute') }]);
     const changed = await h.api('PATCH', '/api/v1/schedules/nightly', { every: '1h', note: 'hourly now' });
     expect(changed.body, JSON.stringify(changed.body)).toMatchObject({ spec: { every: '1h', timezone: 'Europe/Paris' }, note: 'hourly now', overlap: 'buffer_one' });
     expect((await h.api('DELETE', '/api/v1/schedules/nightly')).status).toBe(204);

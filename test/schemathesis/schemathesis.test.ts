@@ -7,17 +7,23 @@ import { ADMIN_KEY, createHarness, type Harness } from '../support/harness.js';
  * with the admin key: generated requests for every operation of the OpenAPI
  * document; no answer may be a 5xx, and every answer must match its schema.
  * Runs when WEFT_SCHEMATHESIS names the `st` binary (`test/schemathesis/run.sh`
- * and CI set it; `npm test` leaves this file out otherwise, see vitest.config.ts). No worker polls the task queue, so the few runs it may start
- * never execute; examples per operation are capped to keep it near 2 minutes.
+ * and CI set it; `npm test` leaves this file out otherwise, see vitest.config.ts).
+ * Every phase, the stateful one included (sequences of calls: a workflow
+ * stored then run, a schedule created then changed), with a worker polling so
+ * the runs it starts really execute, and the rate limits lifted. The seed
+ * changes per run, so each run explores new cases; it is printed, and
+ * WEFT_SCHEMATHESIS_SEED=<seed> replays a run.
  */
 const st = process.env.WEFT_SCHEMATHESIS;
-const MAX_EXAMPLES = process.env.WEFT_SCHEMATHESIS_EXAMPLES ?? '10';
+const MAX_EXAMPLES = process.env.WEFT_SCHEMATHESIS_EXAMPLES ?? '40';
+const SEED = process.env.WEFT_SCHEMATHESIS_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
 
 let h: Harness;
 beforeAll(async () => {
   if (!st) throw new Error('set WEFT_SCHEMATHESIS to the `st` binary (test/schemathesis/run.sh does)');
   // Far above what the fuzzer sends, so it sees answers, not 429s.
-  h = await createHarness({ withoutWorker: true, rateLimits: { perKey: 1_000_000, perAddress: 1_000_000 } });
+  h = await createHarness({ rateLimits: { perKey: 1_000_000, perAddress: 1_000_000 } });
+  console.log(`schemathesis seed ${SEED}, ${MAX_EXAMPLES} examples per operation (replay with WEFT_SCHEMATHESIS_SEED=${SEED})`);
 });
 afterAll(async () => {
   await h?.close();
@@ -35,7 +41,7 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
 }
 
 describe('schemathesis', () => {
-  it('finds no 5xx and no response off its schema', { timeout: 600_000 }, async () => {
+  it('finds no 5xx and no response off its schema', { timeout: 1_800_000 }, async () => {
     const { code, output } = await run(st!, [
       'run',
       `${h.url}/api/v1/openapi.json`,
@@ -50,11 +56,11 @@ describe('schemathesis', () => {
       '--workers',
       '1',
       '--phases',
-      'examples,coverage,fuzzing',
+      'examples,coverage,fuzzing,stateful',
       '--seed',
-      '1',
+      SEED,
     ]);
     if (code !== 0) console.log(output);
-    expect(code).toBe(0);
+    expect(code, `schemathesis found problems with seed ${SEED}: replay with WEFT_SCHEMATHESIS_SEED=${SEED} bash test/schemathesis/run.sh`).toBe(0);
   });
 });

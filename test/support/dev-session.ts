@@ -11,6 +11,8 @@ export interface DevSession {
   /** Temporal's Web UI. */
   uiUrl: string;
   port: number;
+  /** Its data dir (`WEFT_DATA_DIR`): the admin key file, PGlite, Temporal's SQLite. */
+  dataDir: string;
   /** The session's admin key (a throwaway one, as its data). */
   key: string;
   /** Calls `/api/v1` as the admin; throws on any status but 2xx. */
@@ -39,6 +41,7 @@ export async function startDevSession(prefix: string): Promise<DevSession> {
     url,
     uiUrl: `http://127.0.0.1:${ui}`,
     port,
+    dataDir,
     key,
     async call(method, path, body) {
       const res = await fetch(`${url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });

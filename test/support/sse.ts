@@ -1,4 +1,4 @@
-import { readStreamFrames, type StreamEvent } from '../../src/cli/event-stream-reader.js';
+import { readStreamFrames, type StreamEvent } from '../../src/sse/event-stream-reader.js';
 
 /** One server-sent event as a client receives it. */
 export interface SseEvent extends StreamEvent {

@@ -65,3 +65,18 @@ describe('import cycle rule', () => {
     expect(await cycles("import { parseWorkflowRef } from './workflow-ref.js';\nexport const x = parseWorkflowRef;")).toEqual([]);
   });
 });
+
+describe('web import rule', () => {
+  it('keeps the dashboard out of the CLI and the server at run time: shared code lives in src/sse or src/dag', async () => {
+    for (const source of ["import { readStreamFrames } from '../../../src/cli/event-stream-reader';", "import { ErrorCodes } from '../../../src/api/errors';"]) {
+      expect(await restricted('web/src/api/probe.ts', `${source}\nexport const x = 1;\n`), source).toHaveLength(1);
+    }
+    const allowed = [
+      "import { readStreamFrames } from '../../../src/sse/event-stream-reader';",
+      "import { isTerminalRun } from '../../../src/dag/run-state';",
+      "import type { run } from '../../../src/api/responses';",
+      "import { useApi } from './client';",
+    ];
+    expect(await restricted('web/src/api/probe.ts', `${allowed.join('\n')}\nexport const y = 1;\n`)).toEqual([]);
+  });
+});

@@ -29,6 +29,25 @@ describe('validation (contract section 2)', () => {
     );
   });
 
+  it('SCHEMA: every duration is at most 36500d (100 years), at its field; a template is measured at run time', async () => {
+    const over = def(
+      [
+        { id: 's', type: 'sleep', duration: '99999999999999999d' },
+        t('r', { retry: { initialInterval: '9999999999999999s', maxInterval: '36501d' } }),
+        t('c', { timeout: '876001h' }),
+      ],
+      { limits: { timeout: '99999999999999h' }, defaults: { timeout: '88651663261007161h' } },
+    );
+    const found = await issues(over);
+    expect(found.map((i) => `${i.code} ${i.path}`).sort()).toEqual(
+      ['SCHEMA /defaults/timeout', 'SCHEMA /limits/timeout', 'SCHEMA /nodes/0/duration', 'SCHEMA /nodes/1/retry/initialInterval', 'SCHEMA /nodes/1/retry/maxInterval', 'SCHEMA /nodes/2/timeout'].sort(),
+    );
+    for (const issue of found) expect(issue.message).toContain('at most 36500d (100 years)');
+    const atMost = def([{ id: 's', type: 'sleep', duration: '36500d' }, t('r', { timeout: '876000h', retry: { maxInterval: '3153600000s' } })], { limits: { timeout: '36500d' } });
+    expect(await codes(atMost)).toEqual([]);
+    expect(await codes(def([t('a'), { id: 's', type: 'sleep', needs: ['a'], duration: '{{ nodes.a.output }}' }]))).toEqual([]);
+  });
+
   it('agent provider may come from defaults.agent', async () => {
     expect(await codes(def([{ id: 'x', type: 'agent', agent: { prompt: 'p' } }], { defaults: { agent: { provider: 'offline' } } }))).toEqual([]);
   });

@@ -71,6 +71,9 @@ async function confinedCwd(workspace: string, cwd: string | undefined): Promise<
   return real;
 }
 
+/** The longest delay a Node timer takes (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface RunOptions {
   cwd: string;
   env: Record<string, string>;
@@ -97,7 +100,9 @@ function run(argv: string[], options: RunOptions): Promise<ExecOutput> {
     const err = capture(child.stderr, options.maxOutputBytes);
     let timedOut = false;
     const limit = options.timeoutMs;
-    const timer = limit ? setTimeout(() => ((timedOut = true), killGroup()), Math.max(limit - 250, 50)) : undefined;
+    // A limit past what a Node timer holds (about 24.8 days; beyond it setTimeout fires at once) is left to
+    // Temporal's timeout, whose cancellation reaches `onCancel` and kills the group all the same.
+    const timer = limit && limit - 250 <= MAX_TIMER_MS ? setTimeout(() => ((timedOut = true), killGroup()), Math.max(limit - 250, 50)) : undefined;
     const onCancel = () => killGroup();
     cancellation.addEventListener('abort', onCancel, { once: true });
     child.once('error', (e) => {

@@ -9,11 +9,22 @@ import { budgetAdvice, cacheAdvice, modelAdvice, nodeAdvice, parallelismAdvice, 
 
 const DAY_MS = 86_400_000;
 
-/** The `[since, until)` a request reads: the last 30 days by default; refuses an empty window. */
+/** The 400 of a window that ends before it starts; the routes that take `until` document it. */
+export const SINCE_AFTER_UNTIL = 'since must not be after until';
+
+/**
+ * The `[since, until)` a request reads: the last 30 days by default. A `since`
+ * after an explicit `until` is a mistake (400); a `since` in the future with
+ * no `until` is an empty window, which has nothing in it yet.
+ */
 function window(since: string | undefined, until: string | undefined): { since: Date; until: Date } {
-  const end = until ? new Date(until) : new Date();
+  const now = new Date();
+  const end = until ? new Date(until) : now;
   const start = since ? new Date(since) : new Date(end.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS);
-  if (start >= end) throw new AppError('BAD_REQUEST', 'since must be before until', { since: start.toISOString(), until: end.toISOString() });
+  if (start > end) {
+    if (until) throw new AppError('BAD_REQUEST', SINCE_AFTER_UNTIL, { since: start.toISOString(), until: end.toISOString() });
+    return { since: start, until: start };
+  }
   return { since: start, until: end };
 }
 

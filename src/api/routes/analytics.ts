@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { workflowNameSchema } from '../../dag/schema.js';
 import type { Repositories } from '../../db/repositories.js';
-import { AnalyticsService } from '../analytics/analytics-service.js';
+import { AnalyticsService, SINCE_AFTER_UNTIL } from '../analytics/analytics-service.js';
 import {
   costsQuery,
   costsResponse,
@@ -16,17 +16,34 @@ import {
 import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
 import { runIdParam } from '../schemas.js';
 
+/** The 400 of the routes that take both ends of a window. */
+const windowErrors = { 400: `BAD_REQUEST: a query parameter is malformed, or \`${SINCE_AFTER_UNTIL}\` (an explicit until before since)` };
+
 /** `/analytics` and `/runs/{id}/critical-path` (contract weft-ops §7): reads, computed from stored records. */
 export function analyticsRoutes(repos: Repositories): RouteSpec[] {
   const analytics = new AnalyticsService(repos);
   const ok = <S extends z.ZodType>(description: string, schema: S) => ({ 200: { description, schema } }) as const;
   return [
     defineRoute(
-      { method: 'get', path: '/analytics/summary', summary: 'Runs by outcome, durations, cost, tokens and days (the last 30 days by default)', query: summaryQuery, responses: ok('the summary', summaryResponse) },
+      {
+        method: 'get',
+        path: '/analytics/summary',
+        summary: 'Runs by outcome, durations, cost, tokens and days (the last 30 days by default; a since in the future without until is an empty window)',
+        query: summaryQuery,
+        responses: ok('the summary', summaryResponse),
+        errorNotes: windowErrors,
+      },
       async ({ query }) => reply(200, await analytics.summary(query)),
     ),
     defineRoute(
-      { method: 'get', path: '/analytics/costs', summary: 'Cost and tokens grouped by workflow, node, model, provider or day, costliest first', query: costsQuery, responses: ok('a page of cost groups', costsResponse) },
+      {
+        method: 'get',
+        path: '/analytics/costs',
+        summary: 'Cost and tokens grouped by workflow, node, model, provider or day, costliest first',
+        query: costsQuery,
+        responses: ok('a page of cost groups', costsResponse),
+        errorNotes: windowErrors,
+      },
       async ({ query }) => reply(200, await analytics.costs(query)),
     ),
     defineRoute(

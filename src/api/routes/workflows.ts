@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { mermaidDiagram } from '../../dag/diagram.js';
-import { compilePlan, planLevels } from '../../dag/plan.js';
 import { workflowNameSchema } from '../../dag/schema.js';
 import type { PluginTypes } from '../../dag/validate.js';
 import { formatWorkflowRef } from '../../dag/workflow-ref.js';
@@ -8,7 +7,7 @@ import type { Repositories } from '../../db/repositories.js';
 import type { PricingTable } from '../../pricing/pricing.js';
 import type { TierTable } from '../../pricing/tiers.js';
 import { YAML_TYPES } from '../body-limits.js';
-import { receiveDefinition } from '../definitions.js';
+import { receiveDefinition, storedWorkflowExists, validationAnswer } from '../definitions.js';
 import { AppError } from '../errors.js';
 import { estimateCost } from '../estimate.js';
 import { estimate, savedWorkflow, validation, workflowDetail, storedVersion, workflowList } from '../responses.js';
@@ -24,6 +23,7 @@ const named = z.object({ name: workflowNameSchema });
 
 /** `/workflows`: store, read, validate, draw and estimate definitions. */
 export function workflowRoutes(repos: Repositories, models: { pricing: PricingTable; tiers: TierTable }, plugins: PluginTypes): RouteSpec[] {
+  const workflowExists = storedWorkflowExists(repos.workflows);
   const stored = async (name: string, version?: number) => {
     const found = await repos.workflows.get(name, version);
     if (!found) throw new AppError('NOT_FOUND', `no stored workflow ${formatWorkflowRef(name, version)}`);
@@ -38,7 +38,7 @@ export function workflowRoutes(repos: Repositories, models: { pricing: PricingTa
       responses: { 200: { description: 'same content as the latest version', schema: savedWorkflow }, 201: { description: 'a new version', schema: savedWorkflow } },
     },
     async ({ body, req }) => {
-        const { warnings, ...received } = await receiveDefinition(body, repos.workflows, plugins);
+        const { warnings, ...received } = await receiveDefinition(body, workflowExists, plugins);
         const { version, created } = await repos.workflows.save({ ...received, actor: req.identity?.id ?? null });
         const saved = { name: version.name, version: version.version, hash: version.hash, warnings };
         return reply(created ? 201 : 200, saved, { target: formatWorkflowRef(version.name, version.version), details: { created } });
@@ -52,10 +52,8 @@ export function workflowRoutes(repos: Repositories, models: { pricing: PricingTa
       responses: { 200: { description: 'valid, with its plan', schema: validation } },
     },
     async ({ body }) => {
-        const { definition, warnings } = await receiveDefinition(body, repos.workflows, plugins);
-        const plan = compilePlan(definition);
-        const nodes = plan.nodes.map((n) => ({ id: n.id, type: n.spec.type, needs: n.needs, trigger: n.trigger }));
-        return reply(200, { valid: true, plan: { nodes, levels: planLevels(plan), sinks: plan.sinks, maxParallel: plan.maxParallel }, warnings });
+        const { definition, warnings } = await receiveDefinition(body, workflowExists, plugins);
+        return reply(200, validationAnswer(definition, warnings));
       },
     ),
     defineRoute({

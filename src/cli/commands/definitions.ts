@@ -5,20 +5,32 @@ import type { Definition } from '../../dag/schema.js';
 import type { ApiClient, ValidationWire } from '../api-client.js';
 import { asciiDiagram } from '../ascii-diagram.js';
 import { CliError, usageError } from '../cli-error.js';
-import { isFileArgument, readDefinitionFile, validateFile } from '../definition-file.js';
+import { describeWarnings, isFileArgument, readDefinitionFile, validateFile } from '../definition-file.js';
 import { ExitCode } from '../exit-codes.js';
 import { printJson } from '../output.js';
 import { apiAction, type JsonOption } from './client-command.js';
 
-/** `weft validate <file>`: 0 valid, 2 invalid with every error at its JSON pointer and line. */
-async function validate(client: ApiClient, path: string, options: JsonOption): Promise<number> {
+/** `weft validate` options: offline unless `--remote`. */
+interface ValidateOptions extends JsonOption {
+  remote?: boolean;
+}
+
+/**
+ * `weft validate <file>`: 0 valid, 2 invalid with every error at its JSON
+ * pointer and line. Offline by default (no Weft needed: a pre-commit hook or a
+ * CI job); `--remote` asks the API, which also checks workflow references
+ * against the stored workflows. Warnings and notes go to stderr.
+ */
+async function validate(client: ApiClient, path: string, options: ValidateOptions): Promise<number> {
   const file = readDefinitionFile(path);
   try {
-    const result = await validateFile(client, file);
-    if (options.json) printJson(result);
-    else process.stdout.write(`${path}: valid (${result.plan.nodes.length} nodes in ${result.plan.levels.length} levels)\n`);
+    // Loaded when used: the validator, JSON Schema and the plugin loader are not every command's start-up cost.
+    const { answer, unchecked } = options.remote ? { answer: await validateFile(client, file), unchecked: [] } : await (await import('../offline-validation.js')).validateOffline(file);
+    if (options.json) printJson(answer);
+    else process.stdout.write(`${path}: valid (${answer.plan.nodes.length} nodes in ${answer.plan.levels.length} levels)\n`);
     // Warnings (a deprecated model) do not change the exit code: the definition is valid.
-    if (!options.json) for (const w of result.warnings) process.stderr.write(`${path}: warning ${w.code} ${w.path}: ${w.message}\n`);
+    if (!options.json) for (const line of describeWarnings(file, answer)) process.stderr.write(`${line}\n`);
+    if (unchecked.length > 0) process.stderr.write(`note: workflow references not checked offline: ${unchecked.join(', ')} (weft validate --remote checks them against the stored workflows)\n`);
     return ExitCode.ok;
   } catch (err) {
     // With --json the errors are the output: machine-readable on stdout, still exit 2.
@@ -54,8 +66,9 @@ async function diagram(client: ApiClient, target: string, options: { format: str
 export function registerDefinitions(program: Command): void {
   program
     .command('validate')
-    .description('validate a definition file: every error with its JSON pointer and line')
+    .description('validate a definition file, offline (with the plugins of WEFT_PLUGINS/WEFT_PLUGIN_DIR): every error with its JSON pointer and line')
     .argument('<file>', 'a .yaml or .json definition')
+    .option('--remote', 'ask the running Weft instead (also checks workflow references against the stored workflows)')
     .option('--json', 'machine output')
     .action(apiAction(validate));
   program

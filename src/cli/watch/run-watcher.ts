@@ -1,7 +1,7 @@
 import { isTerminalRun } from '../../dag/run-state.js';
 import type { ApiClient } from '../api-client.js';
 import { CliError } from '../cli-error.js';
-import { readStreamFrames } from '../event-stream-reader.js';
+import { readStreamFrames } from '../../sse/event-stream-reader.js';
 import { LiveRegion } from './live-region.js';
 import { renderLive, renderNodeChange, renderRunLine } from './render.js';
 import { applyEvent, type WatchState } from './state.js';

@@ -1,7 +1,7 @@
 import type { NodeEventData, RunEventData } from '../../dag/run-events.js';
 import type { RunStatus } from '../../dag/run-state.js';
 import type { RunWire } from '../api-client.js';
-import type { StreamEvent } from '../event-stream-reader.js';
+import type { StreamEvent } from '../../sse/event-stream-reader.js';
 
 /** What the live view knows of one top-level node. */
 export interface WatchedNode {

@@ -1,5 +1,5 @@
 import { sleep } from '@temporalio/workflow';
-import { parseDuration } from '../../dag/duration.js';
+import { MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration } from '../../dag/duration.js';
 import { ExpressionError, evaluateExpression, resolveTemplates } from '../../dag/expressions.js';
 import { failed, succeeded } from '../../dag/outcome.js';
 import { errorOf } from '../failures.js';
@@ -17,6 +17,7 @@ export const sleepNode: NodeExecutor<'sleep'> = async (node, bindings, run) => {
       const at = typeof until === 'string' || typeof until === 'number' ? new Date(until).getTime() : Number.NaN;
       if (Number.isNaN(at)) throw new ExpressionError(`until gave ${JSON.stringify(until)}, not an ISO time`, spec.until!);
       ms = Math.max(0, at - Date.now());
+      if (ms > MAX_DURATION_MS) throw new RangeError(`until gave ${JSON.stringify(until)}, more than ${MAX_DURATION_TEXT} (100 years) away`);
     }
   } catch (err) {
     return failed(errorOf(err));

@@ -30,6 +30,12 @@ describe('runExec', () => {
     expect(JSON.stringify(f.rows)).not.toContain(TOKEN);
   });
 
+  it('a timeout longer than a Node timer holds (30 days) does not kill the command at once', async () => {
+    const f = fakes();
+    const result = await runIn(activityEnv({ startToCloseTimeoutMs: 30 * 86_400_000 }), exec(f), sh('sleep 0.3; echo done'));
+    expect(result.output).toMatchObject({ exitCode: 0, stdout: 'done\n' });
+  });
+
   it('fails a non-zero exit with the output in the record detail and stderr in the message', async () => {
     const f = fakes();
     const failure = await failureOf(activityEnv({ attempt: 2 }).run(exec(f), sh('echo out; echo "bad $TOKEN" >&2; exit 3', { env: { TOKEN: '' }, deferred: [tokenAt(['env', 'TOKEN'], '')] })));

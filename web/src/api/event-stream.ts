@@ -1,4 +1,4 @@
-import { readStreamFrames, type StreamEvent } from '../../../src/cli/event-stream-reader';
+import { readStreamFrames, type StreamEvent } from '../../../src/sse/event-stream-reader';
 import type { Client } from './client';
 
 /** Waits before reconnecting, growing to this at most. */
