@@ -276,7 +276,7 @@ describe('every tool kind through the loop (weft-agents 1, 3.1, 3.3, 5)', () => 
     expect(results[2]).toMatchObject({ isError: true, content: expect.stringContaining('the tool failed on purpose') });
   });
 
-  it('an approved call runs with the edited args (API, audited), a rejected one is fed back', async () => {
+  it('an approved call runs with the edited args through the API (422 on bad args, 409 once decided), a rejected one is fed back', async () => {
     const tools = {
       ...toolbox().tools,
       fetch_page: { ...toolbox().tools.fetch_page, approve: "args.path != 'free'" },
@@ -337,7 +337,7 @@ describe('providers through the loop (weft-agents 4)', () => {
   it.each([
     ['anthropic', 'claude-sonnet-4-5', { thinking: { budgetTokens: 2048 } }],
     ['openai', 'gpt-4o-mini', {}],
-  ] as const)('%s: parallel calls, results answered in order, thinking passed back, priced', async (provider, model, extra) => {
+  ] as const)('%s: parallel calls answered in order (anthropic: thinking passed back), priced', async (provider, model, extra) => {
     const m = marker(provider);
     fake.script(m, [
       { thinking: provider === 'anthropic' ? 'I should fetch both pages' : undefined, toolCalls: [{ name: 'fetch_page', args: { path: 'a' } }, { name: 'fetch_page', args: { path: 'b' } }] },
