@@ -19,7 +19,7 @@ export function createMcpActivities(deps: { client: McpClient; envelope: Attempt
           detail: { server: input.server.name },
           async run() {
             const tools = await deps.client.listMcpTools(ctx.value as McpServerInput, { signal: ctx.signal, timeoutMs: ctx.timeoutMs });
-            return { output: tools.map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema })) };
+            return { output: tools.map((t) => ({ name: t.name, description: t.description, parameters: withoutDialect(t.inputSchema) })) };
           },
         }),
       });
@@ -39,4 +39,15 @@ export function createMcpActivities(deps: { client: McpClient; envelope: Attempt
       });
     },
   };
+}
+
+/**
+ * A listed tool's input schema without its `$schema`: servers built with the
+ * SDK declare draft-07, which the 2020-12 validator that checks a call's
+ * arguments refuses to compile (every turn failed INTERNAL); the keywords
+ * tools use read the same in both drafts.
+ */
+function withoutDialect(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = schema;
+  return rest;
 }
