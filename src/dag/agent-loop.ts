@@ -129,7 +129,11 @@ export class AgentLoop {
 
   constructor(private readonly limits: LoopLimits) {}
 
-  /** What to do now; `runRemainingUsd` is what is left of the run's budget (undefined: none). */
+  /**
+   * What to do now; `runRemainingUsd` is what is left from above before this
+   * loop's own spend (undefined: no budget): the run's budget, and for a
+   * sub-agent also what its caller's budget and spend leave.
+   */
   next(runRemainingUsd?: number): LoopStep {
     if (this.current.some((id) => !this.results.has(id))) return { kind: 'calls' };
     if (this.final) return { kind: 'end', end: { kind: 'succeeded', stopReason: 'end' } };
@@ -139,7 +143,7 @@ export class AgentLoop {
       return { kind: 'end', end: { kind: 'failed', error: { type: FailureType.BudgetExceeded, message: `the node's budgetUsd ${this.limits.budgetUsd} is spent (${this.cost.toFixed(6)})` } } };
     }
     if (runRemainingUsd !== undefined && runRemainingUsd - this.cost <= 0) {
-      return { kind: 'end', end: { kind: 'failed', error: { type: FailureType.BudgetExceeded, message: "the run's budgetUsd is spent" } } };
+      return { kind: 'end', end: { kind: 'failed', error: { type: FailureType.BudgetExceeded, message: "the run's budgetUsd (or the calling agent's) is spent" } } };
     }
     this.turn += 1;
     const results = this.current.map((id) => this.results.get(id)!);
@@ -220,6 +224,11 @@ export class AgentLoop {
 
   get costUsd(): number {
     return this.cost;
+  }
+
+  /** What is left of this loop's own `budgetUsd` (undefined: it has none): a sub-agent's calls spend from it too. */
+  budgetLeft(): number | undefined {
+    return this.limits.budgetUsd === undefined ? undefined : this.limits.budgetUsd - this.cost;
   }
 
   /** The loop's output; `stopReason` from how it ended. */

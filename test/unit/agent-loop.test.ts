@@ -122,7 +122,7 @@ describe('invariant 2: limits and budgets stop a turn before it is made', () => 
     for (const c of loop.answered(answer({ costUsd: spent, calls: [ok('a')] }))) loop.settle(c.callId, done());
     const step = loop.next(remaining);
     if (turns) expect(step).toMatchObject({ kind: 'turn', turn: 2 });
-    else expect(step).toMatchObject({ kind: 'end', end: { kind: 'failed', error: { type: 'BUDGET_EXCEEDED', message: "the run's budgetUsd is spent" } } });
+    else expect(step).toMatchObject({ kind: 'end', end: { kind: 'failed', error: { type: 'BUDGET_EXCEEDED', message: "the run's budgetUsd (or the calling agent's) is spent" } } });
   });
 
   it('a sub-agent cost reported by a call counts toward the node budget', () => {
@@ -131,6 +131,21 @@ describe('invariant 2: limits and budgets stop a turn before it is made', () => 
     loop.answered(answer({ costUsd: 0.1, calls: [ok('a')] }));
     loop.settle('a', done('sub', { costUsd: 0.4 }));
     expect(loop.next()).toMatchObject({ kind: 'end', end: { kind: 'failed', error: { type: 'BUDGET_EXCEEDED' } } });
+  });
+
+  it.each([
+    // [budgetUsd, spent, what is left for a sub-agent's calls]
+    [undefined, 0.3, undefined],
+    [0.5, 0, 0.5],
+    [0.5, 0.3, 0.2],
+    [0.5, 0.6, -0.1],
+  ])('budgetUsd %s with %s spent leaves %s for sub-agents', (budgetUsd, spent, left) => {
+    const loop = new AgentLoop(limits({ budgetUsd }));
+    turn(loop);
+    loop.answered(answer({ costUsd: spent, calls: [ok('a')] }));
+    const got = loop.budgetLeft();
+    if (left === undefined) expect(got).toBeUndefined();
+    else expect(got).toBeCloseTo(left, 12);
   });
 });
 

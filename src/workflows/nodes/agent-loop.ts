@@ -48,7 +48,7 @@ const OUTPUT_INLINE_BYTES = 16 * 1024;
 export function agentLoop(node: PlanNodeOf<'agent'>, bindings: object, run: RunContext): Promise<NodeOutcome> {
   const { spec } = node;
   const configs = [spec.agent, ...(spec.fallback ?? []).map((entry) => ({ ...spec.agent, ...entry }))];
-  return runLoop(node, bindings, run, configs, { scope: '', depth: 0, pending: new Map() });
+  return runLoop(node, bindings, run, configs, { scope: '', depth: 0, pending: new Map(), remainingUsd: () => run.remainingBudgetUsd() });
 }
 
 /** Runs one loop, the node's or a sub-agent's, to its outcome. */
@@ -79,7 +79,7 @@ export async function runLoop(node: PlanNodeOf<'agent'>, bindings: object, run: 
   for (;;) {
     // Pause lets running calls finish and starts no new turn (invariant 5).
     if (run.paused()) await condition(() => !run.paused());
-    const step = loop.next(run.remainingBudgetUsd());
+    const step = loop.next(place.remainingUsd());
     if (step.kind === 'end') return ended(step.end, loop, last, attempts, active);
     // Unreachable while every call of an answer settles before the loop asks again (invariant 3); failing the node beats failing the workflow task.
     if (step.kind === 'calls') return failed({ type: FailureType.Internal, message: 'a turn was asked for while calls ran' }, { attempts, costUsd: loop.costUsd });

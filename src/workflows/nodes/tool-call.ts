@@ -26,6 +26,8 @@ export interface LoopPlace {
   depth: number;
   /** The node's calls waiting for a decision, every scope's, shown together. */
   pending: Map<string, PendingToolCall>;
+  /** What is left to spend from above this loop, before its own spend (undefined: no budget); weft-agents 3.5: budgets include sub-agents. */
+  remainingUsd(): number | undefined;
   /**
    * A sub-agent's prompt, resolved by the call that started it: the loop uses
    * it as it is, so arguments the model wrote are never evaluated as a template.
@@ -164,7 +166,7 @@ async function agentTool(ctx: ToolCallContext, ref: DefinedToolRef, scope: objec
   const args = (scope as { args: unknown }).args;
   const prompt = ref.spec.prompt === undefined ? JSON.stringify(args) : asText(resolveTemplates(ref.spec.prompt, scope));
   const config = { ...profile, prompt: '' } as AgentConfig;
-  const outcome = await ctx.subLoop(node, scope, run, [config], { scope: `${callId}/`, depth: place.depth + 1, pending: place.pending, prompt });
+  const outcome = await ctx.subLoop(node, scope, run, [config], { scope: `${callId}/`, depth: place.depth + 1, pending: place.pending, prompt, remainingUsd: () => callerLeft(place, ctx.loop) });
   if (outcome.kind === 'succeeded') {
     const output = outcome.output as { usage?: { inputTokens: number; outputTokens: number } };
     return { status: 'succeeded', output: outcome.output, attempts: outcome.attempts, costUsd: outcome.costUsd, ...(output.usage ? { usage: output.usage } : {}) };
@@ -174,4 +176,17 @@ async function agentTool(ctx: ToolCallContext, ref: DefinedToolRef, scope: objec
     return { status: 'failed', error: outcome.error, attempts: outcome.attempts, costUsd: outcome.costUsd ?? null };
   }
   return { status: 'failed', error: { type: FailureType.Internal, message: 'the sub-agent did not run' }, attempts: 0 };
+}
+
+/**
+ * What a sub-agent may spend before its own spend: the least of what is left
+ * above its caller after the caller's spend so far, and of the caller's own
+ * `budgetUsd` (undefined: neither is bounded).
+ */
+function callerLeft(place: LoopPlace, caller: AgentLoop): number | undefined {
+  const above = place.remainingUsd();
+  const fromAbove = above === undefined ? undefined : above - caller.costUsd;
+  const own = caller.budgetLeft();
+  if (fromAbove === undefined) return own;
+  return own === undefined ? fromAbove : Math.min(fromAbove, own);
 }
