@@ -44,10 +44,10 @@ describe('the README walk-through', () => {
       execFile('bash', ['-euo', 'pipefail', '-c', script], { cwd, timeout: 90_000 }, (err, out, errOut) => resolve({ stdout: out, stderr: errOut, code: err ? ((err as { code?: number }).code ?? null) : 0 })),
     );
     expect(code, stderr).toBe(0);
-    // curl prints no newline of its own: the stored workflow, then `echo "$RUN"`, then the run.
-    const printed = /^(\{.*\})(run_\w+)\n(\{.*\})$/.exec(stdout.trim());
+    // curl prints no newline of its own: the stored workflow, then `echo "$RUN"`, then the run, then the agent's run.
+    const printed = /^(\{.*\})(run_\w+)\n(\{.*\})(\{.*\})$/.exec(stdout.trim());
     expect(printed, stdout).not.toBeNull();
-    const [, saved, runId, last] = printed!;
+    const [, saved, runId, last, agent] = printed!;
     expect(JSON.parse(saved!)).toMatchObject({ name: 'hello', version: 1 });
     const run = JSON.parse(last!);
     expect(run).toMatchObject({
@@ -56,6 +56,16 @@ describe('the README walk-through', () => {
       status: 'succeeded',
       output: { publish: { line: 'Durable workflows make agents boring, in a good way.', words: 9 } },
       nodes: { review: { status: 'succeeded', attempts: 2 } },
+    });
+    // The agent called `hello` as a tool (a child run) and answered after reading it.
+    expect(JSON.parse(agent!)).toMatchObject({
+      status: 'succeeded',
+      nodes: {
+        assistant: {
+          status: 'succeeded',
+          output: { text: 'Here is your line.', turns: 2, toolCalls: [{ tool: 'write_line', status: 'succeeded', output: { publish: { words: 9 } } }] },
+        },
+      },
     });
   });
 });
