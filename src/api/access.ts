@@ -29,7 +29,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   'GET /api/docs': pub,
 
   // Sign-in (weft-ops §15): browsers come here before they have a session.
-  'GET /auth/config': pub,
+  'GET /auth/status': pub,
   'GET /auth/login': pub,
   'GET /auth/callback': { role: 'public', action: 'user.sign-in' },
   'POST /auth/logout': { role: 'public', action: 'user.sign-out' },

@@ -38,7 +38,7 @@ const SIGN_IN = accessFor('get', '/auth/callback').action!;
 const SIGN_OUT = accessFor('post', '/auth/logout').action!;
 
 export interface AuthRoutesDeps {
-  /** Absent: sign-in with a provider is off (`/auth/config` says so, `/auth/login` is 404). */
+  /** Absent: sign-in with a provider is off (`/auth/status` says so, `/auth/login` is 404). */
   oidc: OidcClient | undefined;
   sessions: SessionAuth;
   users: UsersRepo;
@@ -47,7 +47,8 @@ export interface AuthRoutesDeps {
 
 /**
  * `/auth/*` (weft-ops §15), outside `/api/v1` because browsers navigate here:
- * `GET /auth/config` (is there a provider, and its name), `GET /auth/login`
+ * `GET /auth/status` (is there a provider, and who this browser's session
+ * is, with its CSRF token), `GET /auth/login`
  * (off to the provider), `GET /auth/callback` (back: verify, map the role,
  * open the session), `POST /auth/logout` (end it, and where to go next: the
  * provider's logout when it has one).
@@ -57,8 +58,13 @@ export function authRoutes({ oidc, sessions, users, logger }: AuthRoutesDeps): R
   const redirectUri = (req: Request) => oidc?.settings.redirectUrl?.href ?? `${originOf(req)}${LOGIN_PATH}/callback`;
   const page = (res: Response, status: number, title: string, message: string) => res.status(status).type('html').send(authPage(title, message));
 
-  router.get('/auth/config', (_req, res) => {
-    res.json({ provider: oidc ? { name: oidc.settings.name, loginUrl: `${LOGIN_PATH}/login` } : null });
+  // Answers 200 either way, so the dashboard's first look logs no failed request.
+  router.get('/auth/status', (req, res) => {
+    const who = req.identity;
+    res.json({
+      provider: oidc ? { name: oidc.settings.name, loginUrl: `${LOGIN_PATH}/login` } : null,
+      session: who?.session ? { id: who.id, name: who.name, role: who.role, kind: who.kind, ref: who.ref, csrfToken: who.session.csrfToken } : null,
+    });
   });
 
   router.get('/auth/login', async (req, res) => {
