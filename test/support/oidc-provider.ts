@@ -46,7 +46,7 @@ function signer(privateKey: KeyObject, kid: string) {
  * requests go through a front server that can rewrite the ID token (`tamper`)
  * by forwarding them to the same provider on an inner port.
  */
-export async function startOidcProvider(options: { accounts: Record<string, TestAccount>; redirectUris: string[]; postLogoutRedirectUris: string[] }): Promise<TestProvider> {
+export async function startOidcProvider(options: { accounts: Record<string, TestAccount>; weftUrl: () => string }): Promise<TestProvider> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = 'weft-test-key';
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
@@ -55,8 +55,9 @@ export async function startOidcProvider(options: { accounts: Record<string, Test
   const issuer = `http://127.0.0.1:${port}`;
   const clientId = 'weft';
   const clientSecret = 'weft-test-client-secret-0123456789';
-  const provider = new Provider(issuer, {
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: options.redirectUris, post_logout_redirect_uris: options.postLogoutRedirectUris, token_endpoint_auth_method: 'client_secret_post' }],
+  // Made at the first request: Weft's address (its redirect URI) is known only once Weft, which needs this issuer, is up.
+  const make = () => new Provider(issuer, {
+    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [`${options.weftUrl()}/auth/callback`], post_logout_redirect_uris: [`${options.weftUrl()}/`], token_endpoint_auth_method: 'client_secret_post' }],
     jwks: { keys: [jwk as never] },
     pkce: { required: () => true },
     claims: { openid: ['sub'], email: ['email'], profile: ['name'], groups: ['groups'] },
@@ -68,14 +69,15 @@ export async function startOidcProvider(options: { accounts: Record<string, Test
       return account ? { accountId: id, claims: () => ({ sub: id, email: account.email, name: account.name, groups: account.groups }) } : undefined;
     },
   });
-  const inner = createServer(provider.callback());
+  let handle: ReturnType<Provider['callback']> | undefined;
+  const callback = () => (handle ??= make().callback());
+  const inner = createServer((req, res) => callback()(req, res));
   const innerPort = await listen(inner);
-  const handle = provider.callback();
   const resign = signer(privateKey, kid);
   const result: TestProvider = { issuer, clientId, clientSecret, tamper: undefined, close: async () => {} };
   front.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const tamper = result.tamper;
-    if (!tamper || req.method !== 'POST' || req.url !== '/token') return void handle(req, res);
+    if (!tamper || req.method !== 'POST' || req.url !== '/token') return void callback()(req, res);
     void (async () => {
       const answer = await fetch(`http://127.0.0.1:${innerPort}/token`, {
         method: 'POST',

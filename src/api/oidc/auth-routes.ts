@@ -33,6 +33,13 @@ function readPending(req: Request): PendingLogin | undefined {
   }
 }
 
+/** An error's message and its causes' (openid-client wraps the check that failed): the claim or check, never a token or the code. */
+function reasonOf(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error && parts.length < 4; e = e.cause) parts.push(e.message);
+  return parts.length > 0 ? parts.join(': ') : String(err);
+}
+
 /** The routes' audit action, from the access table like every route's. */
 const SIGN_IN = accessFor('get', '/auth/callback').action!;
 const SIGN_OUT = accessFor('post', '/auth/logout').action!;
@@ -86,8 +93,7 @@ export function authRoutes({ oidc, sessions, users, logger }: AuthRoutesDeps): R
     try {
       login = await oidc.finish(callbackUrl, redirectUri(req), pending);
     } catch (err) {
-      // The library's reason (a claim, a check), never a token or the code.
-      logger.warn({ reason: err instanceof Error ? err.message : String(err), requestId: req.id }, 'sign-in refused');
+      logger.warn({ reason: reasonOf(err), requestId: req.id }, 'sign-in refused');
       return page(res, 401, 'Sign-in failed', `The answer of ${oidc.settings.name} did not verify; nobody was signed in. Start again.`);
     }
     const user = await users.signedIn(login, sessions.now());
