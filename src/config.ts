@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEGMENT_EVENTS } from './dag/run-state.js';
+import { roles, type Role } from './db/schema/api-keys.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z
@@ -58,6 +59,22 @@ export const configSchema = z.object({
   WEFT_PLUGINS: list,
   /** A directory of plugins (`.js`, `.mjs`, `.ts` files and package folders). Default: <WEFT_DATA_DIR>/plugins. */
   WEFT_PLUGIN_DIR: optionalText,
+  /** OpenID Connect sign-in for the dashboard (weft-ops §15): on when the issuer, client id and secret are all set. */
+  WEFT_OIDC_ISSUER: optionalText.pipe(z.url().optional()),
+  WEFT_OIDC_CLIENT_ID: optionalText,
+  WEFT_OIDC_CLIENT_SECRET: optionalText,
+  /** Where the provider sends people back; default `<the request's origin>/auth/callback`. */
+  WEFT_OIDC_REDIRECT_URL: optionalText.pipe(z.url().optional()),
+  /** The provider's name on the button ("Sign in with <name>"); default: the issuer's host. */
+  WEFT_OIDC_NAME: optionalText,
+  WEFT_OIDC_SCOPES: z.string().default('openid email profile'),
+  /** The ID token (or userinfo) claim whose values map to roles. */
+  WEFT_OIDC_ROLE_CLAIM: z.string().min(1).default('groups'),
+  /** JSON object: claim value → viewer | operator | admin; the highest mapped role wins. */
+  WEFT_OIDC_ROLE_MAP: optionalText.pipe(z.string().optional()).transform((v, ctx) => parseRoleMap(v, ctx)),
+  /** A session ends after this many minutes without a request, and after WEFT_SESSION_MAX_HOURS whatever the use. */
+  WEFT_SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(7 * 24 * 60).default(30),
+  WEFT_SESSION_MAX_HOURS: z.coerce.number().min(1).max(30 * 24).default(12),
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI: optionalText,
@@ -66,6 +83,22 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+const roleMapSchema = z.record(z.string(), z.enum(roles));
+
+function parseRoleMap(text: string | undefined, ctx: z.RefinementCtx): Record<string, Role> {
+  if (text === undefined) return {};
+  try {
+    const parsed = roleMapSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a JSON object of claim value → viewer, operator or admin' });
+  return z.NEVER;
+}
+
+const OIDC_REQUIRED = ['WEFT_OIDC_ISSUER', 'WEFT_OIDC_CLIENT_ID', 'WEFT_OIDC_CLIENT_SECRET'] as const;
+
 /** A setting is malformed; the message names each one. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -73,7 +106,14 @@ export class ConfigError extends Error {
 
 /** Parses the environment once, failing fast with every bad setting named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  const parsed = configSchema
+    .superRefine((c, ctx) => {
+      const set = OIDC_REQUIRED.filter((name) => c[name] !== undefined);
+      if (set.length > 0 && set.length < OIDC_REQUIRED.length) {
+        for (const name of OIDC_REQUIRED.filter((n) => c[n] === undefined)) ctx.addIssue({ code: 'custom', path: [name], message: `required with ${set.join(', ')}` });
+      }
+    })
+    .safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);

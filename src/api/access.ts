@@ -28,6 +28,12 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   'GET /api/v1/openapi.json': pub,
   'GET /api/docs': pub,
 
+  // Sign-in (weft-ops §15): browsers come here before they have a session.
+  'GET /auth/status': pub,
+  'GET /auth/login': pub,
+  'GET /auth/callback': { role: 'public', action: 'user.sign-in' },
+  'POST /auth/logout': { role: 'public', action: 'user.sign-out' },
+
   'GET /api/v1/workflows': viewer,
   'POST /api/v1/workflows': operator('workflow.define'),
   'POST /api/v1/workflows/validate': viewer,
@@ -78,6 +84,9 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   'GET /api/v1/keys': admin,
   'DELETE /api/v1/keys/:id': { role: 'admin', action: 'key.revoke' },
   'GET /api/v1/audit': admin,
+  'GET /api/v1/users': admin,
+  'PATCH /api/v1/users/:id': { role: 'admin', action: 'user.role' },
+  'DELETE /api/v1/users/:id/sessions': { role: 'admin', action: 'user.revoke-sessions' },
 };
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };

@@ -22,6 +22,11 @@ import { budgetRoutes } from './routes/budgets.js';
 import { docsRouter } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRouter } from './routes/health.js';
+import { authRoutes } from './oidc/auth-routes.js';
+import { OidcClient, type OidcSettings } from './oidc/oidc-client.js';
+import { PUBLIC_ORIGIN } from './sessions/same-origin.js';
+import { SessionAuth, type SessionOptions } from './sessions/session-auth.js';
+import { userRoutes } from './routes/users.js';
 import { identityRoutes } from './routes/identity.js';
 import { keyRoutes } from './routes/keys.js';
 import { pluginRoutes } from './routes/plugins.js';
@@ -57,17 +62,29 @@ export interface AppDeps {
   corsOrigins?: readonly string[] | undefined;
   /** The built dashboard served at `/` (default: none; `weft dev` and `weft api` pass `web/dist`). */
   dashboardDir?: string | undefined;
+  /** Sign-in for people (weft-ops §15): the OpenID provider (none: API keys only) and how sessions behave (default: `DEFAULT_SESSIONS`). */
+  signIn?: { oidc?: OidcSettings | undefined; sessions?: SessionOptions };
 }
+
+/** Sessions end after 30 idle minutes, and after 12 hours in all (`WEFT_SESSION_IDLE_MINUTES`, `WEFT_SESSION_MAX_HOURS`). */
+export const DEFAULT_SESSIONS: SessionOptions = { lifetimes: { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 } };
 
 /**
  * Builds the Weft API without listening, so tests and `weft api` share it.
- * Order matters: probes first (never identified or limited), then the key,
- * the limits and the audit trail, the public documents, the 401 gate of
+ * Order matters: probes first (never identified or limited), then the key or
+ * session, the limits and the audit trail, the public documents and sign-in, the 401 gate of
  * `/api/v1`, and only then body parsing, so anonymous bodies are not read.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  const oidcSettings = deps.signIn?.oidc;
+  // Behind a proxy the request's own origin is not the public one: the redirect URL says what is.
+  if (oidcSettings?.redirectUrl) app.locals[PUBLIC_ORIGIN] = oidcSettings.redirectUrl.origin;
+  const sessions = new SessionAuth(deps.repos.users, deps.repos.sessions, deps.logger, {
+    ...(deps.signIn?.sessions ?? DEFAULT_SESSIONS),
+    secureCookies: oidcSettings?.redirectUrl?.protocol === 'https:' || deps.signIn?.sessions?.secureCookies === true,
+  });
   app.set('query parser', 'simple');
   app.use(requestId);
   app.use(requestTelemetry(deps.logger));
@@ -77,7 +94,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter({ pingDatabase: deps.pingDatabase, client: deps.temporal.client, namespace: deps.temporal.namespace }));
   // Static pages and scripts, public like the probes: a sign-in page cannot need a key, nor count against the anonymous limit.
   if (deps.dashboardDir) app.use(dashboard(deps.dashboardDir));
-  app.use(identify(deps.repos.apiKeys, deps.logger));
+  app.use(identify(deps.repos.apiKeys, deps.logger, sessions));
   app.use(rateLimits(deps.rateLimits ?? DEFAULT_RATE_LIMITS));
   app.use(auditTrail(deps.repos.audit, deps.logger));
 
@@ -95,8 +112,10 @@ export function createApp(deps: AppDeps): Express {
     ...identityRoutes(),
     ...keyRoutes(deps.repos.apiKeys),
     ...auditRoutes(deps.repos.audit),
+    ...userRoutes(deps.repos.users, deps.repos.sessions, sessions.now),
   ];
   app.use(docsRouter(routes, plugins));
+  app.use(authRoutes({ oidc: oidcSettings && new OidcClient(oidcSettings), sessions, users: deps.repos.users, logger: deps.logger }));
   app.use(API_BASE, requireIdentity);
   app.use(bodyParsers(deps.maxBodyBytes));
   const api = Router();

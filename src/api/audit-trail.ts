@@ -23,15 +23,16 @@ function outcomeOf(status: number): AuditOutcome {
 export function auditTrail(audit: AuditRepo, logger: Logger): RequestHandler {
   return (req, res, next) => {
     res.on('finish', () => {
-      const actor = req.identity;
-      if (!actor || READS.has(req.method)) return;
+      const actor = res.locals.auditActor ?? req.identity;
       const route = res.locals.audit;
+      // A read is audited only when its route says it acts (a sign-in arrives as a GET).
+      if (!actor || (READS.has(req.method) && !route)) return;
       // A mutating method on a read-only route (e.g. POST /workflows/validate) changes nothing.
       if (!route && req.route) return;
       const details = { ...route?.details, ...(res.locals.errorCode ? { code: res.locals.errorCode } : {}) };
       audit
         .record({
-          actor: { keyId: actor.id, name: actor.name, role: actor.role },
+          actor: { id: actor.id, ref: actor.ref, name: actor.name, role: actor.role },
           action: route?.action ?? 'request.unrouted',
           target: route ? route.target : `${req.method} ${req.path}`.slice(0, MAX_TEXT),
           outcome: outcomeOf(res.statusCode),

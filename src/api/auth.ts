@@ -3,25 +3,31 @@ import type { ApiKeysRepo } from '../db/api-keys-repo.js';
 import type { Logger } from '../logger.js';
 import { accessFor, roleAllows } from './access.js';
 import { AppError } from './errors.js';
+import { sameOriginMutations } from './sessions/same-origin.js';
+import type { SessionAuth } from './sessions/session-auth.js';
 
 /** How often a key's `lastUsedAt` is written at most, per process. */
 const TOUCH_EVERY_MS = 60_000;
 
 /**
- * Reads the bearer key, if any, and sets `req.identity` when it names an active
- * key. Refuses nothing itself: the rate limiter needs to know keyed from
+ * Reads the bearer key, if any, else the session cookie (`sessions`, when
+ * sign-in is on), and sets `req.identity` when it names an active key or a
+ * live session. Refuses nothing itself: the rate limiter needs to know keyed from
  * anonymous callers first, and public routes take both. Every request reads the
- * key's row, so a revoked or expired key fails from its next request on.
+ * key's or the session's row, so a revocation counts from the next request on.
  * Keys are read from the `Authorization` header only, never from the query.
  */
-export function identify(keys: ApiKeysRepo, logger: Logger): RequestHandler {
+export function identify(keys: ApiKeysRepo, logger: Logger, sessions?: SessionAuth): RequestHandler {
   const touched = new Map<string, number>();
-  return async (req, _res, next) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.header('authorization') ?? '');
-    if (match) {
+  return async (req, res, next) => {
+    const header = req.header('authorization');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+    if (header === undefined && sessions) {
+      req.identity = await sessions.identify(req, res);
+    } else if (match) {
       const identity = await keys.authenticate(match[1]!);
       if (identity) {
-        req.identity = identity;
+        req.identity = { kind: 'key', id: identity.id, name: identity.name, role: identity.role, ref: `key:${identity.prefix ?? identity.id}` };
         const now = Date.now();
         if (now - (touched.get(identity.id) ?? 0) >= TOUCH_EVERY_MS) {
           touched.set(identity.id, now);
@@ -38,14 +44,15 @@ export function identify(keys: ApiKeysRepo, logger: Logger): RequestHandler {
 export const requireIdentity: RequestHandler = (req, _res, next) => {
   if (!req.identity) {
     const sent = req.header('authorization') !== undefined;
-    throw new AppError('UNAUTHENTICATED', sent ? 'unknown, expired or revoked API key' : 'send an API key as Authorization: Bearer <key>');
+    throw new AppError('UNAUTHENTICATED', sent ? 'unknown, expired or revoked API key' : 'send an API key as Authorization: Bearer <key>, or sign in');
   }
   next();
 };
 
 /**
  * The guard of one route, from the access table: nothing for public routes,
- * else 401 without a key and 403 for a role below the route's.
+ * else 401 without a key or session, 403 for a session's mutation without its
+ * CSRF token and a same-origin `Origin`, and 403 for a role below the route's.
  * @throws Error at start-up when the table has no entry for the route.
  */
 export function authorize(method: string, pattern: string): RequestHandler[] {
@@ -53,6 +60,7 @@ export function authorize(method: string, pattern: string): RequestHandler[] {
   if (role === 'public') return [];
   return [
     requireIdentity,
+    sameOriginMutations,
     (req, _res, next) => {
       if (!roleAllows(req.identity!.role, role)) throw new AppError('FORBIDDEN', `this needs the ${role} role`);
       next();

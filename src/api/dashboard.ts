@@ -22,7 +22,7 @@ export const DASHBOARD_CSP = [
 ].join('; ');
 
 /** Paths the dashboard never answers, so its client-side routes cannot shadow the API or the probes. */
-const NOT_DASHBOARD = /^\/(api|health|ready|metrics)(\/|$)/;
+const NOT_DASHBOARD = /^\/(api|auth|health|ready|metrics)(\/|$)/;
 /** Vite names built assets by their content hash: they never change, so they are cached for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 

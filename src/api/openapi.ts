@@ -5,6 +5,7 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import { accessFor } from './access.js';
 import { ErrorCodes, type ErrorCode } from './errors.js';
 import { API_BASE, type RouteSpec } from './route-spec.js';
+import { SESSION_COOKIE } from './sessions/cookies.js';
 
 type Schema = Record<string, unknown>;
 
@@ -102,9 +103,19 @@ export function openApiDocument(routes: readonly RouteSpec[], plugins: PluginReg
     openapi: '3.1.0',
     info: { title: 'Weft API', version: '1.0.0', description: 'Durable DAG workflows of agent calls on Temporal (contracts: weft-v1, weft-ops).' },
     servers: [{ url: API_BASE }],
-    security: [{ bearer: [] }],
+    // Either: an API key (machines), or the dashboard's session cookie (weft-ops §15).
+    security: [{ bearer: [] }, { session: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`weft_…`), for machines and the CLI.' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description:
+            'A person signed in with the OpenID provider (GET /auth/login). Mutations with the cookie also need `X-CSRF-Token` (from GET /whoami) and a same-origin `Origin`; otherwise 403.',
+        },
+      },
       schemas: { Definition: definitionWithPlugins(plugins) },
     },
     paths,

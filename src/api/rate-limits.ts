@@ -4,7 +4,7 @@ import { AppError } from './errors.js';
 
 /** Requests a minute (contract weft-ops §4). */
 export interface RateLimits {
-  /** Per API key. */
+  /** Per API key or user session. */
   perKey: number;
   /** Per client address, for requests without a valid key. */
   perAddress: number;
@@ -33,7 +33,7 @@ export function rateLimits(limits: RateLimits): RequestHandler[] {
     },
   };
   return [
-    rateLimit({ ...common, limit: limits.perKey, skip: (req) => !req.identity || UNLIMITED.has(req.path), keyGenerator: (req) => `key:${req.identity!.id}` }),
+    rateLimit({ ...common, limit: limits.perKey, skip: (req) => !req.identity || UNLIMITED.has(req.path), keyGenerator: (req) => `${req.identity!.kind}:${req.identity!.id}` }),
     rateLimit({ ...common, limit: limits.perAddress, skip: (req) => req.identity !== undefined || UNLIMITED.has(req.path), keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? '')}` }),
   ];
 }

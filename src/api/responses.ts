@@ -146,4 +146,14 @@ export const schedule = z.object({
 export const scheduleList = z.object({ items: z.array(schedule) });
 
 /** `GET /whoami`: who the caller's key is, which the dashboard asks at sign-in to offer only what the role may do (weft-ops §11). */
-export const identityResponse = z.object({ id: z.string(), name: z.string(), role: z.enum(roles) });
+export const identityResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(roles),
+  /** `key`: an API key; `user`: a person's session (weft-ops §15). */
+  kind: z.enum(['key', 'user']),
+  /** As audit records name the caller: `key:<prefix>` or `user:<email>`. */
+  ref: z.string(),
+  /** A session's CSRF token, to send as `X-CSRF-Token` on its mutations; absent for keys. */
+  csrfToken: z.string().optional(),
+});

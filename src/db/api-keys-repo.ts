@@ -26,6 +26,7 @@ export interface ApiKeyIdentity {
   id: string;
   name: string;
   role: Role;
+  prefix: string | null;
 }
 
 /** A key as listed: never the key or its hash. */
@@ -54,7 +55,7 @@ export class ApiKeysRepo {
   /** The active key with this plaintext, if any. Read from the database every time, so a revocation counts from the next request. */
   async authenticate(key: string): Promise<ApiKeyIdentity | undefined> {
     const [row] = await this.db
-      .select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role })
+      .select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role, prefix: apiKeys.prefix })
       .from(apiKeys)
       .where(and(eq(apiKeys.keyHash, hashApiKey(key)), active));
     return row;

@@ -10,6 +10,8 @@ import { NodeExecutionsRepo } from './node-executions-repo.js';
 import { RunEventsRepo } from './run-events-repo.js';
 import { RunNodesRepo } from './run-nodes-repo.js';
 import { RunsRepo } from './runs-repo.js';
+import { SessionsRepo } from './sessions-repo.js';
+import { UsersRepo } from './users-repo.js';
 import { WorkflowsRepo } from './workflows-repo.js';
 
 /** Every repository over one database. */
@@ -26,6 +28,8 @@ export interface Repositories {
   analytics: AnalyticsRepo;
   nodeStats: NodeStatsRepo;
   conversations: AgentConversationsRepo;
+  users: UsersRepo;
+  sessions: SessionsRepo;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -42,5 +46,7 @@ export function createRepositories(db: Db): Repositories {
     analytics: new AnalyticsRepo(db),
     nodeStats: new NodeStatsRepo(db),
     conversations: new AgentConversationsRepo(db),
+    users: new UsersRepo(db),
+    sessions: new SessionsRepo(db),
   };
 }

@@ -1,3 +1,4 @@
+import { signInFromConfig } from '../api/oidc/settings-from-config.js';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
@@ -116,6 +117,7 @@ export async function startApi(input: {
     maxBodyBytes: config.WEFT_MAX_BODY_BYTES,
     rateLimits: { ...DEFAULT_RATE_LIMITS, perKey: config.WEFT_RATE_LIMIT },
     corsOrigins: config.WEFT_CORS_ORIGINS,
+    signIn: signInFromConfig(config),
     pricing: services.settings.pricing,
     tiers: services.settings.tiers,
     segmentEvents: config.WEFT_SEGMENT_EVENTS,

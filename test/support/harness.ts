@@ -11,7 +11,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { activitySettings } from '../../src/activities/settings.js';
 import { loadConfig } from '../../src/config.js';
 import type { Express } from 'express';
-import { createApp } from '../../src/api/app.js';
+import { createApp, type AppDeps } from '../../src/api/app.js';
 import { EventBus } from '../../src/api/event-bus.js';
 import type { RateLimits } from '../../src/api/rate-limits.js';
 import { quietBundlerLogger } from './bundler-logger.js';
@@ -104,6 +104,8 @@ export interface HarnessOptions {
   corsOrigins?: string[];
   /** The built dashboard the API serves at `/` (default: none). */
   dashboardDir?: string;
+  /** Sign-in with an OpenID provider and session settings (default: keys only, default lifetimes). */
+  signIn?: AppDeps['signIn'];
 }
 
 /** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
@@ -171,6 +173,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     corsOrigins: options.corsOrigins,
     dashboardDir: options.dashboardDir,
+    ...(options.signIn ? { signIn: options.signIn } : {}),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -65,7 +65,7 @@ export function App() {
             </Link>
           ))}
         </nav>
-        <span className="who" title={`key ${identity.id}`}>
+        <span className="who" title={identity.ref}>
           {identity.name} · <span data-role={identity.role}>{identity.role}</span>
         </span>
         <button type="button" className="ghost" onClick={toggle} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>

@@ -13,7 +13,7 @@ const queries = new QueryClient({ defaultOptions: { queries: { staleTime: 5_000,
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queries}>
-      <SessionProvider signIn={(done) => <SignIn onSignedIn={done} />}>
+      <SessionProvider signIn={(done, provider) => <SignIn onSignedIn={done} provider={provider} />}>
         <App />
       </SessionProvider>
     </QueryClientProvider>

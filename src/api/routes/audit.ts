@@ -7,8 +7,8 @@ import { timestamp } from '../responses.js';
 import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
 
 const auditQuery = z.object({
-  /** A key id. */
-  actor: z.string().min(1).max(200).optional(),
+  /** A key or user id, or an actor as records name it (`key:<prefix>`, `user:<email>`). */
+  actor: z.string().min(1).max(320).optional(),
   action: z.string().min(1).max(100).optional(),
   outcome: z.enum(auditOutcomes).optional(),
   since: timestamp.optional(),
@@ -20,8 +20,11 @@ const auditQuery = z.object({
 export const auditRecord = z.object({
   id: z.int(),
   at: timestamp,
-  /** Records from before keys had names and roles in the log carry only the key id. */
-  actor: z.object({ keyId: z.string().nullable(), name: z.string().nullable(), role: z.enum(roles).nullable() }),
+  /**
+   * The acting key (`keyId`) or signed-in user (`userId`), named by `ref`: `key:<prefix>` or `user:<email>`.
+   * Records from before keys had names and roles in the log carry only the key id; from before sign-in, no ref.
+   */
+  actor: z.object({ keyId: z.string().nullable(), userId: z.string().nullable(), ref: z.string().nullable(), name: z.string().nullable(), role: z.enum(roles).nullable() }),
   action: z.string(),
   target: z.string().nullable(),
   outcome: z.enum(auditOutcomes),
@@ -33,8 +36,13 @@ export const auditRecord = z.object({
 });
 
 function recordFrom(row: AuditRow): z.output<typeof auditRecord> {
-  const { actor, actorName, actorRole, details, ...rest } = row;
-  return { ...rest, actor: { keyId: actor, name: actorName, role: actorRole }, details: (details as Record<string, unknown> | null) ?? null };
+  const { actor, actorRef, actorName, actorRole, details, ...rest } = row;
+  const isUser = actorRef?.startsWith('user:') === true;
+  return {
+    ...rest,
+    actor: { keyId: isUser ? null : actor, userId: isUser ? actor : null, ref: actorRef, name: actorName, role: actorRole },
+    details: (details as Record<string, unknown> | null) ?? null,
+  };
 }
 
 /** `GET /audit` (admin): the audit log, newest first, filtered, in keyset pages. */

@@ -14,8 +14,10 @@ export const auditLog = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    /** The acting key's id. */
+    /** The acting key's id, or user's id (see `actorRef`). */
     actor: text('actor'),
+    /** `key:<prefix>` or `user:<email>` (weft-ops §15); null on records older than sign-in. */
+    actorRef: text('actor_ref'),
     actorName: text('actor_name'),
     actorRole: text('actor_role').$type<Role>(),
     action: text('action').notNull(),

@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from './types';
+import type { ApiErrorBody, Identity } from './types';
 
 /** The API's base path on this origin. */
 export const API = '/api/v1';
@@ -21,13 +21,21 @@ export interface Client {
   stream(path: string, lastEventId: string | undefined, signal: AbortSignal): Promise<Response>;
 }
 
-/** Builds a client for `key`; `onUnauthenticated` runs on a 401 (the key was revoked or expired: sign out). */
-export function createClient(key: string, onUnauthenticated: () => void): Client {
-  const headers = (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });
+/**
+ * How the client proves who it is: an API key in the Authorization header, or
+ * the session cookie (sent by the browser) with the session's CSRF token on
+ * mutations (weft-ops §15).
+ */
+export type Credentials = { key: string } | { csrfToken: string };
+
+/** Builds a client for a key or a session; `onUnauthenticated` runs on a 401 (revoked, expired, idle: sign out). */
+export function createClient(credentials: Credentials, onUnauthenticated: () => void): Client {
+  const headers = (extra: Record<string, string> = {}) => ('key' in credentials ? { authorization: `Bearer ${credentials.key}`, ...extra } : extra);
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const csrf: Record<string, string> = 'csrfToken' in credentials && method !== 'GET' ? { 'x-csrf-token': credentials.csrfToken } : {};
     const res = await fetch(API + path, {
       method,
-      headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+      headers: headers({ ...csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (res.status === 401) onUnauthenticated();
@@ -49,7 +57,27 @@ export function createClient(key: string, onUnauthenticated: () => void): Client
   };
 }
 
-/** Checks a key and names its holder: the sign-in's one request. */
+/** Checks a key and names its holder: the key sign-in's one request. */
 export async function whoami(key: string): Promise<Response> {
   return fetch(`${API}/whoami`, { headers: { authorization: `Bearer ${key}` } });
+}
+
+/** The OpenID provider to offer, if any. */
+export interface Provider {
+  name: string;
+  loginUrl: string;
+}
+
+/** What sign-in offers, and this browser's session (from its cookie) if it has one. */
+export async function signInStatus(): Promise<{ provider: Provider | null; session: (Identity & { csrfToken: string }) | null }> {
+  const res = await fetch('/auth/status');
+  if (!res.ok) return { provider: null, session: null };
+  return (await res.json()) as { provider: Provider | null; session: (Identity & { csrfToken: string }) | null };
+}
+
+/** Ends the session (at the provider too when it can): where to go next. */
+export async function endSession(csrfToken: string): Promise<string> {
+  const res = await fetch('/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken } });
+  const body = res.ok ? ((await res.json()) as { redirectTo?: string }) : {};
+  return body.redirectTo ?? '/';
 }

@@ -46,7 +46,7 @@ export default function AuditPage() {
             <tr key={r.id}>
               <td>{when(r.at)}</td>
               <td>
-                {r.actor.name} ({r.actor.role})
+                {r.actor.ref ?? r.actor.name} ({r.actor.role ?? 'no role'})
               </td>
               <td>{r.action}</td>
               <td>

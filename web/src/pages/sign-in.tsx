@@ -1,9 +1,18 @@
 import { useState, type FormEvent } from 'react';
-import { whoami } from '../api/client';
+import { whoami, type Provider } from '../api/client';
 import type { Identity } from '../api/types';
 
-/** Sign-in with an API key: checked with `GET /whoami`, then kept in this tab only. */
-export function SignIn({ onSignedIn }: { onSignedIn: (key: string, identity: Identity) => void }) {
+/** Off to the provider, coming back to the page asked for. */
+function goToProvider(loginUrl: string) {
+  const here = window.location.pathname + window.location.search;
+  window.location.assign(`${loginUrl}?returnTo=${encodeURIComponent(here)}`);
+}
+
+/**
+ * Sign-in: "Sign in with <provider>" when the API has one (weft-ops §15),
+ * beside an API key, checked with `GET /whoami`, then kept in this tab only.
+ */
+export function SignIn({ onSignedIn, provider }: { onSignedIn: (key: string, identity: Identity) => void; provider: Provider | null }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -25,6 +34,14 @@ export function SignIn({ onSignedIn }: { onSignedIn: (key: string, identity: Ide
     <main className="sign-in">
       <form onSubmit={submit} className="card">
         <h1>Weft</h1>
+        {provider && (
+          <>
+            <button type="button" onClick={() => goToProvider(provider.loginUrl)}>
+              Sign in with {provider.name}
+            </button>
+            <p className="muted small">or</p>
+          </>
+        )}
         <p className="muted">Sign in with an API key. It is kept in this tab only and sent in the Authorization header.</p>
         <label>
           API key
