@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentEventData } from '../dag/agent-events.js';
 import { documentedDefinitionSchema, pluginNodeSchema } from '../dag/schema.js';
 import { zodToJsonSchema } from '../json-schema/from-zod.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -105,7 +106,8 @@ export function openApiDocument(routes: readonly RouteSpec[], plugins: PluginReg
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { Definition: definitionWithPlugins(plugins) },
+      // The data of `agent` events on a run's stream (GET /runs/{id}/events).
+      schemas: { Definition: definitionWithPlugins(plugins), AgentEvent: toSchema(agentEventData) },
     },
     paths,
   };
