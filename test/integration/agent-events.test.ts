@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentEventData } from '../../src/dag/agent-events.js';
 import { ToolServer } from '../../src/conformance/tool-server.js';
+import { agentTurns, toolCallDuration, toolCalls } from '../../src/metrics/registry.js';
 import { FakeLlmServer } from '../support/fake-llm.js';
 import { ADMIN_KEY, createHarness, definition, type Harness } from '../support/harness.js';
 import { readEvents, type SseEvent } from '../support/sse.js';
@@ -113,5 +114,15 @@ describe('agent events', () => {
     expect(text.filter((e) => e.data.turn === 2).map((e) => e.data.delta).join('')).toBe('The release v2 is published and announced to everyone who follows the project.');
     for (const e of text) expect(e.data).toMatchObject({ runId, nodeId: 'writer', scope: '', attempt: expect.any(Number) });
     expect(agentEvents(events).find((e) => e.data.kind === 'turn_ended' && e.data.turn === 2)?.data.usage).toEqual({ inputTokens: 10, outputTokens: 5 });
+  });
+
+  it('count turns where they run and tool calls once each where their result is stored', async () => {
+    const value = async (metric: typeof toolCalls | typeof agentTurns, labels: Record<string, string>) =>
+      (await metric.get()).values.find((v) => Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l))?.value ?? 0;
+    // Both runs above: one approved http call each, and two turns of the Anthropic loop.
+    await expect.poll(() => value(toolCalls, { kind: 'http', status: 'succeeded' })).toBe(2);
+    expect(await value(agentTurns, { provider: 'anthropic', model: 'claude-haiku-4-5' })).toBe(2);
+    const durations = (await toolCallDuration.get()).values.find((v) => v.metricName === 'weft_tool_call_duration_seconds_count' && v.labels.kind === 'http');
+    expect(durations?.value).toBe(2);
   });
 });
