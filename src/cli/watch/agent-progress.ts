@@ -12,9 +12,12 @@ export interface AgentProgress {
   waiting: Record<string, string>;
 }
 
+/** Before any event. */
+export const noAgentProgress = (): AgentProgress => ({ turn: 0, toolCalls: 0, running: {}, waiting: {} });
+
 /** The progress after one `agent` event; streamed text and turn ends change nothing shown. */
 export function applyAgentEvent(before: AgentProgress | undefined, event: AgentEventData): AgentProgress {
-  const p: AgentProgress = before ? { ...before, running: { ...before.running }, waiting: { ...before.waiting } } : { turn: 0, toolCalls: 0, running: {}, waiting: {} };
+  const p: AgentProgress = before ? { ...before, running: { ...before.running }, waiting: { ...before.waiting } } : noAgentProgress();
   switch (event.kind) {
     case 'turn_started':
       if (event.scope === '') p.turn = Math.max(p.turn, event.turn);
