@@ -126,7 +126,7 @@ describe('a plugin written from the docs', () => {
     const run = await h.run(def);
     expect(run.status).toBe('succeeded');
     const after = hookEvents().find((e) => e.runId === run.id && e.type === 'afterNode' && e.nodeId === 'writer');
-    expect(after?.node?.output).toMatchObject({
+    expect((after?.node as { output?: unknown } | undefined)?.output).toMatchObject({
       text: 'noted',
       turns: 2,
       toolCalls: [{ tool: 'note', args: { text: 'remember' }, status: 'succeeded', output: { note: 'REMEMBER' } }],
