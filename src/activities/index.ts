@@ -9,6 +9,7 @@ import { hookObserver } from './observers/hook-observer.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import { createAgentActivity } from './agents/agent-activity.js';
 import { createMcpActivities } from './agents/mcp-activities.js';
+import { TextStreams } from './agents/text-stream.js';
 import { createTurnActivity } from './agents/turn-activity.js';
 import { createMcpClient } from './mcp/mcp-client.js';
 import type { AttemptDeps } from './attempt.js';
@@ -72,7 +73,19 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
   ];
   return {
     runAgent: createAgentActivity({ providers, pricing: settings.pricing, tiers: settings.tiers, logger, envelope }),
-    agentTurn: createTurnActivity({ providers, pricing: settings.pricing, tiers: settings.tiers, logger, conversations: deps.repos.conversations, envelope }),
+    agentTurn: createTurnActivity({
+      providers,
+      pricing: settings.pricing,
+      tiers: settings.tiers,
+      logger,
+      conversations: deps.repos.conversations,
+      envelope,
+      events: deps.repos.runEvents,
+      text: new TextStreams(
+        (payload) => deps.repos.runEvents.notifyText(payload),
+        (err) => logger.warn({ err: (err as Error).message }, 'could not send streamed text'),
+      ),
+    }),
     runHttp: createHttpActivity({
       policy: { allowPrivate: settings.http.allowPrivate, allowHosts: settings.http.allowHosts },
       maxResponseBytes: settings.http.maxResponseBytes,

@@ -1,5 +1,5 @@
 import type { Database } from '../db/client.js';
-import { RUN_EVENTS_CHANNEL } from '../db/run-events-repo.js';
+import { AGENT_TEXT_CHANNEL, RUN_EVENTS_CHANNEL } from '../db/run-events-repo.js';
 
 /**
  * Wakes this API process's event streams and waiters when any process stored
@@ -9,8 +9,42 @@ import { RUN_EVENTS_CHANNEL } from '../db/run-events-repo.js';
 export class EventBus {
   private readonly listeners = new Set<(runId: string) => void>();
   private listening: Promise<() => Promise<void>> | undefined;
+  /** Streamed text's listeners by run: a payload is parsed once and goes to that run's streams only. */
+  private readonly textListeners = new Map<string, Set<(event: unknown) => void>>();
+  private listeningText: Promise<() => Promise<void>> | undefined;
 
   constructor(private readonly listen: Database['listen']) {}
+
+  /**
+   * Calls `onText` with each streamed-text event (`agent`, kind `text`) of run
+   * `runId` that any process sends from now on; resolves once listening, to the
+   * unsubscribe. Text is not stored: what was sent before is gone.
+   */
+  async subscribeText(runId: string, onText: (event: unknown) => void): Promise<() => void> {
+    this.listeningText ??= this.listen(AGENT_TEXT_CHANNEL, (payload) => {
+      let event: { runId?: unknown };
+      try {
+        event = JSON.parse(payload) as { runId?: unknown };
+      } catch {
+        return; // Not ours: only the turn activity sends on this channel.
+      }
+      for (const listener of this.textListeners.get(String(event.runId)) ?? []) listener(event);
+    });
+    const listeners = this.textListeners.get(runId) ?? new Set();
+    this.textListeners.set(runId, listeners.add(onText));
+    const unsubscribe = () => {
+      listeners.delete(onText);
+      if (listeners.size === 0 && this.textListeners.get(runId) === listeners) this.textListeners.delete(runId);
+    };
+    try {
+      await this.listeningText;
+    } catch (err) {
+      this.listeningText = undefined;
+      unsubscribe();
+      throw err;
+    }
+    return unsubscribe;
+  }
 
   /** Calls `onWake` with the run id of every stored batch; resolves once listening, to the unsubscribe. */
   async subscribe(onWake: (runId: string) => void): Promise<() => void> {
@@ -31,9 +65,10 @@ export class EventBus {
 
   /** Stops listening (the process is stopping). */
   async close(): Promise<void> {
-    const unlisten = await this.listening?.catch(() => undefined);
+    const unlisten = await Promise.all([this.listening?.catch(() => undefined), this.listeningText?.catch(() => undefined)]);
     this.listening = undefined;
-    await unlisten?.();
+    this.listeningText = undefined;
+    for (const stop of unlisten) await stop?.();
   }
 }
 

@@ -29,6 +29,8 @@ export interface EventStreamOptions {
   manyWriters: boolean;
   /** Ends the stream after this event (a run's final `run` event). */
   endsWith?: (row: RunEventRow) => boolean;
+  /** A run's stream: its streamed model text goes out too, as it comes (no id, never replayed). */
+  textOf?: string;
 }
 
 /** The final `run` event of a run: the stream of that run ends with it. */
@@ -38,7 +40,8 @@ export function isFinalRunEvent(row: RunEventRow): boolean {
 
 /**
  * Serves stored run events as server-sent events: each with its id, in id
- * order, from `after` on, woken by the bus; keep-alive comments while idle.
+ * order, from `after` on, woken by the bus; keep-alive comments while idle;
+ * and, on a run's stream, its streamed text between them, without ids.
  * A client that reconnects with `Last-Event-ID` gets exactly the events after
  * that one.
  */
@@ -48,6 +51,14 @@ export async function serveEventStream(req: Request, res: Response, options: Eve
   const unsubscribe = await options.bus.subscribe((changed) => {
     if (runId === undefined || changed === runId) wakeup.wake();
   });
+  let stopText: (() => void) | undefined;
+  try {
+    // Text is listened for before the snapshot goes: a client that has it misses no text sent after.
+    if (options.textOf !== undefined) stopText = await options.bus.subscribeText(options.textOf, (event) => res.write(`event: agent\ndata: ${JSON.stringify(event)}\n\n`));
+  } catch (err) {
+    unsubscribe();
+    throw err;
+  }
   let open = true;
   req.on('close', () => {
     open = false;
@@ -77,6 +88,7 @@ export async function serveEventStream(req: Request, res: Response, options: Eve
     }
   } finally {
     unsubscribe();
+    stopText?.();
     res.end();
   }
 }

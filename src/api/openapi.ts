@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentEventData } from '../dag/agent-events.js';
 import { documentedDefinitionSchema, pluginNodeSchema } from '../dag/schema.js';
 import { zodToJsonSchema } from '../json-schema/from-zod.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -116,7 +117,8 @@ export function openApiDocument(routes: readonly RouteSpec[], plugins: PluginReg
             'A person signed in with the OpenID provider (GET /auth/login). Mutations with the cookie also need `X-CSRF-Token` (from GET /whoami) and a same-origin `Origin`; otherwise 403.',
         },
       },
-      schemas: { Definition: definitionWithPlugins(plugins) },
+      // The data of `agent` events on a run's stream (GET /runs/{id}/events).
+      schemas: { Definition: definitionWithPlugins(plugins), AgentEvent: toSchema(agentEventData) },
     },
     paths,
   };

@@ -79,7 +79,7 @@ export class ApiClient {
   getRun = (id: string, wait?: string) => this.request<RunWire>('GET', `/runs/${enc(id)}`, { query: { wait } });
   listRuns = (query: { workflow?: string; status?: string; limit?: number }) => this.request<RunListWire>('GET', '/runs', { query });
   runAction = (id: string, action: 'cancel' | 'pause' | 'resume') => this.request<Wire<typeof runAccepted>>('POST', `/runs/${enc(id)}/${action}`);
-  approve = (id: string, node: string, body: { approved: boolean; comment?: string }) =>
+  approve = (id: string, node: string, body: { approved: boolean; comment?: string; callId?: string; args?: unknown }) =>
     this.request<Wire<typeof approval>>('POST', `/runs/${enc(id)}/approvals/${enc(node)}`, { body });
   rerun = (id: string, from?: string) => this.request<Wire<typeof rerunAccepted>>('POST', `/runs/${enc(id)}/rerun`, { body: from ? { from } : {} });
   node = (id: string, node: string) => this.request<NodeDetailWire>('GET', `/runs/${enc(id)}/nodes/${enc(node)}`);

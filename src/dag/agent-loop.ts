@@ -212,6 +212,11 @@ export class AgentLoop {
     }
   }
 
+  /** The calls `turn`'s answer made (within `maxToolCalls`), in the model's order. */
+  callsOf(turn: number): ToolCallRecord[] {
+    return this.calls.filter((c) => c.turn === turn).map((c) => ({ ...c }));
+  }
+
   /** The calls waiting for a decision, in order. */
   pending(): ToolCallRecord[] {
     return this.calls.filter((c) => c.status === 'waiting');

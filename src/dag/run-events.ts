@@ -1,3 +1,4 @@
+import type { AgentRunEvent } from './agent-events.js';
 import type { NodeRecord, RunError, RunStatus } from './run-state.js';
 
 /** A `node` event (contract weft-ops §1): one top-level node's state after a change. */
@@ -30,7 +31,11 @@ export interface RunEventData {
 }
 
 /** One event to store: what it says, and the key that makes writing it twice a no-op. */
-export type RunEvent = { kind: 'node'; dedup: string; data: NodeEventData } | { kind: 'run'; dedup: string; data: RunEventData };
+export type RunEvent =
+  | { kind: 'node'; dedup: string; data: NodeEventData }
+  | { kind: 'run'; dedup: string; data: RunEventData }
+  /** An agent loop's turn or call (`agent-events.ts`). */
+  | AgentRunEvent;
 
 /** The `node` event of a record; a node reaches each status once, so the status names the change. */
 export function nodeEvent(runId: string, nodeId: string, record: NodeRecord): RunEvent & { kind: 'node' } {

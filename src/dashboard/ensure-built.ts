@@ -5,8 +5,8 @@ import { WEB_DIR, WEB_DIST_DIR } from './paths.js';
 
 /** Written next to the build: the hash of the sources it was built from. */
 const STAMP = '.source-hash';
-/** Sources outside `web/` that the app bundles (shared types and the event-stream reader). */
-const SHARED_SOURCES = [join(WEB_DIR, '..', 'src', 'sse', 'event-stream-reader.ts'), join(WEB_DIR, '..', 'package-lock.json')];
+/** Sources outside `web/` that the app bundles (shared types, the event-stream reader and the agent progress it shares with the CLI). */
+const SHARED_SOURCES = [join(WEB_DIR, '..', 'src', 'sse', 'event-stream-reader.ts'), join(WEB_DIR, '..', 'src', 'dag', 'agent-progress.ts'), join(WEB_DIR, '..', 'package-lock.json')];
 
 /** Every file the dashboard is built from, in a stable order. */
 function sourceFiles(dir: string): string[] {

@@ -5,6 +5,10 @@ import { runEvents, type NewRunEvent, type RunEventKind, type RunEventRow } from
 
 /** The channel a NOTIFY names after events are stored; its payload is the run id. */
 export const RUN_EVENTS_CHANNEL = 'weft_run_events';
+/** The channel of streamed model text (`agent` events of kind `text`): never stored, the payload is the event itself. */
+export const AGENT_TEXT_CHANNEL = 'weft_agent_text';
+/** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */
+export const NOTIFY_PAYLOAD_MAX_BYTES = 7999;
 
 /** Which stored events a stream reads. */
 export interface RunEventFilter {
@@ -23,7 +27,7 @@ export class RunEventsRepo {
   /** Appends go out one after another, so a process stores its events in the order they happened. */
   private tail: Promise<unknown> = Promise.resolve();
   /** Events appended while the previous write was under way: they go out together in the next one. */
-  private pending: { rows: NewRunEvent[]; done: Promise<void> } | undefined;
+  private pending: { rows: NewRunEvent[]; done: Promise<ReadonlySet<string>> } | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -31,15 +35,18 @@ export class RunEventsRepo {
    * Stores events of one run, in order, skipping any stored before (same dedup
    * key), then tells listeners. Events appended while a write is under way are
    * written together by the next one: one insert and one NOTIFY per batch, not
-   * per event (a workflow task may change a hundred nodes at once).
+   * per event (a workflow task may change a hundred nodes at once). Resolves to
+   * the events this call stored, the ones stored before left out, so a caller
+   * can count a change once however often it is reported.
    */
-  append(runId: string, workflow: string, events: readonly RunEvent[]): Promise<void> {
+  append(runId: string, workflow: string, events: readonly RunEvent[]): Promise<RunEvent[]> {
     const rows = events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }));
+    const stored = (done: Promise<ReadonlySet<string>>) => done.then((keys) => events.filter((e) => keys.has(e.dedup)));
     if (this.pending) {
       this.pending.rows.push(...rows);
-      return this.pending.done;
+      return stored(this.pending.done);
     }
-    const batch: { rows: NewRunEvent[]; done: Promise<void> } = { rows, done: Promise.resolve() };
+    const batch: { rows: NewRunEvent[]; done: Promise<ReadonlySet<string>> } = { rows, done: Promise.resolve(new Set()) };
     this.pending = batch;
     batch.done = this.tail.then(() => {
       // From here on, appends start the next batch.
@@ -47,7 +54,12 @@ export class RunEventsRepo {
       return this.insert(batch.rows);
     });
     this.tail = batch.done.catch(() => {});
-    return batch.done;
+    return stored(batch.done);
+  }
+
+  /** Sends one streamed-text event to every API process (`payload` under `NOTIFY_PAYLOAD_MAX_BYTES`); it is not stored. */
+  async notifyText(payload: string): Promise<void> {
+    await this.db.execute(sql`select pg_notify(${AGENT_TEXT_CHANNEL}, ${payload})`);
   }
 
   /** Removes the events of a run that never started (Temporal refused it). */
@@ -74,11 +86,13 @@ export class RunEventsRepo {
     return row?.id ?? 0;
   }
 
-  private async insert(rows: readonly NewRunEvent[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db.insert(runEvents).values([...rows]).onConflictDoNothing({ target: runEvents.dedup });
+  /** Inserts the rows not stored before; resolves to the dedup keys of those it stored. */
+  private async insert(rows: readonly NewRunEvent[]): Promise<ReadonlySet<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted = await this.db.insert(runEvents).values([...rows]).onConflictDoNothing({ target: runEvents.dedup }).returning({ dedup: runEvents.dedup });
     // One NOTIFY per run in the batch: listeners wake for the runs they follow.
     for (const runId of new Set(rows.map((r) => r.runId))) await this.db.execute(sql`select pg_notify(${RUN_EVENTS_CHANNEL}, ${runId})`);
+    return new Set(inserted.map((r) => r.dedup));
   }
 }
 

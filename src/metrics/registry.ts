@@ -64,6 +64,17 @@ export const agentCost = counter('weft_agent_cost_usd_total', 'Agent cost in USD
 
 export const agentRequestDuration = histogram('weft_agent_request_duration_seconds', 'Duration of successful agent attempts (the LLM request)', ['provider', 'model'], AGENT_REQUEST_BUCKETS);
 
+/** Agent loop turns (model calls of a loop with tools), counted by the turn activity on each attempt that answered. */
+export const agentTurns = counter('weft_agent_turns_total', 'Agent loop turns answered by the model', ['provider', 'model']);
+
+/** Tool calls durations: an http or MCP call in milliseconds to a sub-agent or child run of many minutes, or one waiting hours for approval. */
+export const TOOL_CALL_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3_600, 86_400];
+
+/** Settled tool calls of agent loops, counted once each where their `tool_result` event is first stored (src/worker/run-event-sinks.ts). */
+export const toolCalls = counter('weft_tool_calls_total', 'Agent tool calls settled, by tool kind and status', ['kind', 'status']);
+
+export const toolCallDuration = histogram('weft_tool_call_duration_seconds', 'Agent tool call duration from the ask to its settlement (approval waits included)', ['kind'], TOOL_CALL_BUCKETS);
+
 /** Runs failed because an agent node would have started past `limits.budgetUsd`. */
 export const budgetExceeded = counter('weft_budget_exceeded_total', 'Runs stopped by their budget', ['workflow']);
 

@@ -42,6 +42,7 @@ import {
 import { FailureType } from '../dag/failure-types.js';
 import { cancelled, failed, type NodeOutcome } from '../dag/outcome.js';
 import { compilePlan, type PlanNode } from '../dag/plan.js';
+import { agentEvent } from '../dag/agent-events.js';
 import { nodeEvent, progressEvent } from '../dag/run-events.js';
 import { RunMachine } from '../dag/run-machine.js';
 import { SEGMENT_EVENTS } from '../dag/run-state.js';
@@ -107,6 +108,9 @@ class RunShell {
       cancelled: () => this.machine.status === 'cancelled',
       wait: (id, output) => this.machine.wait(id, output),
       waitCalls: (id, calls) => this.machine.waitCalls(id, calls),
+      agentEvent: (id, event) => {
+        if (!args.scope) runEvents.append(info.workflowId, args.workflow, [agentEvent({ ...event, runId: info.workflowId, nodeId: id })]);
+      },
       paused: () => this.machine.paused,
       progress: (id, done, total) => {
         if (!args.scope) runEvents.append(info.workflowId, args.workflow, [progressEvent(info.workflowId, id, this.machine.record(id), done, total)]);

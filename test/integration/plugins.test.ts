@@ -111,6 +111,28 @@ describe('a plugin written from the docs', () => {
     expect(events.find((e) => e.type === 'onRunComplete')?.run).toMatchObject({ id: run.id, status: 'succeeded' });
   });
 
+  it("an agent loop's afterNode carries its output with the tool calls (a plugin node type as the tool)", async () => {
+    const def = definition(
+      'notes-agent',
+      [
+        {
+          id: 'writer',
+          type: 'agent',
+          agent: { provider: 'offline', prompt: 'take a note', tools: ['note'], mock: { script: [{ toolCalls: [{ tool: 'note', args: { text: 'remember' } }] }, { text: 'noted' }] } },
+        },
+      ],
+      { tools: { note: { description: 'Write a note', parameters: { type: 'object', properties: { text: { type: 'string' } } }, plugin: 'flaky-notes.note', config: { text: '{{ args.text }}' } } } },
+    );
+    const run = await h.run(def);
+    expect(run.status).toBe('succeeded');
+    const after = hookEvents().find((e) => e.runId === run.id && e.type === 'afterNode' && e.nodeId === 'writer');
+    expect((after?.node as { output?: unknown } | undefined)?.output).toMatchObject({
+      text: 'noted',
+      turns: 2,
+      toolCalls: [{ tool: 'note', args: { text: 'remember' }, status: 'succeeded', output: { note: 'REMEMBER' } }],
+    });
+  });
+
   it('a plugin that fails to load stops start-up, naming the plugin and the reason', async () => {
     await expect(loadPlugins({ specifiers: [join(dir, 'broken.mjs')] })).rejects.toThrow(/broken\.mjs.*cannot reach the notes service/s);
     const worker = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {

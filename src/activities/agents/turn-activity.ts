@@ -1,7 +1,10 @@
+import { agentEvent } from '../../dag/agent-events.js';
 import type { CallResult, CheckedCall, TurnSummary } from '../../dag/agent-loop.js';
 import { textOf, toolCallsOf, toolResultText, type ContentBlock, type ConversationMessage, type ToolDefinition } from '../../dag/conversation.js';
 import { FailureType } from '../../dag/failure-types.js';
 import type { AgentConversationsRepo } from '../../db/agent-conversations-repo.js';
+import type { RunEventsRepo } from '../../db/run-events-repo.js';
+import { agentTurns } from '../../metrics/registry.js';
 import { schemaViolations } from '../../json-schema/validator.js';
 import { runAttempt, type AttemptDeps } from '../attempt.js';
 import type { AgentTurnInput, AgentTurnResult } from '../contract.js';
@@ -9,10 +12,15 @@ import { activityFailure } from '../failures.js';
 import { jsonProblem, parseJsonText } from './agent-activity.js';
 import { chooseModel, priceCall, type ModelDeps } from './model-choice.js';
 import { buildMessages } from './provider.js';
+import type { TextStreams } from './text-stream.js';
 
 export interface TurnActivityDeps extends ModelDeps {
   conversations: Pick<AgentConversationsRepo, 'keepTools' | 'tools' | 'put' | 'messages'>;
   envelope: AttemptDeps;
+  /** Where `turn_retry` events go; without it none are stored. */
+  events?: Pick<RunEventsRepo, 'append'>;
+  /** Where streamed text goes; without it the model is asked without streaming. */
+  text?: TextStreams;
 }
 
 /**
@@ -23,7 +31,8 @@ export interface TurnActivityDeps extends ModelDeps {
  * conversation, asks the model, checks each call against the node's tools
  * (unknown name, arguments against `parameters`) and a final JSON answer
  * against `schema`, keeps the answer, and reports a summary. Rewriting a
- * message by its number makes a retried turn harmless.
+ * message by its number makes a retried turn harmless. The model's text
+ * streams to the run's live clients as it comes (scrubbed; `text-stream.ts`).
  */
 export function createTurnActivity(deps: TurnActivityDeps) {
   return function agentTurn(input: AgentTurnInput): Promise<AgentTurnResult> {
@@ -46,13 +55,23 @@ export function createTurnActivity(deps: TurnActivityDeps) {
         const messages = (await deps.conversations.messages(ref, 2 * input.turn - 1)).map((m) => m.message);
         const { system } = buildMessages({ config, model: pick.model });
         const detail: Record<string, unknown> = { turn: input.turn, model: pick.model ?? null, messages: messages.length, tools: tools.length };
+        const place = { runId: ctx.runId, nodeId: input.nodeId, scope: ref.scope, turn: input.turn, attempt: (input.attemptOffset ?? 0) + ctx.attempt };
+        // A retry of the turn: clients drop the text the failed attempt streamed (a fallback's first attempt is reported by the loop).
+        if (ctx.attempt > 1) await deps.events?.append(ctx.runId, input.workflow ?? '', [agentEvent({ ...place, kind: 'turn_retry' })]);
         return {
           detail,
           async run() {
             const startedAt = new Date();
-            const out = await provider.turn!({ config, model: pick.model, apiKey, system, messages, tools, turn: input.turn }, ctx);
+            const stream = deps.text?.open(place, (delta) => ctx.scrub(delta));
+            let out;
+            try {
+              out = await provider.turn!({ config, model: pick.model, apiKey, system, messages, tools, turn: input.turn, onText: stream?.write }, ctx);
+            } finally {
+              await stream?.close();
+            }
             const latencyMs = Date.now() - startedAt.getTime();
             const model = out.model ?? pick.model ?? null;
+            agentTurns.inc({ provider: provider.name, model: model ?? 'unknown' });
             const answer: ConversationMessage = ctx.scrub({ role: 'assistant', content: out.content });
             const { costUsd, warnings } = priceCall(deps, provider.name, model, out.usage, out.costUsd);
             const summary: TurnSummary = { text: textOf(answer), calls: toolCallsOf(answer).map((c) => checkCall(c, tools)), usage: out.usage, costUsd, model, ...finalJson(answer, config) };

@@ -7,7 +7,14 @@ import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
 import type { RunsService } from '../runs-service.js';
 import { eventsQuery, lastEventId, parseRequest, runIdParam } from '../schemas.js';
 
-const stream = { 200: { description: 'server-sent events (`snapshot`, `node`, `run`), each with an id; resume with Last-Event-ID', contentType: 'text/event-stream', schema: z.string() } } as const;
+const stream = {
+  200: {
+    description:
+      'server-sent events (`snapshot`, `node`, `run`, and on a run\'s stream `agent`: data as #/components/schemas/AgentEvent), each with an id but `agent` events of kind `text` (streamed model text, never replayed); resume with Last-Event-ID',
+    contentType: 'text/event-stream',
+    schema: z.string(),
+  },
+} as const;
 
 /** The live event streams (contract weft-ops §1): one run's, and every run's `run` events. */
 export function eventRoutes(deps: { runs: RunsService; events: RunEventsRepo; bus: EventBus }): RouteSpec[] {
@@ -24,7 +31,7 @@ export function eventRoutes(deps: { runs: RunsService; events: RunEventsRepo; bu
       async ({ params, req }) => {
         const runId = params.id;
         const resumed = resumeFrom(req.header('last-event-id'));
-        const common = { repo: deps.events, bus: deps.bus, filter: { runId }, manyWriters: false, endsWith: isFinalRunEvent };
+        const common = { repo: deps.events, bus: deps.bus, filter: { runId }, manyWriters: false, endsWith: isFinalRunEvent, textOf: runId };
         if (resumed !== undefined) {
           await deps.runs.get(runId); // 404 for an unknown run
           await serveEventStream(req, req.res!, { ...common, after: resumed });

@@ -8,6 +8,8 @@ import { listing, print } from '../output.js';
 import { waitForRunEnd } from '../wait.js';
 import { renderSummary } from '../watch/render.js';
 import { stateOfRun } from '../watch/state.js';
+import type { ConversationTurn } from '../../api/conversation-view.js';
+import { conversationMarkdown } from '../conversation-markdown.js';
 import { apiAction, type JsonOption } from './client-command.js';
 
 interface ListOptions extends JsonOption {
@@ -35,6 +37,30 @@ async function wait(client: ApiClient, id: string, options: JsonOption): Promise
   const run = await waitForRunEnd(client, id);
   print(run, options.json, describeRun);
   return exitCodeOfRun(run.status);
+}
+
+interface ApproveOptions extends JsonOption {
+  call?: string;
+  reject?: boolean;
+  comment?: string;
+  args?: string;
+}
+
+/** `approve`: a decision on an approval node, or on one waiting tool call (weft-agents 3.2). */
+async function approve(client: ApiClient, id: string, node: string, options: ApproveOptions): Promise<void> {
+  if (options.args !== undefined && (options.call === undefined || options.reject)) throw usageError('--args goes with --call, when approving');
+  let args: unknown;
+  if (options.args !== undefined) {
+    try {
+      args = JSON.parse(options.args);
+    } catch (err) {
+      throw usageError(`--args is not JSON: ${(err as Error).message}`);
+    }
+  }
+  const body = { approved: !options.reject, ...(options.comment ? { comment: options.comment } : {}), ...(options.call ? { callId: options.call } : {}), ...(args === undefined ? {} : { args }) };
+  const decision = await client.approve(id, node, body);
+  const what = options.call ? `${node} call ${options.call}` : node;
+  print(decision, options.json, (d) => `${what}: ${d.approved ? 'approved' : 'rejected'}${d.by ? ` by ${d.by}` : ''}`);
 }
 
 /** `logs`: every attempt of each node (or of one), with its error and output. */
@@ -87,18 +113,15 @@ export function registerRuns(program: Command): void {
   }
   runs
     .command('approve')
-    .description('approve (or with --reject, reject) a waiting approval node')
+    .description("approve (or with --reject, reject) a waiting approval node, or with --call one of an agent node's waiting tool calls")
     .argument('<id>')
     .argument('<node>')
+    .option('--call <callId>', "a waiting tool call of an agent node (its record's pendingToolCalls)")
     .option('--reject', 'reject instead of approving')
     .option('--comment <text>', 'a comment kept with the decision')
+    .option('--args <json>', 'with --call: run the call with these arguments instead (JSON, checked against the tool)')
     .option('--json', 'machine output')
-    .action(
-      apiAction(async (client, id: string, node: string, options: JsonOption & { reject?: boolean; comment?: string }) => {
-        const decision = await client.approve(id, node, { approved: !options.reject, ...(options.comment ? { comment: options.comment } : {}) });
-        print(decision, options.json, (d) => `${node}: ${d.approved ? 'approved' : 'rejected'}${d.by ? ` by ${d.by}` : ''}`);
-      }),
-    );
+    .action(apiAction(approve));
   runs
     .command('rerun')
     .description('run an ended run again from its failed nodes, or from a node; succeeded nodes keep their output')
@@ -109,6 +132,19 @@ export function registerRuns(program: Command): void {
       apiAction(async (client, id: string, options: JsonOption & { from?: string }) => {
         const started = await client.rerun(id, options.from);
         print(started, options.json, (s) => `started run ${s.id} (re-run of ${s.rerunOf})`);
+      }),
+    );
+  runs
+    .command('conversation')
+    .description("an agent node's conversation as Markdown: each turn's text, thinking, tool calls and results, tokens, cost and latency")
+    .argument('<id>')
+    .argument('<node>')
+    .option('--json', 'machine output (the conversation as the API gives it)')
+    .action(
+      apiAction(async (client, id: string, node: string, options: JsonOption) => {
+        const detail = await client.node(id, node);
+        const turns = (detail.conversation ?? []) as ConversationTurn[];
+        print(turns, options.json, (t) => conversationMarkdown(id, node, t).trimEnd());
       }),
     );
   runs

@@ -1,5 +1,6 @@
 import { isTerminalRun } from '../../dag/run-state.js';
 import { elapsed, formatCost, table, truncate } from '../format.js';
+import { describeAgentProgress } from '../../dag/agent-progress.js';
 import type { WatchedNode, WatchState } from './state.js';
 
 /** How to draw: the terminal's width, the time durations run to, and whether to colour. */
@@ -64,6 +65,8 @@ export function renderLive(state: WatchState, options: RenderOptions): string[] 
     const symbol = SYMBOLS[node.status];
     const text = truncate(`${symbol} ${node.id.padEnd(idWidth)}  ${nodeDetail(node, now)}`, width);
     lines.push(paint(color, COLOURS[node.status], text));
+    const agent = agentLine(node);
+    if (agent) lines.push(truncate(`  └ ${agent}`, width));
   }
   if (state.error && isTerminalRun(state.status)) lines.push(truncate(`${state.error.code}: ${state.error.message}`, width));
   return lines;
@@ -79,9 +82,22 @@ function nodeDetail(node: WatchedNode, now: number): string {
   if (cost) parts.push(cost);
   if (node.progress) parts.push(progressBar(node.progress.done, node.progress.total, 10));
   if (node.reused) parts.push('(reused)');
-  if (node.status === 'waiting') parts.push('waiting for approval');
+  // An agent node's waiting calls are named on its line below.
+  if (node.status === 'waiting' && !node.agent) parts.push('waiting for approval');
   if (node.error) parts.push(`${node.error.type}: ${node.error.message}`);
   return parts.join('  ');
+}
+
+/** Under a running or waiting agent node: its turn and the tools it is calling. */
+function agentLine(node: WatchedNode): string | undefined {
+  if (!node.agent || (node.status !== 'running' && node.status !== 'waiting')) return undefined;
+  return describeAgentProgress(node.agent);
+}
+
+/** One plain line for an agent node's turn or call, for logs and pipes. */
+export function renderAgentChange(state: WatchState, nodeId: string): string {
+  const node = state.nodes[nodeId];
+  return node?.agent ? `  ${node.id}  ${describeAgentProgress(node.agent)}` : '';
 }
 
 /** One plain line for a changed node, for logs and pipes (no colour, no redraw). */

@@ -3,7 +3,7 @@ import type { ApiClient } from '../api-client.js';
 import { CliError } from '../cli-error.js';
 import { readStreamFrames } from '../../sse/event-stream-reader.js';
 import { LiveRegion } from './live-region.js';
-import { renderLive, renderNodeChange, renderRunLine } from './render.js';
+import { renderAgentChange, renderLive, renderNodeChange, renderRunLine } from './render.js';
 import { applyEvent, type WatchState } from './state.js';
 
 /** How the watcher shows the run. */
@@ -94,7 +94,7 @@ export class RunWatcher {
       if (frame.event.id) this.lastId = frame.event.id;
       this.state = applyEvent(this.state, frame.event);
       if (this.display.live) this.schedule();
-      else this.line(frame.event.event, (frame.event.data as { nodeId?: string }).nodeId);
+      else this.line(frame.event, (frame.event.data as { nodeId?: string }).nodeId);
     }
     return count;
   }
@@ -112,8 +112,16 @@ export class RunWatcher {
     this.region.update(renderLive(this.state, { width, now: Date.now(), color: this.display.color }));
   }
 
-  private line(kind: string, nodeId: string | undefined): void {
+  private line(event: { event: string; data: unknown }, nodeId: string | undefined): void {
     if (!this.state || this.suspended) return;
+    const kind = event.event;
+    if (kind === 'agent') {
+      // Turns and calls as they start; streamed text and settled calls add no line.
+      const what = (event.data as { kind: string }).kind;
+      const text = ['turn_started', 'tool_call', 'approval_needed'].includes(what) && nodeId ? renderAgentChange(this.state, nodeId) : '';
+      if (text) this.display.out.write(`${text}\n`);
+      return;
+    }
     const now = Date.now();
     const text = kind === 'node' && nodeId ? renderNodeChange(this.state, nodeId, now) : renderRunLine(this.state, now);
     if (kind === 'snapshot') {

@@ -1,7 +1,9 @@
+import type { AgentEventData } from '../../dag/agent-events.js';
 import type { NodeEventData, RunEventData } from '../../dag/run-events.js';
 import type { RunStatus } from '../../dag/run-state.js';
 import type { RunWire } from '../api-client.js';
 import type { StreamEvent } from '../../sse/event-stream-reader.js';
+import { applyAgentEvent, type AgentProgress } from '../../dag/agent-progress.js';
 
 /** What the live view knows of one top-level node. */
 export interface WatchedNode {
@@ -15,6 +17,8 @@ export interface WatchedNode {
   /** Children done of all, for map and loop nodes while they run. */
   progress: NodeEventData['progress'];
   reused: boolean;
+  /** An agent loop's turn and calls, from its `agent` events. */
+  agent?: AgentProgress;
 }
 
 /** What the live view knows of the run: rebuilt from the snapshot, then changed by each event. */
@@ -57,9 +61,16 @@ export function applyEvent(state: WatchState | null, event: StreamEvent): WatchS
       error: d.error,
       progress: d.progress,
       reused: before?.reused ?? false,
+      ...(before?.agent ? { agent: before.agent } : {}),
     };
     const order = before ? state.order : [...state.order, d.nodeId];
     return { ...state, order, nodes: { ...state.nodes, [d.nodeId]: node } };
+  }
+  if (event.event === 'agent') {
+    const d = event.data as AgentEventData;
+    const node = state.nodes[d.nodeId];
+    if (!node || d.kind === 'text') return state;
+    return { ...state, nodes: { ...state.nodes, [d.nodeId]: { ...node, agent: applyAgentEvent(node.agent, d) } } };
   }
   if (event.event === 'run') {
     const d = event.data as RunEventData;

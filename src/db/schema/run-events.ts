@@ -1,7 +1,7 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** What a stored event tells: one node's state, or the run's (contract weft-ops §1). */
-export const runEventKinds = ['node', 'run'] as const;
+/** What a stored event tells: one node's state, the run's (contract weft-ops §1), or an agent loop's step (weft-agents 6). */
+export const runEventKinds = ['node', 'run', 'agent'] as const;
 export type RunEventKind = (typeof runEventKinds)[number];
 
 /**

@@ -24,6 +24,7 @@
  *    attempts are spent; the node's attempts count every model call.
  */
 import { condition } from '@temporalio/workflow';
+import type { AgentEventInit, TurnEventInit } from '../../dag/agent-events.js';
 import { AgentLoop, type LoopEnd, type ToolCallRecord } from '../../dag/agent-loop.js';
 import { mcpTools, selectTools, toolDefinition, type ToolRef } from '../../dag/agent-tools.js';
 import { toolResultText, type ToolDefinition } from '../../dag/conversation.js';
@@ -75,7 +76,9 @@ export async function runLoop(node: PlanNodeOf<'agent'>, bindings: object, run: 
   });
   const conversation = { runId: run.runId, nodeId: node.id, scope: place.scope };
   let last: AgentTurnResult | undefined;
-  const calls: ToolCallContext = { node, bindings, run, place, loop, tools: tools.refs, subLoop: runLoop };
+  // Every event names the loop's current turn: calls settle before the next one starts (invariant 3).
+  const report = (event: TurnEventInit) => run.agentEvent(node.id, { scope: place.scope, turn: loop.turns, ...event } as AgentEventInit);
+  const calls: ToolCallContext = { node, bindings, run, place, loop, tools: tools.refs, subLoop: runLoop, report };
   for (;;) {
     // Pause lets running calls finish and starts no new turn (invariant 5).
     if (run.paused()) await condition(() => !run.paused());
@@ -84,6 +87,7 @@ export async function runLoop(node: PlanNodeOf<'agent'>, bindings: object, run: 
     // Unreachable while every call of an answer settles before the loop asks again (invariant 3); failing the node beats failing the workflow task.
     if (step.kind === 'calls') return failed({ type: FailureType.Internal, message: 'a turn was asked for while calls ran' }, { attempts, costUsd: loop.costUsd });
     const results = step.results.map((r) => ({ ...r, value: toolResultText(r.value) }));
+    report({ kind: 'turn_started' });
     for (;;) {
       try {
         last = await activityProxy({ summary: `agent ${node.id} turn ${step.turn}`, timeoutMs: node.timeoutMs, retry: node.retry }).agentTurn({
@@ -108,6 +112,8 @@ export async function runLoop(node: PlanNodeOf<'agent'>, bindings: object, run: 
         if (failure.cancelled) throw err;
         if (active + 1 >= configs.length) return failed(failure.error, { attempts, costUsd: loop.costUsd });
         active += 1;
+        // The fallback's first attempt: text the failed one streamed for this turn is void.
+        report({ kind: 'turn_retry', attempt: attempts + 1 });
         try {
           resolved = configFor(configs[active]!, bindings, run, place);
         } catch (resolveErr) {
@@ -116,7 +122,21 @@ export async function runLoop(node: PlanNodeOf<'agent'>, bindings: object, run: 
       }
     }
     const toRun = loop.answered(last.summary);
+    const { usage, costUsd, text } = last.summary;
+    report({ kind: 'turn_ended', usage, costUsd, text });
+    reportCalls(loop.callsOf(step.turn), tools.refs, place.scope, report);
     await inTurns(toRun.map((call) => () => runToolCall(calls, call)), run.maxParallel);
+  }
+}
+
+/** The calls an answer made: each asked for, and those that never run (unknown tool, invalid arguments) settled at once. */
+function reportCalls(calls: ToolCallRecord[], refs: ReadonlyMap<string, ToolRef>, scope: string, report: (event: TurnEventInit) => void): void {
+  for (const call of calls) {
+    const callId = `${scope}${call.id}`;
+    report({ kind: 'tool_call', callId, tool: call.tool, args: call.args });
+    if (call.status === 'unknown' || call.status === 'invalid') {
+      report({ kind: 'tool_result', callId, tool: call.tool, toolKind: refs.get(call.tool)?.kind ?? null, status: call.status, durationMs: 0 });
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import type { AgentEventInit } from '../../dag/agent-events.js';
 import type { NodesView } from '../../dag/bindings.js';
 import type { NodeOutcome } from '../../dag/outcome.js';
 import type { PendingToolCall } from '../../dag/run-state.js';
@@ -22,6 +23,8 @@ export interface RunContext {
   wait(nodeId: string, output?: unknown): void;
   /** Shows an agent node's tool calls that wait for a decision (none: it runs again). */
   waitCalls(nodeId: string, calls: PendingToolCall[]): void;
+  /** Reports an agent loop's turn or call on the run's event stream (a run's own top-level nodes only; no history). */
+  agentEvent(nodeId: string, event: AgentEventInit): void;
   /** Whether the run is paused: an agent loop starts no new turn meanwhile. */
   paused(): boolean;
   /** Reports how far a map or loop node has come (the live event streams). */

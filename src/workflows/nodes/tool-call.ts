@@ -1,3 +1,4 @@
+import type { TurnEventInit } from '../../dag/agent-events.js';
 import type { AgentLoop, CallSettlement, CheckedCall } from '../../dag/agent-loop.js';
 import type { DefinedToolRef, McpToolRef, ToolRef } from '../../dag/agent-tools.js';
 import { withProfiles } from '../../dag/agent-profiles.js';
@@ -43,6 +44,8 @@ export interface ToolCallContext {
   place: LoopPlace;
   loop: AgentLoop;
   tools: ReadonlyMap<string, ToolRef>;
+  /** Reports the call on the run's event stream, under the loop's current turn. */
+  report(event: TurnEventInit): void;
   /** Runs a sub-agent's loop (passed in, so this file and the loop's do not import each other). */
   subLoop(node: PlanNodeOf<'agent'>, bindings: object, run: RunContext, configs: AgentConfig[], place: LoopPlace): Promise<NodeOutcome>;
 }
@@ -63,19 +66,26 @@ export async function runToolCall(ctx: ToolCallContext, call: CheckedCall): Prom
     loop.waiting(call.callId);
     place.pending.set(callId, { callId, tool: call.tool, args: call.args, turn: loop.turns, requestedAt: new Date().toISOString(), ...(place.scope ? { scope: place.scope } : {}) });
     run.waitCalls(node.id, [...place.pending.values()]);
+    ctx.report({ kind: 'approval_needed', callId, tool: call.tool, args: call.args });
     const timeout = ref.spec.approvalTimeout;
     const decision = await run.awaitDecision(decisionKey({ nodeId: node.id, callId }), timeout ? parseDuration(timeout) : undefined);
     place.pending.delete(callId);
     run.waitCalls(node.id, [...place.pending.values()]);
     if (!decision?.approved) {
-      loop.settle(call.callId, { status: 'rejected', by: decision?.by ?? null, comment: decision ? (decision.comment ?? null) : 'timed out', durationMs: Date.now() - started });
+      settle(ctx, ref, call.callId, { status: 'rejected', by: decision?.by ?? null, comment: decision ? (decision.comment ?? null) : 'timed out', durationMs: Date.now() - started });
       return;
     }
     if (decision.args !== undefined) args = decision.args;
     loop.approved(call.callId, decision.args);
   }
   const settlement = await execute(ctx, ref, { ...scope, args }, callId);
-  loop.settle(call.callId, { ...settlement, durationMs: Date.now() - started } as CallSettlement);
+  settle(ctx, ref, call.callId, { ...settlement, durationMs: Date.now() - started } as CallSettlement);
+}
+
+/** Settles the call in the loop and reports its result (the worker counts tool calls from that event). */
+function settle(ctx: ToolCallContext, ref: ToolRef, id: string, how: CallSettlement): void {
+  ctx.loop.settle(id, how);
+  ctx.report({ kind: 'tool_result', callId: `${ctx.place.scope}${id}`, tool: ref.name, toolKind: ref.kind, status: how.status, durationMs: how.durationMs });
 }
 
 /** Whether a call waits for a person: the tool's `approve` (true or an expression over args, input, run), or the MCP server's list. */

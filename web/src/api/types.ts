@@ -9,10 +9,12 @@ import type { listBudgetsResponse } from '../../../src/api/budget-schemas';
 import type { approval, estimate, identityResponse, nodeDetail, rerunAccepted, run, runList, schedule, scheduleList, startedRun, storedVersion, workflowDetail, workflowList } from '../../../src/api/responses';
 import type { auditRecord } from '../../../src/api/routes/audit';
 import type { keyInfo, createdKey } from '../../../src/api/routes/keys';
+import type { ConversationTurn } from '../../../src/api/conversation-view';
+import type { AgentEventData } from '../../../src/dag/agent-events';
 import type { NodeEventData, RunEventData } from '../../../src/dag/run-events';
 import type { NodeStatus, RunStatus } from '../../../src/dag/run-state';
 
-export type { NodeEventData, NodeStatus, RunEventData, RunStatus };
+export type { AgentEventData, ConversationTurn, NodeEventData, NodeStatus, RunEventData, RunStatus };
 export type Identity = z.input<typeof identityResponse>;
 export type Role = Identity['role'];
 export type Run = z.input<typeof run>;

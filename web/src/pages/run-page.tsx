@@ -9,7 +9,7 @@ import { NodeList } from '../run/node-list';
 import { NodePanel } from '../run/node-panel';
 import { RunActions } from '../run/run-actions';
 import { Timeline } from '../run/timeline';
-import { useLiveRun } from '../run/use-live-run';
+import { useLiveRun, type LiveAgent } from '../run/use-live-run';
 import type { PlanNode } from '../run/layout';
 import { usePlan } from '../run/use-plan';
 
@@ -21,7 +21,24 @@ const GRAPH_ON_REQUEST_ABOVE = 2_000;
 const COLUMN_HEIGHT = 100;
 
 function sameView(a: NodeView, b: NodeView): boolean {
-  return a.status === b.status && a.costUsd === b.costUsd && a.attempts === b.attempts && a.critical === b.critical && a.progress === b.progress && a.stats?.p95Ms === b.stats?.p95Ms && a.stats?.successRate === b.stats?.successRate;
+  return (
+    a.status === b.status &&
+    a.costUsd === b.costUsd &&
+    a.attempts === b.attempts &&
+    a.critical === b.critical &&
+    a.progress === b.progress &&
+    a.agent?.turn === b.agent?.turn &&
+    a.agent?.toolCalls === b.agent?.toolCalls &&
+    a.stats?.p95Ms === b.stats?.p95Ms &&
+    a.stats?.successRate === b.stats?.successRate
+  );
+}
+
+/** An agent loop's turn and calls: live from its events, else from its output (`turns`, `toolCalls`) once it ended. */
+function agentView(live: LiveAgent | undefined, output: unknown): NodeView['agent'] {
+  if (live && live.progress.turn > 0) return { turn: live.progress.turn, toolCalls: live.progress.toolCalls };
+  const o = output as { turns?: unknown; toolCalls?: unknown } | undefined;
+  return typeof o?.turns === 'number' && Array.isArray(o.toolCalls) ? { turn: o.turns, toolCalls: o.toolCalls.length } : undefined;
 }
 
 /** Node specs of a definition by id (what the node panel shows as the node's input). */
@@ -37,7 +54,7 @@ function specsOf(definition: Record<string, unknown> | undefined): Map<string, u
  * path, and the node panel.
  */
 export default function RunPage({ id }: { id: string }) {
-  const { run, progress, connected } = useLiveRun(id);
+  const { run, progress, agents, connected } = useLiveRun(id);
   const data = run.data;
   const { definition, plan } = usePlan(data?.workflow ?? null, data?.version ?? null);
   const ended = data?.endedAt != null;
@@ -64,12 +81,14 @@ export default function RunPage({ id }: { id: string }) {
     const out: Record<string, NodeView> = {};
     for (const [nodeId, n] of Object.entries(data?.nodes ?? {})) {
       const s = byNode.get(nodeId);
+      const agent = agentView(agents[nodeId], n.output);
       const view: NodeView = {
         status: n.status,
         costUsd: n.costUsd,
         attempts: n.attempts,
         critical: onPath.has(nodeId),
         ...(progress[nodeId] ? { progress: progress[nodeId] } : {}),
+        ...(agent ? { agent } : {}),
         ...(s && s.executions > 1 ? { stats: { p95Ms: s.durationMs.p95, successRate: s.successRate } } : {}),
       };
       const before = previousViews.current[nodeId];
@@ -77,7 +96,7 @@ export default function RunPage({ id }: { id: string }) {
     }
     previousViews.current = out;
     return out;
-  }, [data, progress, critical.data, stats.data]);
+  }, [data, progress, agents, critical.data, stats.data]);
 
   // The graph of a large run renders after the page, interruptibly: the status and actions show at once and the tab stays responsive.
   const deferredGraph = useDeferredValue(graph);
@@ -167,7 +186,7 @@ export default function RunPage({ id }: { id: string }) {
             <pre className="json">{pretty(data.input)}</pre>
           </details>
         </div>
-        {selected && <NodePanel run={data} nodeId={selected} spec={specs.get(selected)} onClose={() => setSelected(null)} />}
+        {selected && <NodePanel run={data} nodeId={selected} spec={specs.get(selected)} agent={agents[selected]} onClose={() => setSelected(null)} />}
       </div>
     </section>
   );

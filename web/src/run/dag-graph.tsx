@@ -11,6 +11,8 @@ export interface NodeView {
   costUsd?: number | null;
   attempts?: number;
   progress?: { done: number; total: number };
+  /** An agent loop's turn and tool calls so far. */
+  agent?: { turn: number; toolCalls: number };
   critical?: boolean;
   /** Across runs of the workflow (analytics): p95 duration and success rate. */
   stats?: { p95Ms: number | null; successRate: number };
@@ -46,6 +48,7 @@ const DagNode = memo(function DagNode({ data }: NodeProps<FlowNode>) {
         <span className="dag-node-meta">
           {view.costUsd !== undefined && view.costUsd !== null && view.costUsd > 0 ? usd(view.costUsd) : ''}
           {view.progress ? ` ${view.progress.done}/${view.progress.total}` : ''}
+          {view.agent ? <span data-agent-turn={view.agent.turn}>{` turn ${view.agent.turn} · ${view.agent.toolCalls} call${view.agent.toolCalls === 1 ? '' : 's'}`}</span> : ''}
           {view.stats ? ` p95 ${duration(view.stats.p95Ms)} · ${percent(view.stats.successRate)} ok` : ''}
         </span>
       </button>

@@ -1,22 +1,28 @@
 import { useQuery } from '@tanstack/react-query';
-import type { NodeDetail, Run } from '../api/types';
+import type { ConversationTurn, NodeDetail, Run } from '../api/types';
 import { useCan, useSession } from '../auth/session';
 import { StatusBadge } from '../components/status-badge';
 import { between, duration, pretty, usd, when } from '../format';
+import { AgentConversation } from './agent-conversation';
 import { AttemptDetail } from './conversation';
+import type { LiveAgent } from './use-live-run';
 import { useRunAction } from './use-run-action';
+import { WaitingCalls } from './waiting-calls';
 
 /**
  * One node of a run: its definition (what it was given), output, error and
- * every attempt with the agent conversation, tokens, cost and latency.
+ * every attempt with the agent conversation, tokens, cost and latency; for an
+ * agent loop, its conversation as it happens and the calls waiting for approval.
  * Refetched whenever the live run shows the node changed.
  */
-export function NodePanel({ run, nodeId, spec, onClose }: { run: Run; nodeId: string; spec: unknown; onClose: () => void }) {
+export function NodePanel({ run, nodeId, spec, agent, onClose }: { run: Run; nodeId: string; spec: unknown; agent?: LiveAgent | undefined; onClose: () => void }) {
   const { client } = useSession();
   const operator = useCan('operator');
   const record = run.nodes[nodeId];
   const path = `/runs/${encodeURIComponent(run.id)}/nodes/${encodeURIComponent(nodeId)}`;
-  const node = useQuery({ queryKey: [path, record?.status, record?.attempts], queryFn: () => client.get<NodeDetail>(path) });
+  // Read again when the node changes, and for an agent loop when a turn or call moves (its conversation and waiting calls).
+  const node = useQuery({ queryKey: [path, record?.status, record?.attempts, agent?.seen ?? 0], queryFn: () => client.get<NodeDetail>(path), placeholderData: (previous) => previous });
+  const conversation = node.data?.conversation as ConversationTurn[] | undefined;
   const rerun = useRunAction(run.id);
   const ended = run.endedAt !== null;
   return (
@@ -46,11 +52,18 @@ export function NodePanel({ run, nodeId, spec, onClose }: { run: Run; nodeId: st
           <strong>{record.error.type}</strong> {record.error.message}
         </div>
       )}
-      <details open>
+      {node.data?.pendingToolCalls && !ended && <WaitingCalls runId={run.id} nodeId={nodeId} calls={node.data.pendingToolCalls} operator={operator} />}
+      {(conversation || agent) && (
+        <>
+          <h3>Conversation</h3>
+          <AgentConversation turns={conversation ?? []} live={agent} />
+        </>
+      )}
+      <details open={!conversation && !agent}>
         <summary>Input (the node's definition)</summary>
         <pre className="json">{pretty(spec)}</pre>
       </details>
-      <details open>
+      <details open={!conversation && !agent}>
         <summary>Output</summary>
         <pre className="json">{pretty(node.data?.output)}</pre>
       </details>
