@@ -17,15 +17,14 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { installTemporalRuntime } from '../src/runtime/temporal-runtime.js';
 import type { Definition } from '../src/dag/schema.js';
-import { RUN_WORKFLOW_TYPE, type RunWorkflowResult } from '../src/workflows/messages.js';
-import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
+import type { RunWorkflowResult } from '../src/workflows/messages.js';
 import { BIG_DEFAULTS, bigMix } from '../test/support/big-dags.js';
 import { executionsOf } from '../test/support/executions.js';
 import { spawnWeft, stopProcess } from '../test/support/processes.js';
 import { cpuDuring } from './cpu.js';
 import { interpreterTable, type Measure, type ShapeResult, type Variant } from './interpreter-report.js';
 import { startBackend } from './backend.js';
-import { HAND_TASK_QUEUE, startBenchWorkers, TASK_QUEUE } from './workers.js';
+import { HAND_TASK_QUEUE, startBenchWorkers, startWeftRun, TASK_QUEUE } from './workers.js';
 import { median, writeSection } from './report.js';
 import { shapes, type Shape } from './shapes.js';
 
@@ -134,15 +133,7 @@ async function runBig(client: Client, taskQueue: string): Promise<Omit<BigRun, '
   const definition = { apiVersion: 'weft/v1', name: 'bench-big', defaults: BIG_DEFAULTS, limits: { maxParallel: 64 }, nodes, outputs } as unknown as Definition;
   const workflowId = `bench-big-${randomBytes(6).toString('hex')}`;
   const t0 = performance.now();
-  const handle = await client.workflow.start(RUN_WORKFLOW_TYPE, {
-    workflowId,
-    taskQueue,
-    args: [{ definition, input: {}, workflow: definition.name, version: null }],
-    typedSearchAttributes: [
-      { key: WEFT_WORKFLOW, value: definition.name },
-      { key: WEFT_STATUS, value: 'running' },
-    ],
-  });
+  const handle = await startWeftRun(client, definition, workflowId, taskQueue);
   const result = (await handle.result()) as RunWorkflowResult;
   const wallSeconds = (performance.now() - t0) / 1000;
   if (result.status !== 'succeeded' || (result.output as { total?: number }).total !== total) throw new Error(`the big run did not do its work: ${JSON.stringify(result).slice(0, 500)}`);
@@ -160,15 +151,7 @@ async function measureShape(client: Client, shape: Shape, pids: Record<string, n
     const workflowId = `bench-${variant}-${randomBytes(6).toString('hex')}`;
     const handle =
       variant === 'weft'
-        ? client.workflow.start(RUN_WORKFLOW_TYPE, {
-            workflowId,
-            taskQueue: TASK_QUEUE,
-            args: [{ definition: shape.definition, input: {}, workflow: shape.definition.name, version: null }],
-            typedSearchAttributes: [
-              { key: WEFT_WORKFLOW, value: shape.definition.name },
-              { key: WEFT_STATUS, value: 'running' },
-            ],
-          })
+        ? startWeftRun(client, shape.definition, workflowId)
         : client.workflow.start(shape.handwritten.type, { workflowId, taskQueue: HAND_TASK_QUEUE, args: shape.handwritten.args });
     return handle.then(async (h) => {
       await h.result();

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities/index.js';
 import { activitySettings } from '../src/activities/settings.js';
@@ -9,7 +9,10 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { createRepositories } from '../src/db/repositories.js';
 import { createLogger } from '../src/logger.js';
+import type { Definition } from '../src/dag/schema.js';
 import { runEventSinks } from '../src/worker/run-event-sinks.js';
+import { RUN_WORKFLOW_TYPE } from '../src/workflows/messages.js';
+import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
 import { BIG_HISTORY_CHANNEL } from '../test/support/executions.js';
 import type { Backend } from './backend.js';
 
@@ -62,6 +65,19 @@ export async function startBenchWorkers(backend: Backend, env: NodeJS.ProcessEnv
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/** Starts a Weft run of `definition` as the API would (its search attributes set), straight on Temporal. */
+export function startWeftRun(client: Client, definition: Definition, workflowId: string, taskQueue = TASK_QUEUE): Promise<WorkflowHandle> {
+  return client.workflow.start(RUN_WORKFLOW_TYPE, {
+    workflowId,
+    taskQueue,
+    args: [{ definition, input: {}, workflow: definition.name, version: null }],
+    typedSearchAttributes: [
+      { key: WEFT_WORKFLOW, value: definition.name },
+      { key: WEFT_STATUS, value: 'running' },
+    ],
+  });
 }
 
 const noop = () => {};
