@@ -55,10 +55,15 @@ const LOOP_TURNS = 4;
 const HOLD_MS = 1_500;
 const MID_CALL = 12;
 
-/** Starts the loops and waits until at least MID_CALL of them have a call held at the tool server. */
-async function loopsMidCall(label: string): Promise<string[]> {
+/**
+ * Starts the loops and waits until at least MID_CALL of them have a call held
+ * at the tool server and, when `worker` is given, that worker is executing one
+ * of their activities (its identity, pid@host, on a started activity).
+ */
+async function loopsMidCall(label: string, worker?: 'worker-1'): Promise<string[]> {
   const ids = await startRuns(cluster, agentLoops(toolUrl, LOOP_TURNS, HOLD_MS), LOOPS, label);
-  await waitFor(async () => (runsMidCall(tools, ids) >= MID_CALL ? true : undefined), `${MID_CALL} loops to be mid-tool-call`, 60_000);
+  const busy = async () => !worker || (await startedActivityWorkers(ids)).some((w) => w.startsWith(`${cluster.pid(worker)}@`));
+  await waitFor(async () => (runsMidCall(tools, ids) >= MID_CALL && (await busy()) ? true : undefined), `${MID_CALL} loops to be mid-tool-call${worker ? ` and ${worker} busy` : ''}`, 60_000);
   return ids;
 }
 
@@ -179,7 +184,7 @@ describe.skipIf(skip)(skip ? `resilience (not run: ${skip})` : 'resilience on th
   }, 300_000);
 
   it('SIGKILL a worker while 16 agent loops are mid-tool-call: every loop finishes all its turns, no completed call runs again', async () => {
-    const ids = await loopsMidCall('loop-kill');
+    const ids = await loopsMidCall('loop-kill', 'worker-1');
     const midCall = runsMidCall(tools, ids);
     const killedAt = Date.now();
     await cluster.control('kill', 'worker-1');
