@@ -11,29 +11,20 @@
  * the tables to docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../src/activities/index.js';
-import { activitySettings } from '../src/activities/settings.js';
-import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
-import { createRepositories } from '../src/db/repositories.js';
-import { createLogger } from '../src/logger.js';
+import type { Client } from '@temporalio/client';
 import { installTemporalRuntime } from '../src/runtime/temporal-runtime.js';
-import { runEventSinks } from '../src/worker/run-event-sinks.js';
 import type { Definition } from '../src/dag/schema.js';
-import { RUN_WORKFLOW_TYPE, type RunWorkflowResult } from '../src/workflows/messages.js';
-import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
+import type { RunWorkflowResult } from '../src/workflows/messages.js';
 import { BIG_DEFAULTS, bigMix } from '../test/support/big-dags.js';
-import { BIG_HISTORY_CHANNEL, executionsOf } from '../test/support/executions.js';
+import { executionsOf } from '../test/support/executions.js';
 import { spawnWeft, stopProcess } from '../test/support/processes.js';
 import { cpuDuring } from './cpu.js';
 import { interpreterTable, type Measure, type ShapeResult, type Variant } from './interpreter-report.js';
 import { startBackend } from './backend.js';
+import { HAND_TASK_QUEUE, startBenchWorkers, startWeftRun, TASK_QUEUE } from './workers.js';
 import { median, writeSection } from './report.js';
 import { shapes, type Shape } from './shapes.js';
 
@@ -59,8 +50,6 @@ const RUNS = Number(values.runs);
 const CONCURRENCY = Number(values.concurrency);
 const THROUGHPUT_RUNS = Number(values['throughput-runs']);
 const BIG_GROUPS = Math.floor(Number(values['big-nodes']) / 100);
-const TASK_QUEUE = 'bench';
-const HAND_TASK_QUEUE = 'bench-hand';
 
 interface BigRun {
   nodes: number;
@@ -79,34 +68,15 @@ interface BigRun {
 async function main(): Promise<void> {
   installTemporalRuntime('error');
   const backend = await startBackend(SERVER);
-  const scratch = mkdtempSync(join(tmpdir(), 'weft-bench-'));
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   let big: BigRun | Error | null = null;
   try {
-    const database = await openDatabase({ url: backend.databaseUrl, dataDir: scratch, migrate: true });
-    const repos = createRepositories(database.db);
-    const native = await NativeConnection.connect({ address: backend.temporalAddress });
-    const activities = createActivities({ repos, logger: createLogger('silent'), settings: activitySettings(loadConfig({}), {}) });
-    // Two workers, each with its own bundle, as two applications would have: the baseline's
-    // workflows do not load Weft's modules, which every workflow of a bundle evaluates anew.
-    const workerFor = async (workflowsPath: string, taskQueue: string) =>
-      Worker.create({
-        connection: native,
-        taskQueue,
-        workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quiet }),
-        activities,
-        // The run events `weft worker` writes (the live streams read them): Weft's runs do that work here too.
-        sinks: runEventSinks(repos.runEvents, createLogger('silent')),
-        maxHeartbeatThrottleInterval: '2 seconds',
-        defaultHeartbeatThrottleInterval: '2 seconds',
-      });
-    const worker = await workerFor(new URL('../src/workflows/index.ts', import.meta.url).pathname, TASK_QUEUE);
-    const handWorker = await workerFor(new URL('./workflows/index.ts', import.meta.url).pathname, HAND_TASK_QUEUE);
-    const client = new Client({ connection: await Connection.connect({ address: backend.temporalAddress, ...BIG_HISTORY_CHANNEL }) });
+    const workers = await startBenchWorkers(backend);
+    const { client } = workers;
     const results: ShapeResult[] = (values['big-only'] ? [] : shapes().filter((s) => s.name.includes(values.only!))).map((shape) => ({ shape, repeats: [] }));
     const pids = { bench: process.pid, server: backend.serverPid };
-    await worker.runUntil(() => handWorker.runUntil(async () => {
+    await workers.runWhile(async () => {
       // Each repeat measures every shape once, so a slow spell of the machine's load spreads over shapes, not one.
       for (let repeat = 0; repeat < REPEATS; repeat++) {
         for (const result of results) {
@@ -119,9 +89,8 @@ async function main(): Promise<void> {
         big = await measureBig(client, { TEMPORAL_ADDRESS: backend.temporalAddress, DATABASE_URL: backend.databaseUrl }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
         process.stdout.write(`${big instanceof Error ? big.stack : JSON.stringify(big)}\n`);
       }
-    }));
-    await native.close();
-    await database.close();
+    });
+    await workers.close();
     const table = interpreterTable(results, Object.keys(pids));
     if (values['big-only']) return;
     writeSection(values.out!, SERVER === 'dev' ? 'interpreter' : 'interpreter-production', renderReport(table, peakRss, backend.describe, big));
@@ -129,7 +98,6 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(sampler);
     await backend.stop();
-    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
@@ -165,15 +133,7 @@ async function runBig(client: Client, taskQueue: string): Promise<Omit<BigRun, '
   const definition = { apiVersion: 'weft/v1', name: 'bench-big', defaults: BIG_DEFAULTS, limits: { maxParallel: 64 }, nodes, outputs } as unknown as Definition;
   const workflowId = `bench-big-${randomBytes(6).toString('hex')}`;
   const t0 = performance.now();
-  const handle = await client.workflow.start(RUN_WORKFLOW_TYPE, {
-    workflowId,
-    taskQueue,
-    args: [{ definition, input: {}, workflow: definition.name, version: null }],
-    typedSearchAttributes: [
-      { key: WEFT_WORKFLOW, value: definition.name },
-      { key: WEFT_STATUS, value: 'running' },
-    ],
-  });
+  const handle = await startWeftRun(client, definition, workflowId, taskQueue);
   const result = (await handle.result()) as RunWorkflowResult;
   const wallSeconds = (performance.now() - t0) / 1000;
   if (result.status !== 'succeeded' || (result.output as { total?: number }).total !== total) throw new Error(`the big run did not do its work: ${JSON.stringify(result).slice(0, 500)}`);
@@ -191,15 +151,7 @@ async function measureShape(client: Client, shape: Shape, pids: Record<string, n
     const workflowId = `bench-${variant}-${randomBytes(6).toString('hex')}`;
     const handle =
       variant === 'weft'
-        ? client.workflow.start(RUN_WORKFLOW_TYPE, {
-            workflowId,
-            taskQueue: TASK_QUEUE,
-            args: [{ definition: shape.definition, input: {}, workflow: shape.definition.name, version: null }],
-            typedSearchAttributes: [
-              { key: WEFT_WORKFLOW, value: shape.definition.name },
-              { key: WEFT_STATUS, value: 'running' },
-            ],
-          })
+        ? startWeftRun(client, shape.definition, workflowId)
         : client.workflow.start(shape.handwritten.type, { workflowId, taskQueue: HAND_TASK_QUEUE, args: shape.handwritten.args });
     return handle.then(async (h) => {
       await h.result();
@@ -293,9 +245,6 @@ sampled every 100 ms while the run runs. Its high-water mark also counts
 start-up, where the worker bundles the workflow code with webpack.
 `;
 }
-
-const noop = () => {};
-const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
 
 main().catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -5,19 +5,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkip, resilienceSkipReason, startLocalCluster, type LocalCluster } from '../support/local-cluster.js';
 import { waitFor } from '../support/processes.js';
 import { readEvents } from '../support/sse.js';
+import { ToolServer } from '../../src/conformance/tool-server.js';
+import { agentLoops, checkLoops, runsMidCall } from './agent-loops.js';
 import { agentRun, allEnded, nodeStatus, report, startRuns } from './runs.js';
 
 /**
  * The reduced fault suite, in every CI run: the production topology of
  * deploy/local-cluster.sh (Temporal 1.29.1 on PostgreSQL, two APIs, two
  * workers) survives a worker SIGKILL with 50 live runs, a Temporal server
- * restart with runs in flight, and an API process killed under streaming clients.
+ * restart with runs in flight, and an API process killed under streaming clients;
+ * and agent loops (weft-agents 3.3) through a worker SIGKILL and a Temporal
+ * restart caught mid-tool-call, their calls counted per idempotency key at the
+ * tool's server.
  */
 const skip = resilienceSkipReason();
 announceSkip('test/resilience/topology.test.ts', skip);
 let cluster: LocalCluster;
 let sql: postgres.Sql;
 let temporal: Client;
+const tools = new ToolServer();
+let toolUrl: string;
 
 const STARTED = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 
@@ -29,7 +36,9 @@ async function startedActivityWorkers(ids: string[]): Promise<string[]> {
 
 beforeAll(async () => {
   if (skip) return;
-  cluster = await startLocalCluster();
+  toolUrl = `http://127.0.0.1:${await tools.start()}`;
+  // The workers' http tools may reach the tool server on loopback, and nothing else private.
+  cluster = await startLocalCluster({ WEFT_HTTP_ALLOW_HOSTS: '127.0.0.1' });
   sql = postgres(cluster.databaseUrl, { max: 2, onnotice: () => {} });
   temporal = new Client({ connection: await Connection.connect({ address: cluster.temporalAddress }) });
 }, 240_000);
@@ -37,7 +46,26 @@ afterAll(async () => {
   await temporal?.connection.close();
   await sql?.end();
   await cluster?.down();
+  await tools.stop();
 }, 120_000);
+
+/** Agent loops per fault (the acceptance asks for 12 or more mid-tool-call), their turns, and how long the tool server holds a call. */
+const LOOPS = 16;
+const LOOP_TURNS = 4;
+const HOLD_MS = 1_500;
+const MID_CALL = 12;
+
+/**
+ * Starts the loops and waits until at least MID_CALL of them have a call held
+ * at the tool server and, when `worker` is given, that worker is executing one
+ * of their activities (its identity, pid@host, on a started activity).
+ */
+async function loopsMidCall(label: string, worker?: 'worker-1'): Promise<string[]> {
+  const ids = await startRuns(cluster, agentLoops(toolUrl, LOOP_TURNS, HOLD_MS), LOOPS, label);
+  const busy = async () => !worker || (await startedActivityWorkers(ids)).some((w) => w.startsWith(`${cluster.pid(worker)}@`));
+  await waitFor(async () => (runsMidCall(tools, ids) >= MID_CALL && (await busy()) ? true : undefined), `${MID_CALL} loops to be mid-tool-call${worker ? ` and ${worker} busy` : ''}`, 60_000);
+  return ids;
+}
 
 /** Agents with delays, an approval, a map: every kind of waiting a run does. */
 const mixed = {
@@ -153,5 +181,33 @@ describe.skipIf(skip)(skip ? `resilience (not run: ${skip})` : 'resilience on th
       expect(received.get(id)).toEqual(stored.map((r) => Number(r.id)));
     }
     await cluster.control('start', 'api-1');
+  }, 300_000);
+
+  it('SIGKILL a worker while 16 agent loops are mid-tool-call: every loop finishes all its turns, no completed call runs again', async () => {
+    const ids = await loopsMidCall('loop-kill', 'worker-1');
+    const midCall = runsMidCall(tools, ids);
+    const killedAt = Date.now();
+    await cluster.control('kill', 'worker-1');
+    const killed = { from: killedAt, to: Date.now() };
+    const runs = await allEnded(cluster, ids, 180_000);
+    const recoveredMs = Date.now() - killedAt;
+    const figures = await checkLoops(temporal, tools, runs, LOOP_TURNS, killed);
+    // The kill did catch calls mid-flight: some ran again, with their key.
+    expect(figures.ranAgain).toBeGreaterThan(0);
+    report('agent loops, worker SIGKILL', { loops: ids.length, midCallAtKill: midCall, ...figures, killToAllEndedMs: recoveredMs });
+    await cluster.control('start', 'worker-1');
+  }, 300_000);
+
+  it('restart the Temporal server while 16 agent loops are mid-tool-call: every loop finishes all its turns, no completed call runs again', async () => {
+    const ids = await loopsMidCall('loop-restart');
+    const midCall = runsMidCall(tools, ids);
+    const stoppedAt = Date.now();
+    await cluster.control('stop', 'temporal');
+    await cluster.control('start', 'temporal');
+    const downMs = Date.now() - stoppedAt;
+    const runs = await allEnded(cluster, ids, 180_000);
+    // Calls dispatched while the server shut down gracefully count as in flight at the fault.
+    const figures = await checkLoops(temporal, tools, runs, LOOP_TURNS, { from: stoppedAt, to: stoppedAt + downMs });
+    report('agent loops, Temporal restart', { loops: ids.length, midCallAtStop: midCall, ...figures, serverDownMs: downMs, stopToAllEndedMs: Date.now() - stoppedAt });
   }, 300_000);
 });

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
 
 /**
  * Connection options for reading big histories: a page of a 10,000-node run's
@@ -11,6 +12,8 @@ export interface Execution {
   workflowId: string;
   runId: string;
   events: number;
+  /** The history's size as Temporal stores and sends it (its protobuf encoding). */
+  bytes: number;
   /** How the execution ended: `continued` when it continued as new. */
   ended: 'continued' | 'other';
 }
@@ -26,14 +29,15 @@ export async function executionsOf(client: Client, workflowId: string): Promise<
   const queue: { workflowId: string; runId: string }[] = [{ workflowId, runId: firstRunId }];
   while (queue.length > 0) {
     const next = queue.shift()!;
-    const events = (await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory()).events ?? [];
+    const history = await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory();
+    const events = history.events ?? [];
     for (const event of events) {
       const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
       if (child?.workflowId && child.runId) queue.push({ workflowId: child.workflowId, runId: child.runId });
     }
     const continued = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes;
     if (continued?.newExecutionRunId) queue.push({ workflowId: next.workflowId, runId: continued.newExecutionRunId });
-    found.push({ ...next, events: events.length, ended: continued ? 'continued' : 'other' });
+    found.push({ ...next, events: events.length, bytes: proto.temporal.api.history.v1.History.encode(history).finish().length, ended: continued ? 'continued' : 'other' });
   }
   return found;
 }
