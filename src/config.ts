@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DURATION_PATTERN } from './dag/duration.js';
 import { SEGMENT_EVENTS } from './dag/run-state.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -11,6 +12,7 @@ const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', ''])
   .optional()
   .transform((v) => v === '1' || v === 'true' || v === 'on');
+const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 30s, 5m');
 const list = z
   .string()
   .optional()
@@ -58,6 +60,12 @@ export const configSchema = z.object({
   WEFT_PLUGINS: list,
   /** A directory of plugins (`.js`, `.mjs`, `.ts` files and package folders). Default: <WEFT_DATA_DIR>/plugins. */
   WEFT_PLUGIN_DIR: optionalText,
+  /** How often the alerts evaluator runs (its Temporal Schedule's interval). */
+  WEFT_ALERTS_INTERVAL: duration.default('30s'),
+  /** Longest wait between two attempts of an alert notification's delivery (they start at 1s and double). */
+  WEFT_ALERT_RETRY_MAX_INTERVAL: duration.default('1m'),
+  /** Attempts of one delivery before it is logged as failed. */
+  WEFT_ALERT_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(60),
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI: optionalText,

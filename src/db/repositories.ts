@@ -3,6 +3,7 @@ import { AgentConversationsRepo } from './agent-conversations-repo.js';
 import { AnalyticsRepo } from './analytics/analytics-repo.js';
 import { NodeStatsRepo } from './analytics/node-stats-repo.js';
 import { ApiKeysRepo } from './api-keys-repo.js';
+import { AlertsRepo } from './alerts/alerts-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { BudgetsRepo } from './budgets-repo.js';
 import { CacheRepo } from './cache-repo.js';
@@ -21,6 +22,7 @@ export interface Repositories {
   nodeExecutions: NodeExecutionsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
+  alerts: AlertsRepo;
   cache: CacheRepo;
   budgets: BudgetsRepo;
   analytics: AnalyticsRepo;
@@ -37,6 +39,7 @@ export function createRepositories(db: Db): Repositories {
     nodeExecutions: new NodeExecutionsRepo(db),
     apiKeys: new ApiKeysRepo(db),
     audit: new AuditRepo(db),
+    alerts: new AlertsRepo(db),
     cache: new CacheRepo(db),
     budgets: new BudgetsRepo(db),
     analytics: new AnalyticsRepo(db),
