@@ -8,6 +8,7 @@ import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/w
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
+import { alertsScheduleId, ensureAlertsSchedule } from '../../src/alerts/schedule.js';
 import { activitySettings } from '../../src/activities/settings.js';
 import { loadConfig } from '../../src/config.js';
 import type { Express } from 'express';
@@ -104,6 +105,8 @@ export interface HarnessOptions {
   corsOrigins?: string[];
   /** The built dashboard the API serves at `/` (default: none). */
   dashboardDir?: string;
+  /** Start the alerts evaluator's Schedule at this interval, as `weft worker` does (default: no evaluator; deleted on close). */
+  alertsIntervalMs?: number;
 }
 
 /** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
@@ -155,6 +158,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     workerRun = worker.run();
   };
   if (!options.withoutWorker) await startWorker({ codePath: inject('workflowBundlePath') });
+  if (options.alertsIntervalMs !== undefined) await ensureAlertsSchedule(client, taskQueue, options.alertsIntervalMs);
 
   const bus = new EventBus(database.listen);
   const app = createApp({
@@ -248,6 +252,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
     },
     async close() {
+      if (options.alertsIntervalMs !== undefined) await client.schedule.getHandle(alertsScheduleId(taskQueue)).delete().catch(() => {});
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await bus.close();

@@ -51,6 +51,10 @@ export function createAlertActivities(deps: AlertActivityDeps): AlertActivities 
         await alerts.recordAttempt(key, name, { delivered: false, error: `channel ${name} does not exist`, final: true });
         throw ApplicationFailure.create({ type: FailureType.ConfigInvalid, message: `channel ${name} does not exist`, nonRetryable: true });
       }
+      // In order per channel: a resolve (or repeat) waits while the notice before it is still being retried.
+      if (await alerts.earlierPending(notification, name)) {
+        throw ApplicationFailure.create({ type: FailureType.HttpError, message: `an earlier notice of this alert to ${name} is not delivered yet` });
+      }
       const payload = notification.payload as unknown as AlertNotification;
       const body = JSON.stringify(channel.type === 'slack' ? slackMessage(payload) : payload);
       const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': key, 'x-weft-event': 'alert' };

@@ -179,6 +179,24 @@ export class AlertsRepo {
     await this.db.update(alertNotifications).set({ dispatchedAt: new Date() }).where(eq(alertNotifications.key, key));
   }
 
+  /** Whether an earlier notification of the same alert still waits for its delivery to a channel. */
+  async earlierPending(notification: AlertNotificationRow, channel: string): Promise<boolean> {
+    const rows = await this.db
+      .select({ key: alertDeliveries.notificationKey })
+      .from(alertDeliveries)
+      .innerJoin(alertNotifications, eq(alertNotifications.key, alertDeliveries.notificationKey))
+      .where(
+        and(
+          eq(alertNotifications.fingerprint, notification.fingerprint),
+          lt(alertNotifications.createdAt, notification.createdAt),
+          eq(alertDeliveries.channel, channel),
+          eq(alertDeliveries.status, 'pending'),
+        ),
+      )
+      .limit(1);
+    return rows.length > 0;
+  }
+
   /** The channels a notification goes to. */
   async channelsOf(key: string): Promise<string[]> {
     const rows = await this.db.select({ channel: alertDeliveries.channel }).from(alertDeliveries).where(eq(alertDeliveries.notificationKey, key));
