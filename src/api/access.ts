@@ -84,6 +84,11 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   'DELETE /api/v1/alerts/silences/:id': operator('alert.unsilence'),
   'GET /api/v1/alerts/deliveries': viewer,
 
+  'GET /api/v1/export/runs': viewer,
+  'GET /api/v1/export/node-executions': viewer,
+  'GET /api/v1/export/costs': viewer,
+  'GET /api/v1/export/audit': admin,
+
   'GET /metrics': pub,
 
   'GET /api/v1/plugins': viewer,

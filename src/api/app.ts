@@ -19,6 +19,7 @@ import { requestTelemetry } from './request-telemetry.js';
 import { API_BASE, mountRoutes } from './route-spec.js';
 import { alertRoutes } from './routes/alerts.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { exportRoutes } from './routes/exports.js';
 import { auditRoutes } from './routes/audit.js';
 import { budgetRoutes } from './routes/budgets.js';
 import { docsRouter } from './routes/docs.js';
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
     ...keyRoutes(deps.repos.apiKeys),
     ...auditRoutes(deps.repos.audit),
     ...alertRoutes(deps.repos.alerts),
+    ...exportRoutes(deps.repos.exports),
   ];
   app.use(docsRouter(routes, plugins));
   app.use(API_BASE, requireIdentity);

@@ -7,6 +7,7 @@ import { AlertsRepo } from './alerts/alerts-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { BudgetsRepo } from './budgets-repo.js';
 import { CacheRepo } from './cache-repo.js';
+import { ExportRepo } from './export-repo.js';
 import { NodeExecutionsRepo } from './node-executions-repo.js';
 import { RunEventsRepo } from './run-events-repo.js';
 import { RunNodesRepo } from './run-nodes-repo.js';
@@ -24,6 +25,7 @@ export interface Repositories {
   audit: AuditRepo;
   alerts: AlertsRepo;
   cache: CacheRepo;
+  exports: ExportRepo;
   budgets: BudgetsRepo;
   analytics: AnalyticsRepo;
   nodeStats: NodeStatsRepo;
@@ -41,6 +43,7 @@ export function createRepositories(db: Db): Repositories {
     audit: new AuditRepo(db),
     alerts: new AlertsRepo(db),
     cache: new CacheRepo(db),
+    exports: new ExportRepo(db),
     budgets: new BudgetsRepo(db),
     analytics: new AnalyticsRepo(db),
     nodeStats: new NodeStatsRepo(db),
