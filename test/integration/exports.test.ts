@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvText } from '../../src/exports/csv.js';
+import { weft } from '../cli/weft-cli.js';
 import { parseCsv, parseCsvObjects } from '../support/csv-parse.js';
 import { ADMIN_KEY, agentNode, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
 
@@ -72,6 +73,21 @@ describe('exports (contract weft-ops §14)', () => {
     expect(refused.status).toBe(403);
     expect(JSON.parse(refused.text).error.code).toBe('FORBIDDEN');
     expect((await download('/api/v1/export/audit', OPERATOR_KEY)).status).toBe(403);
+  });
+
+  it('weft export streams what the API exports; weft alerts reads and silences', async () => {
+    const api = await download('/api/v1/export/runs?format=csv&workflow=export-a');
+    const cli = await weft(['export', 'runs', '--workflow', 'export-a'], h.url, VIEWER_KEY);
+    expect(cli.code).toBe(0);
+    expect(parseCsv(cli.stdout)).toEqual(parseCsv(api.text));
+    const refused = await weft(['export', 'audit'], h.url, VIEWER_KEY);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('FORBIDDEN');
+    const silenced = await weft(['alerts', 'silence', '--workflow', 'export-a', '--for', '1h', '--comment', 'test', '--json'], h.url, OPERATOR_KEY);
+    expect(silenced.code).toBe(0);
+    const { id } = JSON.parse(silenced.stdout);
+    expect((await weft(['alerts', 'ls', '--json'], h.url, VIEWER_KEY)).code).toBe(0);
+    expect((await weft(['alerts', 'unsilence', id], h.url, OPERATOR_KEY)).stdout).toContain(`silence ${id} ended`);
   });
 
   it('one snapshot: rows written while the export streams are not in it', async () => {
