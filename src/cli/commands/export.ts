@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { type Command, Option } from 'commander';
 import { exportDatasets } from '../../db/export-repo.js';
@@ -18,7 +19,7 @@ export function registerExport(program: Command): void {
     .action(
       apiAction(async (client, what: string, options: { format: string; since?: string; until?: string; workflow?: string; status?: string }) => {
         const res = await client.download(`/export/${what}`, options);
-        await pipeline(Readable.fromWeb(res.body! as import('node:stream/web').ReadableStream), process.stdout);
+        await pipeline(Readable.fromWeb(res.body! as ReadableStream), process.stdout);
       }),
     );
 }
