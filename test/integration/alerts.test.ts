@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsScheduleId } from '../../src/alerts/schedule.js';
 import { startAlertReceiver, type AlertReceiver, type Received } from '../support/alert-receiver.js';
 import { ADMIN_KEY, agentNode, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
+import { expectResponsesMatchDocument } from '../support/openapi-conformance.js';
 import { freePort } from '../support/ports.js';
 import { spawnWeft, stopProcess, waitFor } from '../support/processes.js';
 
@@ -159,5 +160,9 @@ describe('alerts (contract weft-ops §13)', () => {
     const keys = receiver.received.map((x) => x.body.key);
     expect(keys.length).toBeGreaterThan(0);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('answers as the OpenAPI document says', async () => {
+    expect(await expectResponsesMatchDocument(h)).toBeGreaterThan(20);
   });
 });
