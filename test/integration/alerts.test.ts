@@ -1,7 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsScheduleId } from '../../src/alerts/schedule.js';
+import { loadPlugins } from '../../src/plugins/loader.js';
 import { startAlertReceiver, type AlertReceiver, type Received } from '../support/alert-receiver.js';
 import { ADMIN_KEY, agentNode, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
 import { expectResponsesMatchDocument } from '../support/openapi-conformance.js';
@@ -13,6 +17,8 @@ const WORKER_ENV = { WEFT_ALERT_RETRY_MAX_INTERVAL: '2s', WEFT_ALERT_RETRY_ATTEM
 
 let h: Harness;
 let receiver: AlertReceiver;
+/** Where the test plugin's `onAlert` hook posts each event it gets, from either worker. */
+let hookReceiver: AlertReceiver;
 let processes: ChildProcess[] = [];
 let secondApi: string;
 
@@ -34,11 +40,21 @@ const received = (ruleName: string, state?: string): Received[] => receiver.rece
 
 beforeAll(async () => {
   // Deliveries back off from 1s to at most 2s here (the default is 1m), so a receiver down for seconds costs seconds.
-  h = await createHarness({ alertsIntervalMs: 1_000, workerEnv: WORKER_ENV });
+  hookReceiver = await startAlertReceiver();
+  const pluginDir = mkdtempSync(join(tmpdir(), 'weft-alert-plugin-'));
+  const pluginPath = join(pluginDir, 'alert-relay.mjs');
+  writeFileSync(
+    pluginPath,
+    `export default { name: 'alert-relay', version: '1.0.0', hooks: { async onAlert(event) {
+      await fetch(${JSON.stringify(hookReceiver.url)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    } } };\n`,
+  );
+  const plugins = await loadPlugins({ specifiers: [pluginPath] });
+  h = await createHarness({ alertsIntervalMs: 1_000, workerEnv: WORKER_ENV, plugins });
   // A second worker and a second API, each its own process on the same database and task queue: the worker ensures the same Schedule and polls the same tasks.
   const port = await freePort();
   secondApi = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, ...WORKER_ENV, DATABASE_URL: h.databaseUrl, TEMPORAL_ADDRESS: h.temporalAddress, WEFT_TASK_QUEUE: h.taskQueue, WEFT_ALERTS_INTERVAL: '1s', WEFT_LOG_LEVEL: 'info' };
+  const env = { ...process.env, ...WORKER_ENV, WEFT_PLUGINS: pluginPath, DATABASE_URL: h.databaseUrl, TEMPORAL_ADDRESS: h.temporalAddress, WEFT_TASK_QUEUE: h.taskQueue, WEFT_ALERTS_INTERVAL: '1s', WEFT_LOG_LEVEL: 'info' };
   processes = await Promise.all([
     spawnWeft('worker', { ...env, WEFT_METRICS_PORT: String(await freePort()) }, 'Weft worker polling'),
     spawnWeft('api', { ...env, WEFT_PORT: String(port), WEFT_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY }, 'Weft API listening'),
@@ -52,6 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of processes) await stopProcess(p, 'SIGTERM');
   await receiver?.close();
+  await hookReceiver?.close();
   await h?.close();
 });
 
@@ -160,6 +177,13 @@ describe('alerts (contract weft-ops §13)', () => {
     const keys = receiver.received.map((x) => x.body.key);
     expect(keys.length).toBeGreaterThan(0);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('plugins get onAlert with each notice, its key as the event id', async () => {
+    const keys = receiver.received.map((x) => x.body.key as string);
+    const events = await waitFor(async () => (keys.every((k) => hookReceiver.received.some((e) => e.body.eventId === k)) ? hookReceiver.received : undefined), 'an onAlert event for every notice');
+    const event = events.find((e) => e.body.eventId === keys[0])!;
+    expect(event.body).toMatchObject({ type: 'onAlert', alert: { key: keys[0], type: 'alert' } });
   });
 
   it('answers as the OpenAPI document says', async () => {
