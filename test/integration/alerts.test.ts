@@ -179,6 +179,15 @@ describe('alerts (contract weft-ops §13)', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it('metrics: weft_alerts_firing from the stored alerts, the same on both APIs', async () => {
+    for (const base of [h.url, secondApi]) {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      // cost_spike's alert fires until its run leaves the 1h window; the resolved ones are not counted.
+      expect(text).toContain('weft_alerts_firing{rule="spend",severity="warning"} 1');
+      expect(text).not.toMatch(/weft_alerts_firing\{rule="fails"/);
+    }
+  });
+
   it('plugins get onAlert with each notice, its key as the event id', async () => {
     const keys = receiver.received.map((x) => x.body.key as string);
     const events = await waitFor(async () => (keys.every((k) => hookReceiver.received.some((e) => e.body.eventId === k)) ? hookReceiver.received : undefined), 'an onAlert event for every notice');
