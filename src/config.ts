@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DURATION_PATTERN } from './dag/duration.js';
 import { SEGMENT_EVENTS } from './dag/run-state.js';
 import { roles, type Role } from './db/schema/api-keys.js';
 
@@ -12,6 +13,7 @@ const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', ''])
   .optional()
   .transform((v) => v === '1' || v === 'true' || v === 'on');
+const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 30s, 5m');
 const list = z
   .string()
   .optional()
@@ -75,6 +77,12 @@ export const configSchema = z.object({
   /** A session ends after this many minutes without a request, and after WEFT_SESSION_MAX_HOURS whatever the use. */
   WEFT_SESSION_IDLE_MINUTES: z.coerce.number().min(1).max(7 * 24 * 60).default(30),
   WEFT_SESSION_MAX_HOURS: z.coerce.number().min(1).max(30 * 24).default(12),
+  /** How often the alerts evaluator runs (its Temporal Schedule's interval). */
+  WEFT_ALERTS_INTERVAL: duration.default('30s'),
+  /** Longest wait between two attempts of an alert notification's delivery (they start at 1s and double). */
+  WEFT_ALERT_RETRY_MAX_INTERVAL: duration.default('1m'),
+  /** Attempts of one delivery before it is logged as failed. */
+  WEFT_ALERT_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(60),
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI: optionalText,

@@ -7,6 +7,8 @@ import { createHookActivities } from '../plugins/hook-activities.js';
 import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { hookObserver } from './observers/hook-observer.js';
 import { PluginRegistry } from '../plugins/registry.js';
+import type { AlertActivities } from '../alerts/contract.js';
+import { createAlertActivities } from './alerts/alert-activities.js';
 import { createAgentActivity } from './agents/agent-activity.js';
 import { createMcpActivities } from './agents/mcp-activities.js';
 import { TextStreams } from './agents/text-stream.js';
@@ -47,7 +49,7 @@ function runComplete(run: RunSnapshot): HookEvent {
 const NODE_HOOKS: ReadonlySet<string> = new Set([HookName.BeforeNode, HookName.AfterNode, HookName.OnNodeError]);
 
 /** Every activity the worker registers, built from its dependencies. */
-export function createActivities(deps: ActivityDeps): WeftActivities {
+export function createActivities(deps: ActivityDeps): WeftActivities & AlertActivities {
   const { settings, logger } = deps;
   const plugins = deps.plugins ?? PluginRegistry.empty();
   const hooks = deps.hooks ?? new HookDispatcher(plugins, { logger });
@@ -66,8 +68,10 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
     // Without a node hook loaded, attempts report to the metrics alone.
     observer: composeObservers([metricsObserver(), plugins.hookNames().some((h) => NODE_HOOKS.has(h)) ? hookObserver(hooks) : undefined]),
   };
-  // What a stored run's end tells the plugins, when a hook listens: its completion, then the budgets it crossed.
+  const { onRunEnded, ...alertActivities } = createAlertActivities({ alerts: deps.repos.alerts, budgets: deps.repos.budgets, hooks, retry: settings.alertRetry, logger });
+  // What a stored run's end tells: the alert rules it may fire at once, then the plugins when a hook listens (its completion, the budgets it crossed).
   const onFinished = [
+    onRunEnded,
     ...(plugins.hookNames().includes(HookName.OnRunComplete) ? [(run: RunSnapshot) => hooks.deliver([runComplete(run)])] : []),
     ...(plugins.hookNames().includes(HookName.OnBudget) ? [budgetAlerts(deps.repos.budgets, hooks)] : []),
   ];
@@ -107,17 +111,14 @@ export function createActivities(deps: ActivityDeps): WeftActivities {
       executions: deps.repos.nodeExecutions,
       events: deps.repos.runEvents,
       onStored: runEndMetrics({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, workflows: deps.repos.workflows, logger }),
-      ...(onFinished.length > 0
-        ? {
-            onFinished: async (run: RunSnapshot) => {
-              for (const tell of onFinished) await tell(run);
-            },
-          }
-        : {}),
+        onFinished: async (run: RunSnapshot) => {
+        for (const tell of onFinished) await tell(run);
+      },
     }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),
     prepareScheduledRun: createScheduledRunActivity({ workflows: deps.repos.workflows, runs: deps.repos.runs, events: deps.repos.runEvents, budgets: deps.repos.budgets }),
     runPlugin: createPluginActivity({ registry: plugins, logger, envelope }),
     ...createHookActivities(hooks),
+    ...alertActivities,
   };
 }

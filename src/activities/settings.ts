@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
+import { parseDuration } from '../dag/duration.js';
 import { loadPricing, type PricingTable } from '../pricing/pricing.js';
 import { loadTiers, type TierTable } from '../pricing/tiers.js';
 import { SecretStore } from './secrets.js';
@@ -15,6 +16,14 @@ export interface ActivitySettings {
   exec: { enabled: boolean; workspace: string; envAllow: string[]; maxOutputBytes: number };
   /** `stdio`: MCP servers given by `command` may be started (they run in the exec sandbox, under `exec.workspace`). */
   mcp: { stdio: boolean };
+  /** Alert notifications' delivery retries: the longest wait between attempts, and how many attempts. */
+  alertRetry: AlertRetry;
+}
+
+/** How a notification's delivery is retried (weft-ops §13). */
+export interface AlertRetry {
+  maxIntervalMs: number;
+  attempts: number;
 }
 
 export function activitySettings(config: Config, env: NodeJS.ProcessEnv = process.env): ActivitySettings {
@@ -32,5 +41,6 @@ export function activitySettings(config: Config, env: NodeJS.ProcessEnv = proces
       maxOutputBytes: config.WEFT_EXEC_MAX_OUTPUT_BYTES,
     },
     mcp: { stdio: config.WEFT_MCP_STDIO },
+    alertRetry: { maxIntervalMs: parseDuration(config.WEFT_ALERT_RETRY_MAX_INTERVAL), attempts: config.WEFT_ALERT_RETRY_ATTEMPTS },
   };
 }

@@ -75,6 +75,26 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   'PUT /api/v1/budgets/:workflow': { role: 'admin', action: 'budget.set' },
   'DELETE /api/v1/budgets/:workflow': { role: 'admin', action: 'budget.delete' },
 
+  'GET /api/v1/alerts': viewer,
+  'POST /api/v1/alerts/rules': { role: 'admin', action: 'alert.rule.create' },
+  'GET /api/v1/alerts/rules': viewer,
+  'GET /api/v1/alerts/rules/:id': viewer,
+  'PUT /api/v1/alerts/rules/:id': { role: 'admin', action: 'alert.rule.update' },
+  'DELETE /api/v1/alerts/rules/:id': { role: 'admin', action: 'alert.rule.delete' },
+  'POST /api/v1/alerts/channels': { role: 'admin', action: 'alert.channel.create' },
+  // Admin: a channel's URL (a Slack incoming webhook's) is itself a credential.
+  'GET /api/v1/alerts/channels': admin,
+  'DELETE /api/v1/alerts/channels/:id': { role: 'admin', action: 'alert.channel.delete' },
+  'POST /api/v1/alerts/silences': operator('alert.silence'),
+  'GET /api/v1/alerts/silences': viewer,
+  'DELETE /api/v1/alerts/silences/:id': operator('alert.unsilence'),
+  'GET /api/v1/alerts/deliveries': viewer,
+
+  'GET /api/v1/export/runs': viewer,
+  'GET /api/v1/export/node-executions': viewer,
+  'GET /api/v1/export/costs': viewer,
+  'GET /api/v1/export/audit': admin,
+
   'GET /metrics': pub,
 
   'GET /api/v1/plugins': viewer,

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import type { PricingTable } from '../pricing/pricing.js';
 import type { TierTable } from '../pricing/tiers.js';
+import { refreshAlertsFiring } from '../metrics/alerts-gauge.js';
 import { serveMetrics, type MetricsSource } from '../metrics/exposition.js';
 import { auditTrail } from './audit-trail.js';
 import { identify, requireIdentity } from './auth.js';
@@ -16,7 +17,9 @@ import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimits } from './rate-limits.
 import { requestId } from './request-context.js';
 import { requestTelemetry } from './request-telemetry.js';
 import { API_BASE, mountRoutes } from './route-spec.js';
+import { alertRoutes } from './routes/alerts.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { exportRoutes } from './routes/exports.js';
 import { auditRoutes } from './routes/audit.js';
 import { budgetRoutes } from './routes/budgets.js';
 import { docsRouter } from './routes/docs.js';
@@ -90,7 +93,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestTelemetry(deps.logger));
   app.use(securityHeaders(deps.corsOrigins));
   // Outside /api/v1: no key, and no limit a scrape could hit.
-  app.get('/metrics', (req, res) => serveMetrics(req, res, deps.extraMetrics));
+  app.get('/metrics', async (req, res) => {
+    // A database that does not answer leaves the last figure; the scrape itself still answers.
+    await refreshAlertsFiring(deps.repos.alerts).catch((err: unknown) => deps.logger.warn({ err }, 'could not read the firing alerts for /metrics'));
+    await serveMetrics(req, res, deps.extraMetrics);
+  });
   app.use(healthRouter({ pingDatabase: deps.pingDatabase, client: deps.temporal.client, namespace: deps.temporal.namespace }));
   // Static pages and scripts, public like the probes: a sign-in page cannot need a key, nor count against the anonymous limit.
   if (deps.dashboardDir) app.use(dashboard(deps.dashboardDir));
@@ -113,6 +120,8 @@ export function createApp(deps: AppDeps): Express {
     ...keyRoutes(deps.repos.apiKeys),
     ...auditRoutes(deps.repos.audit),
     ...userRoutes(deps.repos.users, deps.repos.sessions, sessions.now),
+    ...alertRoutes(deps.repos.alerts),
+    ...exportRoutes(deps.repos.exports),
   ];
   app.use(docsRouter(routes, plugins));
   app.use(authRoutes({ oidc: oidcSettings && new OidcClient(oidcSettings), sessions, users: deps.repos.users, logger: deps.logger }));

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { approval, nodeDetail, pluginList, rerunAccepted, run, runAccepted, runList, savedWorkflow, schedule, scheduleList, startedRun, storedVersion, validation, workflowDetail, workflowList } from '../api/responses.js';
 import type { createdKey, keyInfo } from '../api/routes/keys.js';
+import type { alertRule, alertSilence, alertView } from '../api/alert-schemas.js';
 import { CliError } from './cli-error.js';
 import type { Connection } from './connection.js';
 import { ExitCode, exitCodeOfHttp } from './exit-codes.js';
@@ -42,6 +43,13 @@ export class ApiClient {
   /** Opens a response to read as a stream (server-sent events). */
   async stream(path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
     const res = await this.send('GET', path, { headers: { accept: 'text/event-stream', ...headers } }, signal);
+    if (!res.ok) throw errorOf(res.status, await res.text());
+    return res;
+  }
+
+  /** Opens a response to read as it streams (an export). */
+  async download(path: string, query: Record<string, string | undefined>): Promise<Response> {
+    const res = await this.send('GET', path, { query });
     if (!res.ok) throw errorOf(res.status, await res.text());
     return res;
   }
@@ -94,6 +102,11 @@ export class ApiClient {
   revokeKey = (id: string) => this.request<void>('DELETE', `/keys/${enc(id)}`);
 
   listPlugins = () => this.request<Wire<typeof pluginList>>('GET', '/plugins');
+
+  listAlerts = (state?: string) => this.request<{ items: Wire<typeof alertView>[] }>('GET', '/alerts', { query: { state } });
+  listAlertRules = () => this.request<{ items: Wire<typeof alertRule>[] }>('GET', '/alerts/rules');
+  createSilence = (body: { matchers: Record<string, string>; endsAt: string; comment: string }) => this.request<Wire<typeof alertSilence>>('POST', '/alerts/silences', { body });
+  deleteSilence = (id: string) => this.request<void>('DELETE', `/alerts/silences/${enc(id)}`);
 }
 
 const enc = encodeURIComponent;

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError } from './cli-error.js';
 import { registerAdmin } from './commands/admin.js';
+import { registerAlerts } from './commands/alerts.js';
+import { registerExport } from './commands/export.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerDefinitions } from './commands/definitions.js';
 import { registerRun } from './commands/run.js';
@@ -33,6 +35,8 @@ registerWorkflows(program);
 registerRuns(program);
 registerSchedules(program);
 registerAdmin(program);
+registerAlerts(program);
+registerExport(program);
 registerCompletion(program);
 
 program.parseAsync().catch((err: unknown) => {

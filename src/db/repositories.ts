@@ -3,9 +3,11 @@ import { AgentConversationsRepo } from './agent-conversations-repo.js';
 import { AnalyticsRepo } from './analytics/analytics-repo.js';
 import { NodeStatsRepo } from './analytics/node-stats-repo.js';
 import { ApiKeysRepo } from './api-keys-repo.js';
+import { AlertsRepo } from './alerts/alerts-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { BudgetsRepo } from './budgets-repo.js';
 import { CacheRepo } from './cache-repo.js';
+import { ExportRepo } from './export-repo.js';
 import { NodeExecutionsRepo } from './node-executions-repo.js';
 import { RunEventsRepo } from './run-events-repo.js';
 import { RunNodesRepo } from './run-nodes-repo.js';
@@ -23,7 +25,9 @@ export interface Repositories {
   nodeExecutions: NodeExecutionsRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
+  alerts: AlertsRepo;
   cache: CacheRepo;
+  exports: ExportRepo;
   budgets: BudgetsRepo;
   analytics: AnalyticsRepo;
   nodeStats: NodeStatsRepo;
@@ -41,7 +45,9 @@ export function createRepositories(db: Db): Repositories {
     nodeExecutions: new NodeExecutionsRepo(db),
     apiKeys: new ApiKeysRepo(db),
     audit: new AuditRepo(db),
+    alerts: new AlertsRepo(db),
     cache: new CacheRepo(db),
+    exports: new ExportRepo(db),
     budgets: new BudgetsRepo(db),
     analytics: new AnalyticsRepo(db),
     nodeStats: new NodeStatsRepo(db),

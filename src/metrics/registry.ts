@@ -84,3 +84,12 @@ export const pluginHookErrors = counter('weft_plugin_hook_errors_total', 'Plugin
 export const httpRequests = counter('weft_http_requests_total', 'API requests by method, route pattern and status', ['method', 'route', 'status']);
 
 export const httpRequestDuration = histogram('weft_http_request_duration_seconds', 'API request duration by method and route pattern', ['method', 'route'], HTTP_DURATION_BUCKETS);
+
+/** Firing alerts by rule name and severity, read from the stored alerts when the API is scraped. */
+export const alertsFiring = watch(
+  new Gauge({ name: 'weft_alerts_firing', help: 'Alerts firing now, by rule and severity', labelNames: ['rule', 'severity'] as const, registers }),
+  seriesChanges,
+);
+
+/** One per delivery attempt of an alert notification to a channel, by outcome (`delivered`, `failed`). */
+export const alertNotifications = counter('weft_alert_notifications_total', 'Alert notification delivery attempts, by channel and outcome', ['channel', 'status']);

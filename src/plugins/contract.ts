@@ -6,7 +6,7 @@ import type { DeferredTemplate } from '../dag/expressions.js';
  */
 
 /** The hooks a plugin may observe. */
-export const HookName = { BeforeNode: 'beforeNode', AfterNode: 'afterNode', OnNodeError: 'onNodeError', OnRunComplete: 'onRunComplete', OnWarning: 'onWarning', OnBudget: 'onBudget' } as const;
+export const HookName = { BeforeNode: 'beforeNode', AfterNode: 'afterNode', OnNodeError: 'onNodeError', OnRunComplete: 'onRunComplete', OnWarning: 'onWarning', OnBudget: 'onBudget', OnAlert: 'onAlert' } as const;
 export type HookName = (typeof HookName)[keyof typeof HookName];
 
 /** One plugin node's attempt, as the workflow schedules it (`runPlugin`). */
@@ -38,6 +38,7 @@ export interface HookEvent {
   type: HookName;
   /** When the event happened (ISO 8601). */
   at: string;
+  /** Empty on an `onAlert` event whose alert is not about one run. */
   runId: string;
   workflow: string;
   nodeId?: string;
@@ -49,4 +50,6 @@ export interface HookEvent {
   attempt?: number;
   warning?: string;
   budget?: unknown;
+  /** `onAlert`: the notification (state, alert, rule), as the alert channels receive it. */
+  alert?: unknown;
 }

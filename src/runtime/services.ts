@@ -20,6 +20,8 @@ import { createWeftWorker, workflowsPath, type WeftWorkerOptions } from '../work
 import { runEventSinks } from '../worker/run-event-sinks.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { bundlerLogger } from './temporal-logger.js';
+import { ensureAlertsSchedule } from '../alerts/schedule.js';
+import { parseDuration } from '../dag/duration.js';
 
 /**
  * What a process's worker and API share, opened and loaded once: the migrated
@@ -65,6 +67,7 @@ export async function startWorker(input: {
   const admin = await Connection.connect({ address: input.address });
   try {
     await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE);
+    await ensureAlertsSchedule(new Client({ connection: admin, namespace: config.TEMPORAL_NAMESPACE }), config.WEFT_TASK_QUEUE, parseDuration(config.WEFT_ALERTS_INTERVAL));
   } finally {
     await admin.close();
   }

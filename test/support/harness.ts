@@ -8,6 +8,7 @@ import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/w
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
+import { alertsScheduleId, ensureAlertsSchedule } from '../../src/alerts/schedule.js';
 import { activitySettings } from '../../src/activities/settings.js';
 import { loadConfig } from '../../src/config.js';
 import type { Express } from 'express';
@@ -106,6 +107,8 @@ export interface HarnessOptions {
   dashboardDir?: string;
   /** Sign-in with an OpenID provider and session settings (default: keys only, default lifetimes). */
   signIn?: AppDeps['signIn'];
+  /** Start the alerts evaluator's Schedule at this interval, as `weft worker` does (default: no evaluator; deleted on close). */
+  alertsIntervalMs?: number;
 }
 
 /** Creates a fresh database on the suite's PostgreSQL and returns its URL. */
@@ -157,6 +160,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     workerRun = worker.run();
   };
   if (!options.withoutWorker) await startWorker({ codePath: inject('workflowBundlePath') });
+  if (options.alertsIntervalMs !== undefined) await ensureAlertsSchedule(client, taskQueue, options.alertsIntervalMs);
 
   const bus = new EventBus(database.listen);
   const app = createApp({
@@ -251,6 +255,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
     },
     async close() {
+      if (options.alertsIntervalMs !== undefined) await client.schedule.getHandle(alertsScheduleId(taskQueue)).delete().catch(() => {});
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await bus.close();

@@ -1,4 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
+import { useApi } from './api/queries';
+import type { AlertView } from './api/types';
 import { useCan, useSession } from './auth/session';
 import { Link, useLocation } from './router';
 import { RunsPage } from './pages/runs-page';
@@ -13,6 +15,7 @@ const SchedulesPage = lazy(() => import('./pages/schedules-page'));
 const ComparePage = lazy(() => import('./pages/compare-page'));
 const KeysPage = lazy(() => import('./pages/keys-page'));
 const AuditPage = lazy(() => import('./pages/audit-page'));
+const AlertsPage = lazy(() => import('./pages/alerts-page'));
 
 /** The page for a path (the deep links of weft-ops §11). */
 function Page({ path }: { path: string }) {
@@ -23,6 +26,7 @@ function Page({ path }: { path: string }) {
   if (parts[0] === 'workflows') return <WorkflowsPage />;
   if (parts[0] === 'analytics') return <AnalyticsPage />;
   if (parts[0] === 'schedules') return <SchedulesPage />;
+  if (parts[0] === 'alerts') return <AlertsPage />;
   if (parts[0] === 'compare') return <ComparePage />;
   if (parts[0] === 'admin' && admin && parts[1] === 'keys') return <KeysPage />;
   if (parts[0] === 'admin' && admin && parts[1] === 'audit') return <AuditPage />;
@@ -46,9 +50,11 @@ export function App() {
     ['/workflows', 'Workflows'],
     ['/analytics', 'Analytics'],
     ['/schedules', 'Schedules'],
+    ['/alerts', 'Alerts'],
     ...(admin ? ([['/admin/keys', 'Keys'], ['/admin/audit', 'Audit']] as [string, string][]) : []),
   ];
   const section = `/${path.split('/')[1] ?? ''}`;
+  const firing = useApi<{ items: AlertView[] }>('/alerts?state=firing', { refetchInterval: 15_000 }).data?.items.length ?? 0;
   return (
     <>
       <a href="#main" className="skip">
@@ -62,6 +68,11 @@ export function App() {
           {nav.map(([to, label]) => (
             <Link key={to} to={to} aria-current={section === to || path.startsWith(`${to}/`) || (section === '/' && to === '/runs') ? 'page' : undefined}>
               {label}
+              {to === '/alerts' && firing > 0 && (
+                <span className="count" data-firing-count={firing} aria-label={`${firing} firing`}>
+                  {firing}
+                </span>
+              )}
             </Link>
           ))}
         </nav>

@@ -9,3 +9,4 @@ export * from './run-events.js';
 export * from './budgets.js';
 export * from './agent-conversations.js';
 export * from './users.js';
+export * from './alerts.js';

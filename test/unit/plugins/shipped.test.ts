@@ -145,7 +145,7 @@ describe('webhook plugin', () => {
     const down = await scripted([{ status: 500 }]);
     servers.push(receiver);
     const plugin = createWebhookPlugin({ urls: [`${receiver.url}/a`, `${receiver.url}/b`], secret });
-    expect(Object.keys(plugin.hooks!).sort()).toEqual(['afterNode', 'beforeNode', 'onBudget', 'onNodeError', 'onRunComplete', 'onWarning']);
+    expect(Object.keys(plugin.hooks!).sort()).toEqual(['afterNode', 'beforeNode', 'onAlert', 'onBudget', 'onNodeError', 'onRunComplete', 'onWarning']);
     const ctx = { signal: new AbortController().signal, log: createLogger('silent') };
     const event: HookEvent = { eventId: 'run_1:a:afterNode', type: 'afterNode', at: '2025-01-01T00:00:00Z', runId: 'run_1', workflow: 'wf', nodeId: 'a', node: { status: 'succeeded' } };
     await plugin.hooks!.afterNode!(event, ctx);

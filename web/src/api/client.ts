@@ -17,6 +17,8 @@ export class ApiError extends Error {
 export interface Client {
   get<T>(path: string): Promise<T>;
   send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** Fetches a file the API streams (an export) and hands it to the browser as a download. */
+  download(path: string): Promise<void>;
   /** Opens a `text/event-stream` response (the caller reads its body). */
   stream(path: string, lastEventId: string | undefined, signal: AbortSignal): Promise<Response>;
 }
@@ -48,6 +50,19 @@ export function createClient(credentials: Credentials, onUnauthenticated: () => 
   return {
     get: (path) => call('GET', path),
     send: (method, path, body) => call(method, path, body),
+    async download(path) {
+      // The key travels in a header, never a URL, so a plain link cannot carry it: fetch, then save the blob.
+      const res = await fetch(API + path, { headers: headers() });
+      if (res.status === 401) onUnauthenticated();
+      if (!res.ok) throw new ApiError(res.status, ((await res.json().catch(() => null)) as { error?: ApiErrorBody } | null)?.error ?? null);
+      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'weft-export.csv';
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.click();
+      URL.revokeObjectURL(url);
+    },
     async stream(path, lastEventId, signal) {
       const res = await fetch(API + path, { headers: headers({ accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }), signal });
       if (res.status === 401) onUnauthenticated();

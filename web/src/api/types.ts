@@ -8,6 +8,7 @@ import type { criticalPathResponse, costsResponse, recommendationsResponse, summ
 import type { listBudgetsResponse } from '../../../src/api/budget-schemas';
 import type { approval, estimate, identityResponse, nodeDetail, rerunAccepted, run, runList, schedule, scheduleList, startedRun, storedVersion, workflowDetail, workflowList } from '../../../src/api/responses';
 import type { auditRecord } from '../../../src/api/routes/audit';
+import type { alertDelivery, alertRule, alertSilence, alertView } from '../../../src/api/alert-schemas';
 import type { keyInfo, createdKey } from '../../../src/api/routes/keys';
 import type { ConversationTurn } from '../../../src/api/conversation-view';
 import type { AgentEventData } from '../../../src/dag/agent-events';
@@ -41,6 +42,10 @@ export type Budgets = z.input<typeof listBudgetsResponse>;
 export type KeyInfo = z.input<typeof keyInfo>;
 export type CreatedKey = z.input<typeof createdKey>;
 export type AuditRecord = z.input<typeof auditRecord>;
+export type AlertView = z.input<typeof alertView>;
+export type AlertRule = z.input<typeof alertRule>;
+export type AlertSilence = z.input<typeof alertSilence>;
+export type AlertDelivery = z.input<typeof alertDelivery>;
 
 /** The v1 error envelope's body. */
 export interface ApiErrorBody {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ExportButton } from '../components/export-button';
 import { useApi, useWorkflows } from '../api/queries';
 import type { Costs, Recommendations, Summary, WorkflowAnalytics } from '../api/types';
 import { duration, percent, usd } from '../format';
@@ -44,6 +45,7 @@ export default function AnalyticsPage() {
     <section>
       <div className="page-head">
         <h1>Analytics</h1>
+        <ExportButton dataset="costs" filters={{ workflow }} />
         <label>
           Workflow
           <select value={workflow} onChange={(e) => setWorkflow(e.target.value)}>

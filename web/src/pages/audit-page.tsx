@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../api/queries';
 import type { AuditRecord } from '../api/types';
+import { ExportButton } from '../components/export-button';
 import { when } from '../format';
 
 /** `/admin/audit` (admin): the audit log, newest first, by action and outcome. */
@@ -13,6 +14,7 @@ export default function AuditPage() {
     <section>
       <div className="page-head">
         <h1>Audit log</h1>
+        <ExportButton dataset="audit" filters={{ status: outcome }} />
       </div>
       <div className="filters">
         <label>

@@ -4,6 +4,7 @@ import { useApi, useWorkflows } from '../api/queries';
 import { followEvents } from '../api/event-stream';
 import type { RunEventData, RunList, RunStatus, RunSummary } from '../api/types';
 import { useSession } from '../auth/session';
+import { ExportButton } from '../components/export-button';
 import { StatusBadge } from '../components/status-badge';
 import { between, duration, usd, when } from '../format';
 import { Link, navigate, setQuery, useLocation } from '../router';
@@ -52,6 +53,7 @@ export function RunsPage() {
     <section>
       <div className="page-head">
         <h1>Runs</h1>
+        <ExportButton dataset="runs" filters={{ workflow, status }} />
         <span className={`live ${live ? 'on' : ''}`} aria-live="polite">
           {live ? 'live' : 'connecting…'}
         </span>
