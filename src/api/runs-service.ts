@@ -218,10 +218,11 @@ export class RunsService {
     });
     try {
       for (;;) {
-        const row = await this.deps.repos.runs.get(id);
-        if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+        // Every stored batch of the run's events wakes this: read its status alone, and the whole run once, at the end.
+        const status = await this.deps.repos.runs.status(id);
+        if (!status) throw new AppError('NOT_FOUND', `no run ${id}`);
         const left = deadline - Date.now();
-        if (isTerminalRun(row.status) || left <= 0) return this.get(id);
+        if (isTerminalRun(status) || left <= 0) return this.get(id);
         await wakeup.next(left);
       }
     } finally {

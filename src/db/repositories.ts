@@ -1,6 +1,7 @@
 import type { Db } from './client.js';
 import { AgentConversationsRepo } from './agent-conversations-repo.js';
 import { AnalyticsRepo } from './analytics/analytics-repo.js';
+import { CriticalPathsRepo } from './analytics/critical-paths-repo.js';
 import { NodeStatsRepo } from './analytics/node-stats-repo.js';
 import { ApiKeysRepo } from './api-keys-repo.js';
 import { AuditRepo } from './audit-repo.js';
@@ -25,6 +26,7 @@ export interface Repositories {
   budgets: BudgetsRepo;
   analytics: AnalyticsRepo;
   nodeStats: NodeStatsRepo;
+  criticalPaths: CriticalPathsRepo;
   conversations: AgentConversationsRepo;
 }
 
@@ -41,6 +43,7 @@ export function createRepositories(db: Db): Repositories {
     budgets: new BudgetsRepo(db),
     analytics: new AnalyticsRepo(db),
     nodeStats: new NodeStatsRepo(db),
+    criticalPaths: new CriticalPathsRepo(db),
     conversations: new AgentConversationsRepo(db),
   };
 }

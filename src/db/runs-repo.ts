@@ -56,6 +56,12 @@ export class RunsRepo {
     return row;
   }
 
+  /** A run's status alone, or undefined without the run: what a `?wait=` reads at each wake, not the row's definition and input (10,000 nodes' worth on a big ad-hoc run). */
+  async status(id: string): Promise<RunStatus | undefined> {
+    const [row] = await this.db.select({ status: runs.status }).from(runs).where(eq(runs.id, id));
+    return row?.status;
+  }
+
   /** Removes a run whose workflow could not be started, so no phantom run is listed. */
   async delete(id: string): Promise<void> {
     await this.db.delete(runs).where(eq(runs.id, id));

@@ -87,8 +87,12 @@ export class NodeStatsRepo {
           from run_nodes rn join scope s on s.run_id = rn.run_id
           where (rn.record->>'attempts')::int > 0
         ),
-        path_runs as (select s.workflow_name, count(distinct p.run_id)::float8 as runs, max(p.depth) + 1 as longest from path p join scope s on s.run_id = p.run_id group by 1),
-        path_nodes as (select s.workflow_name, p.node_id, count(distinct p.run_id)::float8 as runs from path p join scope s on s.run_id = p.run_id group by 1, 2),
+        path as (
+          select s.workflow_name, cp.run_id, n->>'id' as node_id, jsonb_array_length(cp.nodes) as length
+          from run_critical_paths cp join scope s on s.run_id = cp.run_id cross join lateral jsonb_array_elements(cp.nodes) n
+        ),
+        path_runs as (select workflow_name, count(distinct run_id)::float8 as runs, max(length) as longest from path group by 1),
+        path_nodes as (select workflow_name, node_id, count(distinct run_id)::float8 as runs from path group by 1, 2),
         run_p95 as (
           select workflow_name, percentile_cont(0.95) within group (order by (extract(epoch from run_ended - run_started) * 1000)::float8) as p95
           from scope where run_ended is not null group by 1

@@ -8,3 +8,4 @@ export * from './run-nodes.js';
 export * from './run-events.js';
 export * from './budgets.js';
 export * from './agent-conversations.js';
+export * from './run-critical-paths.js';
