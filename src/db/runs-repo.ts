@@ -14,6 +14,8 @@ export interface NewRun {
   idempotencyKey: string | null;
   createdBy: string | null;
   trigger: RunTrigger;
+  /** Its task priority (src/dag/priority.ts). */
+  priority: number;
   /** When the run started, if not now (a scheduled run records itself after its workflow started). */
   startedAt?: Date;
 }
