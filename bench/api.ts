@@ -1,5 +1,5 @@
 /**
- * `npm run bench:api [-- --repeats 3 --stored 10000 --rate 500 --duration 60 --chain 100 --chains 5]`:
+ * `npm run bench:api [-- --repeats 3 --stored 10000 --rate 500 --duration 60 --chain 100 --chains 5 --profile dir]`:
  * the operations API under load, on the production topology in miniature: a
  * Temporal dev server, a throwaway PostgreSQL, and `weft worker` and `weft api`
  * as processes of their own. Measures, each `--repeats` times:
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     chain: { type: 'string', default: '100' },
     chains: { type: 'string', default: '5' },
     out: { type: 'string', default: 'docs/benchmarks.md' },
+    /** A directory for a CPU profile of the API process (written when it stops). */
+    profile: { type: 'string' },
   },
 });
 const REPEATS = Number(values.repeats);
@@ -63,7 +65,8 @@ async function main(): Promise<void> {
     await storeEndedRuns(database.db, STORED);
     processes.push(await spawnWeft('worker', { ...env, WEFT_LOG_LEVEL: 'info' }, 'Weft worker polling'));
     // Load from one address: the per-key limit is raised so that the limiter is not what is measured.
-    processes.push(await spawnWeft('api', { ...env, WEFT_LOG_LEVEL: 'info', WEFT_RATE_LIMIT: String(RATE * DURATION * 2) }, 'Weft API listening'));
+    const profile = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+    processes.push(await spawnWeft('api', { ...env, WEFT_LOG_LEVEL: 'info', WEFT_RATE_LIMIT: String(RATE * DURATION * 2) }, 'Weft API listening', profile));
     const url = `http://127.0.0.1:${port}`;
     const repeats: Repeat[] = [];
     for (let i = 0; i < REPEATS; i++) {

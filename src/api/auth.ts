@@ -10,8 +10,10 @@ const TOUCH_EVERY_MS = 60_000;
 /**
  * Reads the bearer key, if any, and sets `req.identity` when it names an active
  * key. Refuses nothing itself: the rate limiter needs to know keyed from
- * anonymous callers first, and public routes take both. Every request reads the
- * key's row, so a revoked or expired key fails from its next request on.
+ * anonymous callers first, and public routes take both. A key is read from the
+ * database at most every few seconds (`ApiKeysRepo.authenticate`): a key revoked
+ * through this process fails from its next request on, through another within
+ * that delay; an expired key from its expiry.
  * Keys are read from the `Authorization` header only, never from the query.
  */
 export function identify(keys: ApiKeysRepo, logger: Logger): RequestHandler {

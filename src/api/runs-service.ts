@@ -10,6 +10,7 @@ import type { Definition } from '../dag/schema.js';
 import { formatWorkflowRef } from '../dag/workflow-ref.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/schema/runs.js';
+import type { RunListRow } from '../db/runs-repo.js';
 import type { Logger } from '../logger.js';
 import { runsActive, runsStarted } from '../metrics/registry.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -392,7 +393,7 @@ function startedFrom(row: RunRow): StartedRun {
   return { id: row.id, status: row.status, workflow: row.workflowName, version: row.workflowVersion };
 }
 
-function summaryFrom(row: RunRow): RunSummary {
+function summaryFrom(row: RunListRow): RunSummary {
   return {
     id: row.id,
     workflow: row.workflowName,
@@ -417,7 +418,7 @@ function snapshotFrom(row: RunRow): RunSnapshot {
   };
 }
 
-function encodeCursor(row: RunRow): string {
+function encodeCursor(row: RunListRow): string {
   return Buffer.from(JSON.stringify([row.startedAt.toISOString(), row.id])).toString('base64url');
 }
 

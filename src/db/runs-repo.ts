@@ -28,6 +28,22 @@ export interface RunListQuery {
   after?: { startedAt: Date; id: string } | undefined;
 }
 
+const LIST_COLUMNS = {
+  id: runs.id,
+  workflowName: runs.workflowName,
+  workflowVersion: runs.workflowVersion,
+  status: runs.status,
+  degraded: runs.degraded,
+  costUsd: runs.costUsd,
+  priority: runs.priority,
+  trigger: runs.trigger,
+  startedAt: runs.startedAt,
+  endedAt: runs.endedAt,
+};
+
+/** A run as listed. */
+export type RunListRow = Pick<RunRow, keyof typeof LIST_COLUMNS>;
+
 /** Runs: one row each, created at start and completed when the run ends. */
 export class RunsRepo {
   constructor(private readonly db: Db) {}
@@ -69,8 +85,8 @@ export class RunsRepo {
     await this.db.delete(runs).where(eq(runs.id, id));
   }
 
-  /** Newest first, keyset-paginated on (startedAt, id). */
-  async list(query: RunListQuery): Promise<RunRow[]> {
+  /** Newest first, keyset-paginated on (startedAt, id): the summary columns only, never a run's definition, input or output. */
+  async list(query: RunListQuery): Promise<RunListRow[]> {
     const filters: SQL[] = [];
     if (query.workflow) filters.push(eq(runs.workflowName, query.workflow));
     if (query.status) filters.push(eq(runs.status, query.status));
@@ -79,7 +95,7 @@ export class RunsRepo {
       filters.push(or(lt(runs.startedAt, startedAt), and(eq(runs.startedAt, startedAt), lt(runs.id, id)))!);
     }
     return this.db
-      .select()
+      .select(LIST_COLUMNS)
       .from(runs)
       .where(filters.length > 0 ? and(...filters) : undefined)
       .orderBy(desc(runs.startedAt), desc(runs.id))
