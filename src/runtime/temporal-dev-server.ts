@@ -87,8 +87,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     'system.enableEagerWorkflowStart=true',
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
-    // Task priority (a run's `priority`) orders backlogged tasks with the new matcher, within each partition
-    // of a task queue: one partition, so that the order holds across the queue (docs/deploy.md).
+    // Task priority (a run's `priority`) orders backlogged tasks within each partition of a task queue: one
+    // partition, so that the order holds across the queue; the new matcher, opt-in on older servers (docs/deploy.md).
     '--dynamic-config-value',
     'matching.useNewMatcher=true',
     '--dynamic-config-value',
