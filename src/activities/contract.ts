@@ -191,6 +191,8 @@ export interface PrepareScheduledRunInput {
   workflow: string;
   version?: number;
   input: unknown;
+  /** The schedule's run priority (older schedules have none: the default). */
+  priority?: number;
 }
 
 /** The definition to interpret, or why the scheduled run was refused (recorded as a failed run). */

@@ -23,6 +23,7 @@ import type { WeftActivities } from './contract.js';
 import { createExecActivity } from './exec/exec-activity.js';
 import { metricsObserver } from './observers/attempt-metrics.js';
 import { createRunStoreActivities } from './run-store.js';
+import { runEndCriticalPath } from './run-end-critical-path.js';
 import { runEndMetrics } from './run-end-metrics.js';
 import { createHttpActivity } from './http/http-activity.js';
 import { createLoadWorkflowActivity } from './load-workflow.js';
@@ -75,6 +76,8 @@ export function createActivities(deps: ActivityDeps): WeftActivities & AlertActi
     ...(plugins.hookNames().includes(HookName.OnRunComplete) ? [(run: RunSnapshot) => hooks.deliver([runComplete(run)])] : []),
     ...(plugins.hookNames().includes(HookName.OnBudget) ? [budgetAlerts(deps.repos.budgets, hooks)] : []),
   ];
+  const countRunEnd = runEndMetrics({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, workflows: deps.repos.workflows, logger });
+  const storeCriticalPath = runEndCriticalPath({ criticalPaths: deps.repos.criticalPaths, logger });
   return {
     runAgent: createAgentActivity({ providers, pricing: settings.pricing, tiers: settings.tiers, logger, envelope }),
     agentTurn: createTurnActivity({
@@ -110,8 +113,11 @@ export function createActivities(deps: ActivityDeps): WeftActivities & AlertActi
       runNodes: deps.repos.runNodes,
       executions: deps.repos.nodeExecutions,
       events: deps.repos.runEvents,
-      onStored: runEndMetrics({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, workflows: deps.repos.workflows, logger }),
-        onFinished: async (run: RunSnapshot) => {
+      onStored: async (run, outcome) => {
+        await countRunEnd(run, outcome);
+        await storeCriticalPath(run);
+      },
+      onFinished: async (run: RunSnapshot) => {
         for (const tell of onFinished) await tell(run);
       },
     }),

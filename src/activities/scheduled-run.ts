@@ -1,6 +1,7 @@
 import { runEvent } from '../dag/run-events.js';
 import type { RunError } from '../dag/run-state.js';
 import { RunErrorCode } from '../dag/failure-types.js';
+import { RUN_PRIORITY } from '../dag/priority.js';
 import { formatWorkflowRef } from '../dag/workflow-ref.js';
 import type { RunEventsRepo } from '../db/run-events-repo.js';
 import type { BudgetsRepo } from '../db/budgets-repo.js';
@@ -52,6 +53,7 @@ export function createScheduledRunActivity(deps: ScheduledRunDeps) {
       idempotencyKey: `schedule:${runId}`,
       createdBy: `schedule:${scheduleId}`,
       trigger: { type: 'schedule', scheduleId },
+      priority: input.priority ?? RUN_PRIORITY.default,
       startedAt: new Date(input.startedAt),
     });
     if (created) {

@@ -13,8 +13,10 @@ const TOUCH_EVERY_MS = 60_000;
  * Reads the bearer key, if any, else the session cookie (`sessions`, when
  * sign-in is on), and sets `req.identity` when it names an active key or a
  * live session. Refuses nothing itself: the rate limiter needs to know keyed from
- * anonymous callers first, and public routes take both. Every request reads the
- * key's or the session's row, so a revocation counts from the next request on.
+ * anonymous callers first, and public routes take both. A session's row is read
+ * on every request; a key's at most every few seconds (`ApiKeysRepo.authenticate`):
+ * a key revoked through this process fails from its next request on, through
+ * another within that delay; an expired key from its expiry.
  * Keys are read from the `Authorization` header only, never from the query.
  */
 export function identify(keys: ApiKeysRepo, logger: Logger, sessions?: SessionAuth): RequestHandler {

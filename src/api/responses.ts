@@ -69,7 +69,7 @@ const runTrigger = z
   .nullable();
 
 const isoText = z.iso.datetime({ offset: true });
-const runSummary = startedRun.extend({ degraded: z.boolean(), costUsd: z.number(), startedAt: isoText, endedAt: isoText.nullable(), trigger: runTrigger });
+const runSummary = startedRun.extend({ degraded: z.boolean(), costUsd: z.number(), priority: z.int().min(1).max(5), startedAt: isoText, endedAt: isoText.nullable(), trigger: runTrigger });
 export const runList = z.object({ items: z.array(runSummary), nextCursor: z.string().nullable() });
 
 const nodeRecord = z.object({
@@ -140,6 +140,7 @@ export const schedule = z.object({
   overlap: z.enum(scheduleOverlaps),
   paused: z.boolean(),
   note: z.string().nullable(),
+  priority: z.int().min(1).max(5),
   nextRuns: z.array(isoText),
   recentRuns: z.array(z.object({ runId: z.string(), scheduledAt: isoText, status: z.string() })),
 });

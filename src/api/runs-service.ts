@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../dag/failure-types.js';
+import { runPriority, temporalPriority } from '../dag/priority.js';
 import { compilePlan } from '../dag/plan.js';
 import { runEvent } from '../dag/run-events.js';
 import { assembleNodes, isTerminalRun, type RunReuse, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
@@ -9,6 +10,7 @@ import type { Definition } from '../dag/schema.js';
 import { formatWorkflowRef } from '../dag/workflow-ref.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/schema/runs.js';
+import type { RunListRow } from '../db/runs-repo.js';
 import type { Logger } from '../logger.js';
 import { runsActive, runsStarted } from '../metrics/registry.js';
 import type { PluginRegistry } from '../plugins/registry.js';
@@ -48,8 +50,8 @@ export interface RunsServiceDeps {
 }
 
 export type StartRunRequest =
-  | { workflow: string; version?: number | undefined; input?: unknown; idempotencyKey?: string | undefined }
-  | { definition: unknown; input?: unknown; idempotencyKey?: string | undefined };
+  | { workflow: string; version?: number | undefined; input?: unknown; idempotencyKey?: string | undefined; priority?: number | undefined }
+  | { definition: unknown; input?: unknown; idempotencyKey?: string | undefined; priority?: number | undefined };
 
 export interface StartedRun {
   id: string;
@@ -65,6 +67,8 @@ export interface RunSummary {
   status: RunStatus;
   degraded: boolean;
   costUsd: number;
+  /** Its task priority, 1 (most urgent) to 5 (src/dag/priority.ts). */
+  priority: number;
   startedAt: string;
   endedAt: string | null;
   /** What started the run (weft-ops §5); null for a run started outside the API. */
@@ -102,7 +106,8 @@ export class RunsService {
     }
     const input = request.input ?? {};
     checkRunInput(definition, input);
-    return this.launch({ definition, version, input, idempotencyKey: request.idempotencyKey ?? null, createdBy: actor, trigger: { type: 'api', keyId: actor } });
+    const priority = runPriority(request.priority, definition.limits);
+    return this.launch({ definition, version, input, priority, idempotencyKey: request.idempotencyKey ?? null, createdBy: actor, trigger: { type: 'api', keyId: actor } });
   }
 
   /**
@@ -121,7 +126,7 @@ export class RunsService {
     const plan = compilePlan(definition);
     if (from !== 'failed' && !plan.byId.has(from)) throw new AppError('NOT_FOUND', `run ${id} has no node ${from}`, { path: '/from' });
     const reuse = rerunReuse(plan, await repos.runNodes.list(id), from, id);
-    const started = await this.launch({ definition, version: row.workflowVersion, input: row.input ?? {}, idempotencyKey: null, createdBy: actor, trigger: { type: 'rerun', runId: id }, reuse });
+    const started = await this.launch({ definition, version: row.workflowVersion, input: row.input ?? {}, priority: row.priority, idempotencyKey: null, createdBy: actor, trigger: { type: 'rerun', runId: id }, reuse });
     return { ...started, rerunOf: id };
   }
 
@@ -130,7 +135,7 @@ export class RunsService {
    * workflow is spent (409 `BUDGET_EXCEEDED`). A run Temporal does not accept
    * leaves no row behind.
    */
-  private async launch(run: { definition: Definition; version: number | null; input: unknown; idempotencyKey: string | null; createdBy: string | null; trigger: RunTrigger; reuse?: RunReuse }): Promise<StartedRun> {
+  private async launch(run: { definition: Definition; version: number | null; input: unknown; priority: number; idempotencyKey: string | null; createdBy: string | null; trigger: RunTrigger; reuse?: RunReuse }): Promise<StartedRun> {
     const { repos } = this.deps;
     const { definition, version, input } = run;
     const blocking = await repos.budgets.blocking(definition.name);
@@ -145,6 +150,7 @@ export class RunsService {
       workflowVersion: version,
       definition: version === null ? definition : null,
       input,
+      priority: run.priority,
       idempotencyKey: run.idempotencyKey,
       createdBy: run.createdBy,
       trigger: run.trigger,
@@ -171,6 +177,8 @@ export class RunsService {
         taskQueue: this.deps.temporal.taskQueue,
         // Temporal falls back to an ordinary start when the worker has no free slot.
         ...(this.deps.temporal.eagerStart ? { requestEagerStart: true } : {}),
+        // Orders its workflow tasks, and (inherited) its activities' and child runs', in a backlogged queue.
+        priority: temporalPriority(run.priority),
         args: [args],
         // What Temporal's Web UI shows for the run: never its input, only the input's size.
         staticSummary: `${formatWorkflowRef(definition.name, version)} · ${run.createdBy ? `started by ${run.createdBy}` : 'started through the API'}`,
@@ -198,19 +206,19 @@ export class RunsService {
    * ended. Node records stored as the run went (`run_nodes`) complete the live
    * answer, which holds only the current execution's nodes.
    */
-  async get(id: string): Promise<RunSnapshot & { trigger: RunTrigger | null }> {
+  async get(id: string): Promise<RunSnapshot & { priority: number; trigger: RunTrigger | null }> {
     const row = await this.deps.repos.runs.get(id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
     const run = isTerminalRun(row.status) ? snapshotFrom(row) : await this.live(row);
     const [stored, order] = await Promise.all([this.deps.repos.runNodes.list(id), this.nodeOrder(row)]);
-    return { ...run, trigger: row.trigger, nodes: assembleNodes(order, stored, run.nodes) };
+    return { ...run, priority: row.priority, trigger: row.trigger, nodes: assembleNodes(order, stored, run.nodes) };
   }
 
   /**
    * The run once it has ended, or as it is when `ms` have passed first
    * (contract weft-ops §2). Woken by the run's events, not by polling.
    */
-  async waitForEnd(id: string, ms: number): Promise<RunSnapshot & { trigger: RunTrigger | null }> {
+  async waitForEnd(id: string, ms: number): Promise<RunSnapshot & { priority: number; trigger: RunTrigger | null }> {
     const deadline = Date.now() + ms;
     const wakeup = new Wakeup();
     const unsubscribe = await this.deps.bus.subscribe((runId) => {
@@ -218,10 +226,11 @@ export class RunsService {
     });
     try {
       for (;;) {
-        const row = await this.deps.repos.runs.get(id);
-        if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+        // Every stored batch of the run's events wakes this: read its status alone, and the whole run once, at the end.
+        const status = await this.deps.repos.runs.status(id);
+        if (!status) throw new AppError('NOT_FOUND', `no run ${id}`);
         const left = deadline - Date.now();
-        if (isTerminalRun(row.status) || left <= 0) return this.get(id);
+        if (isTerminalRun(status) || left <= 0) return this.get(id);
         await wakeup.next(left);
       }
     } finally {
@@ -384,7 +393,7 @@ function startedFrom(row: RunRow): StartedRun {
   return { id: row.id, status: row.status, workflow: row.workflowName, version: row.workflowVersion };
 }
 
-function summaryFrom(row: RunRow): RunSummary {
+function summaryFrom(row: RunListRow): RunSummary {
   return {
     id: row.id,
     workflow: row.workflowName,
@@ -392,6 +401,7 @@ function summaryFrom(row: RunRow): RunSummary {
     status: row.status,
     degraded: row.degraded,
     costUsd: row.costUsd,
+    priority: row.priority,
     startedAt: row.startedAt.toISOString(),
     endedAt: row.endedAt?.toISOString() ?? null,
     trigger: row.trigger,
@@ -408,7 +418,7 @@ function snapshotFrom(row: RunRow): RunSnapshot {
   };
 }
 
-function encodeCursor(row: RunRow): string {
+function encodeCursor(row: RunListRow): string {
   return Buffer.from(JSON.stringify([row.startedAt.toISOString(), row.id])).toString('base64url');
 }
 

@@ -1,6 +1,8 @@
-import { isGrpcServiceError, ScheduleAlreadyRunning, ScheduleNotFoundError, ServiceError, type Client, type ScheduleHandle, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { isGrpcServiceError, ScheduleAlreadyRunning, ScheduleNotFoundError, ServiceError, type Client, type ScheduleHandle, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction, type WorkflowStartOptions } from '@temporalio/client';
 import { parseDuration } from '../dag/duration.js';
+import { RUN_PRIORITY, runPriority, temporalPriority } from '../dag/priority.js';
 import type { Repositories } from '../db/repositories.js';
+import type { WorkflowVersionRow } from '../db/schema/workflows.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { SCHEDULED_RUN_WORKFLOW_TYPE, type ScheduledRunInput } from '../workflows/messages.js';
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../workflows/search-attributes.js';
@@ -39,6 +41,8 @@ export interface ScheduleView {
   overlap: ScheduleOverlap;
   paused: boolean;
   note: string | null;
+  /** Its runs' priority, fixed when the schedule was written (src/dag/priority.ts). */
+  priority: number;
   nextRuns: string[];
   recentRuns: { runId: string; scheduledAt: string; status: string }[];
 }
@@ -52,6 +56,12 @@ export interface SchedulesServiceDeps {
 }
 
 /**
+ * The action a schedule fires. The SDK (1.24) encodes a start action's
+ * `priority` but leaves it out of the option's type.
+ */
+type ScheduledAction = ScheduleOptionsStartWorkflowAction<(args: ScheduledRunInput) => Promise<unknown>> & Pick<WorkflowStartOptions, 'priority'>;
+
+/**
  * Schedules as Temporal Schedules: each fires a `weftScheduledRun`, which
  * resolves the workflow, checks the input and then is an ordinary run. What
  * the API was given (the spec as written) rides in the action's memo.
@@ -60,13 +70,14 @@ export class SchedulesService {
   constructor(private readonly deps: SchedulesServiceDeps) {}
 
   async create(body: CreateScheduleBody): Promise<ScheduleView> {
-    await this.check(body.workflow, body.version, body.input ?? {});
+    const stored = await this.check(body.workflow, body.version, body.input ?? {});
+    const priority = runPriority(body.priority, stored.definition.limits);
     const spec: ScheduleSpecView = { ...(body.cron ? { cron: body.cron } : { every: body.every! }), ...(body.timezone ? { timezone: body.timezone } : {}) };
     try {
       await this.deps.client.schedule.create({
         scheduleId: PREFIX + body.id,
         spec: temporalSpec(spec),
-        action: this.action(body.id, body.workflow, body.version, body.input ?? {}, spec),
+        action: this.action(body.id, body.workflow, body.version, body.input ?? {}, spec, priority),
         policies: { overlap: OVERLAP[body.overlap ?? 'skip'] },
         state: { paused: body.paused ?? false, ...(body.note ? { note: body.note } : {}) },
       });
@@ -102,7 +113,9 @@ export class SchedulesService {
     const workflow = patch.workflow ?? current.workflow;
     const version = patch.version === undefined ? (current.version ?? undefined) : (patch.version ?? undefined);
     const input = patch.input === undefined ? current.input : patch.input;
-    await this.check(workflow, version, input);
+    const stored = await this.check(workflow, version, input);
+    // Kept unless given; null: the definition's again.
+    const priority = patch.priority === undefined ? current.priority : runPriority(patch.priority ?? undefined, stored.definition.limits);
     const spec: ScheduleSpecView = patch.cron || patch.every ? { ...(patch.cron ? { cron: patch.cron } : { every: patch.every! }) } : { ...(current.spec.cron ? { cron: current.spec.cron } : { every: current.spec.every! }) };
     const timezone = patch.timezone ?? current.spec.timezone;
     if (timezone) spec.timezone = timezone;
@@ -110,7 +123,7 @@ export class SchedulesService {
       await this.deps.client.schedule.getHandle(PREFIX + id).update((schedule) => ({
         ...schedule,
         spec: temporalSpec(spec),
-        action: this.action(id, workflow, version, input, spec),
+        action: this.action(id, workflow, version, input, spec, priority),
         policies: { ...schedule.policies, overlap: OVERLAP[patch.overlap ?? current.overlap] },
         state: { ...schedule.state, ...(patch.note === undefined ? {} : { note: patch.note }) },
       }));
@@ -145,23 +158,25 @@ export class SchedulesService {
   }
 
   /** The workflow must exist (at that version) and the input must match its schema: 422 at the field otherwise. */
-  private async check(workflow: string, version: number | undefined, input: unknown): Promise<void> {
+  private async check(workflow: string, version: number | undefined, input: unknown): Promise<WorkflowVersionRow> {
     const stored = await this.deps.repos.workflows.get(workflow, version);
     if (!stored) throw new AppError('VALIDATION_FAILED', `no stored workflow ${workflow}${version ? `@${version}` : ''}`, { errors: [{ path: version ? '/version' : '/workflow', message: 'no such stored workflow' }] });
     try {
       checkRunInput(stored.definition, input);
+      return stored;
     } catch (err) {
       const errors = ((err as AppError).details as { errors: { path: string; message: string }[] }).errors.map((e) => ({ path: `/input${e.path === '/' ? '' : e.path}`, message: e.message }));
       throw new AppError('VALIDATION_FAILED', (err as AppError).message, { errors });
     }
   }
 
-  private action(id: string, workflow: string, version: number | undefined, input: unknown, spec: ScheduleSpecView): ScheduleOptionsStartWorkflowAction<(args: ScheduledRunInput) => Promise<unknown>> {
+  private action(id: string, workflow: string, version: number | undefined, input: unknown, spec: ScheduleSpecView, priority: number): ScheduledAction {
     const hooks = this.deps.plugins.hookNames();
     const args: ScheduledRunInput = {
       scheduleId: id,
       workflow,
       input,
+      priority,
       ...(version === undefined ? {} : { version }),
       ...(hooks.length > 0 ? { hooks } : {}),
       ...(this.deps.segmentEvents === undefined ? {} : { segmentEvents: this.deps.segmentEvents }),
@@ -172,6 +187,7 @@ export class SchedulesService {
       // Temporal appends the time it fires: the run id says which schedule made it and when.
       workflowId: `run_sched_${id}`,
       taskQueue: this.deps.taskQueue,
+      priority: temporalPriority(priority),
       args: [args],
       // The spec as given (Temporal keeps its own compiled form); the action is what an update replaces.
       memo: { weftSpec: spec },
@@ -204,6 +220,7 @@ export class SchedulesService {
       overlap,
       paused: d.state.paused,
       note: d.state.note ?? null,
+      priority: args?.priority ?? RUN_PRIORITY.default,
       nextRuns: d.info.nextActionTimes.slice(0, NEXT_RUNS).map((t) => t.toISOString()),
       recentRuns: recent.map((a, i) => ({ runId: a.action.workflow.workflowId, scheduledAt: a.scheduledAt.toISOString(), status: statuses[i]?.status ?? 'running' })),
     };

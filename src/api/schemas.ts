@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { runStatuses } from '../dag/run-state.js';
 import { durationProblem, parseDuration } from '../dag/duration.js';
+import { prioritySchema } from '../dag/priority.js';
 import { durationSchema, nodeIdSchema, workflowNameSchema } from '../dag/schema.js';
 import { AppError } from './errors.js';
 import { cronProblem, isTimeZone } from './schedule-spec.js';
@@ -16,6 +17,7 @@ export const startNamedRunBody = z.strictObject({
   version: version.optional(),
   input: z.unknown().optional(),
   idempotencyKey: idempotencyKey.optional(),
+  priority: prioritySchema.optional(),
 });
 
 export const startAdHocRunBody = z.strictObject({
@@ -23,6 +25,7 @@ export const startAdHocRunBody = z.strictObject({
   definition: z.union([z.record(z.string(), z.unknown()), z.string()]),
   input: z.unknown().optional(),
   idempotencyKey: idempotencyKey.optional(),
+  priority: prioritySchema.optional(),
 });
 
 export const startRunBody = z.union([startNamedRunBody, startAdHocRunBody]);
@@ -101,6 +104,8 @@ export const createScheduleBody = z
     overlap: z.enum(scheduleOverlaps).optional(),
     paused: z.boolean().optional(),
     note: z.string().max(1_000).optional(),
+    /** Its runs' priority; without one, the definition's `limits.priority` when each run starts. */
+    priority: prioritySchema.optional(),
   })
   .refine(oneSpec, { message: 'give cron or every, not both', path: ['every'] })
   .refine((b) => b.cron !== undefined || b.every !== undefined, { message: 'give cron or every', path: ['cron'] });
@@ -117,6 +122,8 @@ export const updateScheduleBody = z
     timezone: timezoneSchema.optional(),
     overlap: z.enum(scheduleOverlaps).optional(),
     note: z.string().max(1_000).optional(),
+    /** null: the definition's `limits.priority` from now on. */
+    priority: prioritySchema.nullable().optional(),
   })
   .refine(oneSpec, { message: 'give cron or every, not both', path: ['every'] });
 export type UpdateScheduleBody = z.infer<typeof updateScheduleBody>;

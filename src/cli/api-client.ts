@@ -83,7 +83,7 @@ export class ApiClient {
   getVersion = (name: string, version: number) => this.request<Wire<typeof storedVersion>>('GET', `/workflows/${enc(name)}/versions/${version}`);
   diagram = (name: string) => this.request<string>('GET', `/workflows/${enc(name)}/diagram`);
 
-  startRun = (body: { workflow: string; version?: number; input?: unknown }) => this.request<Wire<typeof startedRun>>('POST', '/runs', { body });
+  startRun = (body: { workflow: string; version?: number; input?: unknown; priority?: number }) => this.request<Wire<typeof startedRun>>('POST', '/runs', { body });
   getRun = (id: string, wait?: string) => this.request<RunWire>('GET', `/runs/${enc(id)}`, { query: { wait } });
   listRuns = (query: { workflow?: string; status?: string; limit?: number }) => this.request<RunListWire>('GET', '/runs', { query });
   runAction = (id: string, action: 'cancel' | 'pause' | 'resume') => this.request<Wire<typeof runAccepted>>('POST', `/runs/${enc(id)}/${action}`);

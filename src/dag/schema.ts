@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, durationProblem, MAX_DURATION_TEXT } from './duration.js';
+import { prioritySchema } from './priority.js';
 
 /**
  * The zod schemas of the Weft v1 DSL (contract section 1). They are the single
@@ -365,6 +366,8 @@ export const defaultsSchema = z.strictObject({
 
 export const limitsSchema = z.strictObject({
   maxParallel: z.int().min(1).optional(),
+  /** The run's task priority when it is started without one (src/dag/priority.ts). */
+  priority: prioritySchema.optional(),
   budgetUsd: z.number().positive().optional(),
   timeout: durationSchema.optional(),
 });

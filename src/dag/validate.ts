@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { parseTemplate, readsSecrets } from './expressions.js';
 import { BARE_EXPRESSION_FIELDS, LITERAL_FIELDS } from './expression-fields.js';
+import { Ancestry } from './ancestry.js';
 import { findCycles } from './graph-cycles.js';
 import { localExecutionIssues, type LocalDefaults } from './local-execution.js';
 import { BUILTIN_ROLES } from './roles.js';
@@ -292,36 +293,5 @@ function checkNodeExpressions(raw: RawNode, path: string, visible: Visibility, o
 function reportCycles(needs: Map<string, string[]>, indexById: Map<string, number>, base: string, out: Collector): void {
   for (const cycle of findCycles(needs)) {
     out.add(ValidationCode.Cycle, pointer(base, indexById.get(cycle[0]!) ?? 0, 'needs'), `dependency cycle: ${cycle.join(' -> ')}`);
-  }
-}
-
-/**
- * Answers "is `target` an ancestor of `id`?" on demand. Most references name a
- * direct need, answered at once; others walk the needs graph. Full ancestor sets
- * would cost O(n²) memory on a 10,000-node chain.
- */
-class Ancestry {
-  private readonly closed = new Map<string, Set<string>>();
-  constructor(private readonly needs: Map<string, string[]>) {}
-
-  has(id: string, target: string): boolean {
-    if (this.needs.get(id)?.includes(target)) return true;
-    return this.all(id).has(target);
-  }
-
-  /** Every ancestor of `id` (memoised; only asked for nodes whose references are indirect, or map/loop nodes). */
-  all(id: string): Set<string> {
-    const known = this.closed.get(id);
-    if (known) return known;
-    const seen = new Set<string>();
-    const todo = [...(this.needs.get(id) ?? [])];
-    while (todo.length > 0) {
-      const next = todo.pop()!;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      for (const n of this.needs.get(next) ?? []) if (!seen.has(n)) todo.push(n);
-    }
-    this.closed.set(id, seen);
-    return seen;
   }
 }

@@ -49,16 +49,58 @@ const info = {
 /** Not revoked and not expired, as of the database's clock. */
 const active = and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)));
 
-export class ApiKeysRepo {
-  constructor(private readonly db: Db) {}
+/** How long a process trusts a key it found active: the longest a revocation made by another process takes to count here. */
+export const KEY_CACHE_MS = 5_000;
+/** Keys a process remembers at most (the least recently read go first). */
+const KEY_CACHE_SIZE = 1_000;
 
-  /** The active key with this plaintext, if any. Read from the database every time, so a revocation counts from the next request. */
+export interface KeyCacheOptions {
+  /** How long an active key is trusted without reading it again (0: read every time). */
+  ttlMs?: number;
+  /** The clock (tests move it). */
+  now?: () => number;
+}
+
+export class ApiKeysRepo {
+  /** Active keys by hash, trusted until `until`. Unknown keys are never remembered, so a new key works at once and guessing fills nothing. */
+  private readonly trusted = new Map<string, { identity: ApiKeyIdentity; until: number }>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Db,
+    cache: KeyCacheOptions = {},
+  ) {
+    this.ttlMs = cache.ttlMs ?? KEY_CACHE_MS;
+    this.now = cache.now ?? Date.now;
+  }
+
+  /**
+   * The active key with this plaintext, if any. A key found active is trusted
+   * for {@link KEY_CACHE_MS} (never past its expiry): a revocation through this
+   * process counts from the next request, one through another API process
+   * within that delay. Saves a database read on nearly every request.
+   */
   async authenticate(key: string): Promise<ApiKeyIdentity | undefined> {
+    const hash = hashApiKey(key);
+    const now = this.now();
+    const known = this.trusted.get(hash);
+    this.trusted.delete(hash);
+    if (known && known.until > now) {
+      this.trusted.set(hash, known);
+      return known.identity;
+    }
     const [row] = await this.db
-      .select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role, prefix: apiKeys.prefix })
+      .select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role, prefix: apiKeys.prefix, expiresAt: apiKeys.expiresAt })
       .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, hashApiKey(key)), active));
-    return row;
+      .where(and(eq(apiKeys.keyHash, hash), active));
+    if (!row) return undefined;
+    const { expiresAt, ...identity } = row;
+    if (this.ttlMs > 0) {
+      if (this.trusted.size >= KEY_CACHE_SIZE) this.trusted.delete(this.trusted.keys().next().value!);
+      this.trusted.set(hash, { identity, until: Math.min(now + this.ttlMs, expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) });
+    }
+    return identity;
   }
 
   /** Stores a key unless one with the same hash exists (bootstrap runs at every start). */
@@ -88,7 +130,7 @@ export class ApiKeysRepo {
    * changes nothing and counts as done.
    */
   async revoke(id: string): Promise<RevokeResult> {
-    return this.db.transaction(async (tx) => {
+    const result = await this.db.transaction(async (tx): Promise<RevokeResult> => {
       const [target] = await tx.select({ role: apiKeys.role, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, id));
       if (!target) return 'not_found';
       if (target.revokedAt) return 'revoked';
@@ -97,6 +139,9 @@ export class ApiKeysRepo {
       await tx.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
       return 'revoked';
     });
+    // This process stops trusting the key at once; others within KEY_CACHE_MS.
+    if (result === 'revoked') for (const [hash, known] of this.trusted) if (known.identity.id === id) this.trusted.delete(hash);
+    return result;
   }
 
   /** Records a use, unless one was recorded in the last minute (by any process). */

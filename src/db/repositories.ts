@@ -1,6 +1,7 @@
 import type { Db } from './client.js';
 import { AgentConversationsRepo } from './agent-conversations-repo.js';
 import { AnalyticsRepo } from './analytics/analytics-repo.js';
+import { CriticalPathsRepo } from './analytics/critical-paths-repo.js';
 import { NodeStatsRepo } from './analytics/node-stats-repo.js';
 import { ApiKeysRepo } from './api-keys-repo.js';
 import { AlertsRepo } from './alerts/alerts-repo.js';
@@ -31,6 +32,7 @@ export interface Repositories {
   budgets: BudgetsRepo;
   analytics: AnalyticsRepo;
   nodeStats: NodeStatsRepo;
+  criticalPaths: CriticalPathsRepo;
   conversations: AgentConversationsRepo;
   users: UsersRepo;
   sessions: SessionsRepo;
@@ -51,6 +53,7 @@ export function createRepositories(db: Db): Repositories {
     budgets: new BudgetsRepo(db),
     analytics: new AnalyticsRepo(db),
     nodeStats: new NodeStatsRepo(db),
+    criticalPaths: new CriticalPathsRepo(db),
     conversations: new AgentConversationsRepo(db),
     users: new UsersRepo(db),
     sessions: new SessionsRepo(db),

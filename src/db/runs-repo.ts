@@ -14,6 +14,8 @@ export interface NewRun {
   idempotencyKey: string | null;
   createdBy: string | null;
   trigger: RunTrigger;
+  /** Its task priority (src/dag/priority.ts). */
+  priority: number;
   /** When the run started, if not now (a scheduled run records itself after its workflow started). */
   startedAt?: Date;
 }
@@ -25,6 +27,22 @@ export interface RunListQuery {
   /** Keyset position: the last row of the previous page. */
   after?: { startedAt: Date; id: string } | undefined;
 }
+
+const LIST_COLUMNS = {
+  id: runs.id,
+  workflowName: runs.workflowName,
+  workflowVersion: runs.workflowVersion,
+  status: runs.status,
+  degraded: runs.degraded,
+  costUsd: runs.costUsd,
+  priority: runs.priority,
+  trigger: runs.trigger,
+  startedAt: runs.startedAt,
+  endedAt: runs.endedAt,
+};
+
+/** A run as listed. */
+export type RunListRow = Pick<RunRow, keyof typeof LIST_COLUMNS>;
 
 /** Runs: one row each, created at start and completed when the run ends. */
 export class RunsRepo {
@@ -56,13 +74,19 @@ export class RunsRepo {
     return row;
   }
 
+  /** A run's status alone, or undefined without the run: what a `?wait=` reads at each wake, not the row's definition and input (10,000 nodes' worth on a big ad-hoc run). */
+  async status(id: string): Promise<RunStatus | undefined> {
+    const [row] = await this.db.select({ status: runs.status }).from(runs).where(eq(runs.id, id));
+    return row?.status;
+  }
+
   /** Removes a run whose workflow could not be started, so no phantom run is listed. */
   async delete(id: string): Promise<void> {
     await this.db.delete(runs).where(eq(runs.id, id));
   }
 
-  /** Newest first, keyset-paginated on (startedAt, id). */
-  async list(query: RunListQuery): Promise<RunRow[]> {
+  /** Newest first, keyset-paginated on (startedAt, id): the summary columns only, never a run's definition, input or output. */
+  async list(query: RunListQuery): Promise<RunListRow[]> {
     const filters: SQL[] = [];
     if (query.workflow) filters.push(eq(runs.workflowName, query.workflow));
     if (query.status) filters.push(eq(runs.status, query.status));
@@ -71,7 +95,7 @@ export class RunsRepo {
       filters.push(or(lt(runs.startedAt, startedAt), and(eq(runs.startedAt, startedAt), lt(runs.id, id)))!);
     }
     return this.db
-      .select()
+      .select(LIST_COLUMNS)
       .from(runs)
       .where(filters.length > 0 ? and(...filters) : undefined)
       .orderBy(desc(runs.startedAt), desc(runs.id))

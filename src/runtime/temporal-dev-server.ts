@@ -87,6 +87,14 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     'system.enableEagerWorkflowStart=true',
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
+    // Task priority (a run's `priority`) orders backlogged tasks within each partition of a task queue: one
+    // partition, so that the order holds across the queue; the new matcher, opt-in on older servers (docs/deploy.md).
+    '--dynamic-config-value',
+    'matching.useNewMatcher=true',
+    '--dynamic-config-value',
+    'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value',
+    'matching.numTaskqueueWritePartitions=1',
   );
   const child = spawn(options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];

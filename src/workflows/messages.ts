@@ -41,6 +41,8 @@ export interface ScheduledRunInput {
   workflow: string;
   version?: number;
   input: unknown;
+  /** The schedule's run priority, recorded on each run it fires (Temporal applies it from the schedule's action). */
+  priority?: number;
   hooks?: HookName[];
   segmentEvents?: number;
 }

@@ -19,9 +19,9 @@ const { prepareScheduledRun } = proxyLocalActivities<WeftActivities>({
  * where operators look (`GET /runs`, the schedule's recent runs).
  */
 export async function weftScheduledRun(args: ScheduledRunInput): Promise<RunWorkflowResult> {
-  const { scheduleId, workflow, version, input } = args;
+  const { scheduleId, workflow, version, input, priority } = args;
   const info = workflowInfo();
-  const prepared = await prepareScheduledRun({ runId: info.workflowId, startedAt: info.startTime.toISOString(), scheduleId, workflow, input, ...(version === undefined ? {} : { version }) });
+  const prepared = await prepareScheduledRun({ runId: info.workflowId, startedAt: info.startTime.toISOString(), scheduleId, workflow, input, ...(version === undefined ? {} : { version }), ...(priority === undefined ? {} : { priority }) });
   if (!prepared.ok) return { status: 'failed', output: null, error: prepared.error, costUsd: 0 };
   return weftRun({
     definition: prepared.definition,

@@ -14,6 +14,7 @@ const run = {
   version: 1,
   degraded: false,
   costUsd: 0.0123,
+  priority: 3,
   startedAt: at(0),
   endedAt: null,
   trigger: null,

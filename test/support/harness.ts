@@ -25,7 +25,7 @@ import { createLogger } from '../../src/logger.js';
 import { HookDispatcher } from '../../src/plugins/hook-dispatcher.js';
 import { PluginRegistry } from '../../src/plugins/registry.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
-import { createWeftWorker, workflowsPath } from '../../src/worker/create-worker.js';
+import { createWeftWorker, workflowsPath, type WeftWorkerOptions } from '../../src/worker/create-worker.js';
 import { runEventSinks } from '../../src/worker/run-event-sinks.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -81,6 +81,8 @@ export interface Harness {
    * (a changed interpreter) on the same task queue.
    */
   replaceWorker(options: { workflowInterceptorModules: string[] }): Promise<void>;
+  /** Starts the worker of a harness created `withoutWorker` (the suite's bundle, `workerTuning` applied). */
+  startWorker(): Promise<void>;
   /** Saves a run's history (its latest execution, or `runId`'s) as a replay fixture when WEFT_RECORD_HISTORIES=1. */
   recordHistory(name: string, id: string, runId?: string): Promise<void>;
   close(): Promise<void>;
@@ -91,6 +93,8 @@ export interface HarnessOptions {
   withoutWorker?: boolean;
   /** Worker environment (WEFT_* settings and WEFT_SECRET_* secrets), as `weft worker` would read it. */
   workerEnv?: Record<string, string>;
+  /** The worker's slots (default: the SDK's). */
+  workerTuning?: WeftWorkerOptions['tuning'];
   /** Where the worker's logs go (default: nowhere). */
   logStream?: NodeJS.WritableStream;
   /** History events after which the API's runs continue as new. */
@@ -156,6 +160,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       activities: createActivities({ repos, logger, settings, plugins, hooks: new HookDispatcher(plugins, { logger }) }),
       sinks: runEventSinks(repos.runEvents, logger),
       workflowBundle,
+      ...(options.workerTuning ? { tuning: options.workerTuning } : {}),
     });
     workerRun = worker.run();
   };
@@ -237,6 +242,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       return harness.finished(await harness.startRun(definition, input));
     },
     handle: (id) => client.workflow.getHandle(id),
+    async startWorker() {
+      await startWorker({ codePath: inject('workflowBundlePath') });
+      harness.worker = worker;
+    },
     async replaceWorker({ workflowInterceptorModules }) {
       const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules, logger: quietBundlerLogger });
       if (worker && workerRun) {

@@ -8,8 +8,8 @@ export const ROOT = join(import.meta.dirname, '..', '..');
  * Runs `weft <command>` from source as its own process and resolves once it
  * prints `readyLine`; rejects with its stderr if it exits first.
  */
-export async function spawnWeft(command: string, env: NodeJS.ProcessEnv, readyLine: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnWeft(command: string, env: NodeJS.ProcessEnv, readyLine: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
   await new Promise<void>((resolve, reject) => {

@@ -48,6 +48,7 @@ export class AnalyticsService {
   async workflow(name: string, query: { since?: string | undefined; limit: number; cursor?: string | undefined }) {
     const scope: RunScope = { ...window(query.since, undefined), workflow: name };
     const offset = decodePageCursor(query.cursor);
+    await this.repos.criticalPaths.ensure(scope);
     const [totals, nodes] = await Promise.all([this.repos.analytics.runTotals(scope), this.repos.nodeStats.nodes(scope, { limit: query.limit + 1, offset })]);
     if (totals.total === 0 && !(await this.repos.workflows.get(name))) throw new AppError('NOT_FOUND', `no stored workflow or run of ${name}`);
     const page = pageOf(nodes, query.limit, offset);
@@ -86,7 +87,7 @@ export class AnalyticsService {
     const row = await this.repos.runs.get(runId);
     if (!row) throw new AppError('NOT_FOUND', `no run ${runId}`);
     if (!isTerminalRun(row.status) || !row.endedAt) throw new AppError('CONFLICT', `run ${runId} has not ended (${row.status}); its critical path is known once it ends`);
-    return { totalMs: row.endedAt.getTime() - row.startedAt.getTime(), nodes: await this.repos.analytics.criticalPath(runId) };
+    return { totalMs: row.endedAt.getTime() - row.startedAt.getTime(), nodes: (await this.repos.criticalPaths.get(runId)) ?? (await this.repos.criticalPaths.compute(runId)) ?? [] };
   }
 
   /** Every recommendation for the scope's runs and the budgets that apply, most severe first. */
@@ -94,6 +95,7 @@ export class AnalyticsService {
     const scope: RunScope = { ...window(query.since, undefined), workflow: query.workflow };
     const offset = decodePageCursor(query.cursor);
     const all = { limit: null, offset: 0 };
+    await this.repos.criticalPaths.ensure(scope);
     const [nodes, models, inputs, waits, budgets] = await Promise.all([
       this.repos.nodeStats.nodes(scope, all),
       this.repos.nodeStats.models(scope),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { prioritySchema, RUN_PRIORITY } from '../../dag/priority.js';
 import type { ApiClient } from '../api-client.js';
 import { usageError } from '../cli-error.js';
 import { isFileArgument, locate, readDefinitionFile, validateFile } from '../definition-file.js';
@@ -11,6 +12,7 @@ import { apiAction } from './client-command.js';
 
 interface RunOptions {
   input?: string;
+  priority?: string;
   watch?: boolean;
   json?: boolean;
 }
@@ -33,6 +35,14 @@ export function parseInput(value: string | undefined): unknown {
   }
 }
 
+/** `--priority 1..5`; anything else is a usage error (exit 2). */
+function parsePriority(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const priority = Number(value);
+  if (!prioritySchema.safeParse(priority).success) throw usageError(`--priority must be an integer from ${RUN_PRIORITY.highest} (most urgent) to ${RUN_PRIORITY.lowest}`);
+  return priority;
+}
+
 /** Stores a definition file (after validating it, for errors at their lines) and answers its name and version. */
 async function pushFile(client: ApiClient, path: string): Promise<{ workflow: string; version: number }> {
   const file = readDefinitionFile(path);
@@ -49,7 +59,8 @@ async function pushFile(client: ApiClient, path: string): Promise<{ workflow: st
 async function run(client: ApiClient, target: string, options: RunOptions): Promise<number> {
   const input = parseInput(options.input);
   const ref = isFileArgument(target) ? await pushFile(client, target) : { workflow: target };
-  const started = await client.startRun({ ...ref, ...(input === undefined ? {} : { input }) });
+  const priority = parsePriority(options.priority);
+  const started = await client.startRun({ ...ref, ...(input === undefined ? {} : { input }), ...(priority === undefined ? {} : { priority }) });
   if (!options.watch) {
     if (options.json) printJson(started);
     else process.stdout.write(`started run ${started.id} of ${started.workflow}${started.version ? ` v${started.version}` : ''}\n`);
@@ -70,6 +81,7 @@ export function registerRun(program: Command): void {
     .description('start a run of a stored workflow, or of a definition file (validated and stored first)')
     .argument('<name|file>', 'a workflow name, or a .yaml/.json definition file')
     .option('--input <json>', 'the run input: JSON, or @file.json')
+    .option('--priority <1-5>', "the run's task priority: 1 most urgent, 5 batch (default: the definition's limits.priority, else 3)")
     .option('--watch', 'show the run live until it ends; exit with its outcome')
     .option('--json', 'machine output: the started run (with --watch: the ended run)')
     .action(apiAction(run));

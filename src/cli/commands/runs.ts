@@ -29,7 +29,7 @@ async function list(client: ApiClient, options: ListOptions): Promise<void> {
   if (limit !== undefined && !Number.isInteger(limit)) throw usageError('--limit is a whole number');
   const runs = await client.listRuns({ workflow: options.workflow, status: options.status, limit });
   print(runs, options.json, (r) =>
-    listing(r.items, ['ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'COST'], (x) => [x.id, x.workflow, x.status, x.startedAt, elapsed(x.startedAt, x.endedAt, Date.now()), formatCost(x.costUsd)], 'no runs'),
+    listing(r.items, ['ID', 'WORKFLOW', 'STATUS', 'PRIORITY', 'STARTED', 'DURATION', 'COST'], (x) => [x.id, x.workflow, x.status, String(x.priority), x.startedAt, elapsed(x.startedAt, x.endedAt, Date.now()), formatCost(x.costUsd)], 'no runs'),
   );
 }
 

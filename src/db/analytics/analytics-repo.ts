@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { isoTime, selectRows } from '../raw-query.js';
-import { attemptCost, attemptRun, graphCtes, scopedAttempts, scopeFilter, type RunScope } from './run-scope.js';
+import { selectRows } from '../raw-query.js';
+import { attemptCost, attemptRun, scopedAttempts, scopeFilter, type RunScope } from './run-scope.js';
 
 /** What `GET /analytics/costs` groups attempts' costs by. */
 export const costGroups = ['workflow', 'node', 'model', 'provider', 'day'] as const;
@@ -37,15 +37,8 @@ export interface RunTotals {
   costUsd: number;
 }
 
-export interface CriticalPathNode {
-  id: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  waitedMs: number;
-}
 
-/** Run-level analytics (weft-ops §7), each figure one SQL aggregate over `runs`, `node_executions` and `run_nodes`. */
+/** Run-level analytics (weft-ops §7), each figure one SQL aggregate over `runs`, `node_executions` and `run_nodes`; critical paths are `CriticalPathsRepo`'s. */
 export class AnalyticsRepo {
   constructor(private readonly db: Db) {}
 
@@ -102,26 +95,5 @@ export class AnalyticsRepo {
         order by 2 desc, 1
         limit ${page.limit} offset ${page.offset}`,
     );
-  }
-
-  /** The run's critical path, first node first, from its stored node records and its definition's needs. */
-  async criticalPath(runId: string): Promise<CriticalPathNode[]> {
-    const rows = await selectRows<{ id: string; started_at: unknown; ended_at: unknown; duration_ms: number | null; waited_ms: number }>(
-      this.db,
-      sql`
-        ${graphCtes({ runId })}
-        select p.node_id as "id", rd.started_at, rd.ended_at,
-          (extract(epoch from rd.ended_at - rd.started_at) * 1000)::float8 as duration_ms,
-          greatest(extract(epoch from rd.started_at - rd.ready_at) * 1000, 0)::float8 as waited_ms
-        from path p join ready rd on rd.run_id = p.run_id and rd.node_id = p.node_id
-        order by p.depth desc`,
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      startedAt: isoTime(r.started_at),
-      endedAt: isoTime(r.ended_at),
-      durationMs: r.duration_ms,
-      waitedMs: r.waited_ms,
-    }));
   }
 }

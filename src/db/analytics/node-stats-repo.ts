@@ -87,8 +87,16 @@ export class NodeStatsRepo {
           from run_nodes rn join scope s on s.run_id = rn.run_id
           where (rn.record->>'attempts')::int > 0
         ),
-        path_runs as (select s.workflow_name, count(distinct p.run_id)::float8 as runs, max(p.depth) + 1 as longest from path p join scope s on s.run_id = p.run_id group by 1),
-        path_nodes as (select s.workflow_name, p.node_id, count(distinct p.run_id)::float8 as runs from path p join scope s on s.run_id = p.run_id group by 1, 2),
+        paths as (select s.workflow_name, cp.run_id, cp.nodes from run_critical_paths cp join scope s on s.run_id = cp.run_id),
+        -- Each stored path is read once a run (a path of 10,000 nodes is one large value: per-element reads were quadratic).
+        path_runs as (select workflow_name, count(*)::float8 as runs, max(jsonb_array_length(nodes)) as longest from paths group by 1),
+        -- Keyed by one text (names and node ids hold no '/'): joined on two columns, the planner misjudged the rows and
+        -- merged on the workflow alone, filtering 10,000 × 10,000 pairs.
+        path_nodes as (
+          select p.workflow_name || '/' || n.id as node_key, count(distinct p.run_id)::float8 as runs
+          from paths p cross join lateral jsonb_to_recordset(p.nodes) as n(id text)
+          group by 1
+        ),
         run_p95 as (
           select workflow_name, percentile_cont(0.95) within group (order by (extract(epoch from run_ended - run_started) * 1000)::float8) as p95
           from scope where run_ended is not null group by 1
@@ -112,7 +120,7 @@ export class NodeStatsRepo {
         from records rec
         left join plan_nodes pn on pn.run_id = rec.run_id and pn.node_id = rec.node_id
         left join path_runs pr on pr.workflow_name = rec.workflow_name
-        left join path_nodes pnodes on pnodes.workflow_name = rec.workflow_name and pnodes.node_id = rec.node_id
+        left join path_nodes pnodes on pnodes.node_key = rec.workflow_name || '/' || rec.node_id
         left join run_p95 rp on rp.workflow_name = rec.workflow_name
         group by rec.workflow_name, rec.node_id
         order by 1, 2

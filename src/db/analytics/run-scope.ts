@@ -52,29 +52,17 @@ export function scopedAttempts(scope: RunScope): SQL {
 }
 
 /**
- * Orders, among nodes that ended at the same instant, those that fed a
- * dependent ending then too after it: nodes the workflow runs itself
- * (transform, switch) end in the same workflow task as the need that
- * readied them, and the path must go through them, not stop before.
- */
-function fedOnTime(alias: string): SQL {
-  const t = sql.raw(alias);
-  return sql`exists (
-    select 1 from edges fe join times ft on ft.run_id = fe.run_id and ft.node_id = fe.node_id
-    where fe.run_id = ${t}.run_id and fe.need_id = ${t}.node_id and ft.ended_at >= ${t}.ended_at
-  )`;
-}
-
-/**
  * Common table expressions over a scope's runs, for queries that follow the
  * DAG from stored records:
  * - `scope`: each run with the definition it ran (ad-hoc, or its pinned version);
  * - `plan_nodes`: each node of that definition with its type;
  * - `edges`: (node, need) pairs, the implicit need of a switch's branches included;
  * - `times`: each stored node record's start and end;
- * - `ready`: when each node could start (its needs' last end, or the run's start);
- * - `path`: the critical path, walked back from the node that ended last through
- *   the need that ended last (`depth` 0 is the last node).
+ * - `ready`: when each node could start (its needs' last end, or the run's start),
+ *   by joins and one aggregate, so hash joins keep it linear in nodes and edges.
+ *
+ * Critical paths are not walked here: a recursive walk over these CTEs, which
+ * have no indexes, scanned every edge per step (see `CriticalPathsRepo`).
  */
 export function graphCtes(scope: RunScope): SQL {
   return sql`
@@ -106,24 +94,12 @@ export function graphCtes(scope: RunScope): SQL {
       from run_nodes rn join scope s on s.run_id = rn.run_id
     ),
     ready as (
-      select t.run_id, t.node_id, t.started_at, t.ended_at,
-        coalesce((
-          select max(nt.ended_at) from edges e join times nt on nt.run_id = e.run_id and nt.node_id = e.need_id
-          where e.run_id = t.run_id and e.node_id = t.node_id
-        ), s.run_started) as ready_at
+      select t.run_id, t.node_id, t.started_at, t.ended_at, coalesce(nr.ready_at, s.run_started) as ready_at
       from times t join scope s on s.run_id = t.run_id
-    ),
-    path as (
-      select last.run_id, last.node_id, 0 as depth
-      from (select distinct on (t.run_id) t.run_id, t.node_id from times t where t.ended_at is not null order by t.run_id, t.ended_at desc, ${fedOnTime('t')}, t.node_id) last
-      union all
-      select p.run_id, next.need_id, p.depth + 1
-      from path p
-      cross join lateral (
-        select e.need_id from edges e join times nt on nt.run_id = e.run_id and nt.node_id = e.need_id
-        where e.run_id = p.run_id and e.node_id = p.node_id and nt.ended_at is not null
-        order by nt.ended_at desc, ${fedOnTime('nt')}, e.need_id
-        limit 1
-      ) next
+      left join (
+        select e.run_id, e.node_id, max(nt.ended_at) as ready_at
+        from edges e join times nt on nt.run_id = e.run_id and nt.node_id = e.need_id
+        group by 1, 2
+      ) nr on nr.run_id = t.run_id and nr.node_id = t.node_id
     )`;
 }

@@ -10,3 +10,4 @@ export * from './budgets.js';
 export * from './agent-conversations.js';
 export * from './users.js';
 export * from './alerts.js';
+export * from './run-critical-paths.js';

@@ -18,6 +18,8 @@ export const runs = pgTable(
     output: jsonb('output'),
     error: jsonb('error').$type<RunError>(),
     costUsd: doublePrecision('cost_usd').notNull().default(0),
+    /** Its task priority, 1 (lowest) to 5 (highest), as given at start or by its definition's `limits.priority` (src/dag/priority.ts). */
+    priority: integer('priority').notNull().default(3),
     idempotencyKey: text('idempotency_key').unique(),
     createdBy: text('created_by'),
     /** What started the run; null on runs started outside the API (their row is written when they end). */

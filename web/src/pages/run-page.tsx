@@ -126,6 +126,8 @@ export default function RunPage({ id }: { id: string }) {
         </dd>
         <dt>Cost</dt>
         <dd>{usd(data.costUsd)}</dd>
+        <dt>Priority</dt>
+        <dd title="1 most urgent, 5 batch">{data.priority}</dd>
         <dt>Duration</dt>
         <dd>{duration(between(data.startedAt, data.endedAt))}</dd>
         <dt>Started</dt>

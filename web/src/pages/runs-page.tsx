@@ -11,10 +11,14 @@ import { Link, navigate, setQuery, useLocation } from '../router';
 
 const STATUSES: RunStatus[] = ['running', 'paused', 'succeeded', 'failed', 'cancelled', 'timed_out'];
 
+/** A row of the list: a run first seen through its event has no priority yet (events do not carry it) until the list is read again. */
+type Row = Omit<RunSummary, 'priority'> & { priority?: number };
+type Listed = Omit<RunList, 'items'> & { items: Row[] };
+
 /** A `run` event as the list's row (the event carries the list's summary, weft-ops §1). */
-function merge(items: RunSummary[], e: RunEventData, filters: { workflow?: string; status?: string }): RunSummary[] {
+function merge(items: Row[], e: RunEventData, filters: { workflow?: string; status?: string }): Row[] {
   const at = items.findIndex((r) => r.id === e.runId);
-  const row: RunSummary = { ...(at >= 0 ? items[at]! : { trigger: null }), id: e.runId, workflow: e.workflow, version: e.version, status: e.status, degraded: e.degraded, costUsd: e.costUsd, startedAt: e.startedAt, endedAt: e.endedAt };
+  const row: Row = { ...(at >= 0 ? items[at]! : { trigger: null }), id: e.runId, workflow: e.workflow, version: e.version, status: e.status, degraded: e.degraded, costUsd: e.costUsd, startedAt: e.startedAt, endedAt: e.endedAt };
   const fits = (!filters.workflow || row.workflow === filters.workflow) && (!filters.status || row.status === filters.status);
   if (at >= 0) return fits ? items.map((r, i) => (i === at ? row : r)) : items.filter((_, i) => i !== at);
   return fits ? [row, ...items] : items;
@@ -30,7 +34,7 @@ export function RunsPage() {
   const [live, setLive] = useState(false);
   const params = new URLSearchParams({ limit: '100', ...(workflow ? { workflow } : {}), ...(status ? { status } : {}) });
   const path = `/runs?${params}`;
-  const runs = useApi<RunList>(path);
+  const runs = useApi<Listed>(path);
   const workflows = useWorkflows();
   const queryClient = useQueryClient();
 
@@ -39,7 +43,7 @@ export function RunsPage() {
     const filters = { ...(workflow ? { workflow } : {}), ...(status ? { status } : {}) };
     followEvents(client, '/events', (e) => {
       if (e.event !== 'run') return;
-      queryClient.setQueryData<RunList>([path], (old) => (old ? { ...old, items: merge(old.items, e.data as RunEventData, filters) } : old));
+      queryClient.setQueryData<Listed>([path], (old) => (old ? { ...old, items: merge(old.items, e.data as RunEventData, filters) } : old));
     }, { signal: stop.signal, forever: true, onState: setLive }).catch(() => setLive(false));
     return () => stop.abort();
   }, [client, queryClient, path, workflow, status]);
@@ -96,6 +100,7 @@ export function RunsPage() {
             <th>Run</th>
             <th>Workflow</th>
             <th>Status</th>
+            <th className="num" title="1 most urgent, 5 batch">Priority</th>
             <th>Started</th>
             <th>Duration</th>
             <th className="num">Cost</th>
@@ -115,6 +120,7 @@ export function RunsPage() {
                 <StatusBadge status={r.status} />
                 {r.degraded && <span className="muted"> degraded</span>}
               </td>
+              <td className="num">{r.priority ?? '…'}</td>
               <td>{when(r.startedAt)}</td>
               <td>{duration(between(r.startedAt, r.endedAt))}</td>
               <td className="num">{usd(r.costUsd)}</td>
