@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentNode, createHarness, definition, type Harness } from '../support/harness.js';
+import { freePort } from '../support/ports.js';
 import { spawnWeft, stopProcess, waitFor } from '../support/processes.js';
 
 /** Contract 3.5: a worker crash loses nothing; every attempt is recorded once. */
@@ -20,7 +21,8 @@ afterAll(async () => {
 
 /** Starts `weft worker` as its own process and resolves once it polls. */
 async function spawnWorker(): Promise<ChildProcess> {
-  const env = { ...process.env, TEMPORAL_ADDRESS: h.temporalAddress, DATABASE_URL: h.databaseUrl, WEFT_TASK_QUEUE: h.taskQueue, WEFT_LOG_LEVEL: 'info' };
+  // A metrics port of its own: another test file's worker process may hold the default one.
+  const env = { ...process.env, TEMPORAL_ADDRESS: h.temporalAddress, DATABASE_URL: h.databaseUrl, WEFT_TASK_QUEUE: h.taskQueue, WEFT_LOG_LEVEL: 'info', WEFT_METRICS_PORT: String(await freePort()) };
   const child = await spawnWeft('worker', env, 'Weft worker polling');
   workers.push(child);
   return child;
