@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { ApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { lineDiff } from '../workflows/line-diff';
-import { graphOf, readDraft } from './doc-edit';
+import { readDraft } from './doc-edit';
 
 /** Nodes added, removed and changed between two texts (a node changed when its text differs). */
 export function graphDiff(before: string, after: string): { added: string[]; removed: string[]; changed: string[] } {
