@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { ApiError } from '../api/client';
 import { useApi } from '../api/queries';
@@ -47,7 +48,7 @@ export default function StudioPage({ name }: { name: string | null }) {
   const openapi = useApi<OpenApi>('/openapi.json');
   if (latest.error) return <p role="alert" className="error">{String(latest.error)}</p>;
   if ((name && !latest.data) || !openapi.data) return <p className="muted">Loading…</p>;
-  const source = latest.data ? (latest.data.source ?? JSON.stringify(latest.data.definition, null, 2)) : null;
+  const source = latest.data ? (latest.data.source ?? stringify(latest.data.definition, { lineWidth: 0 })) : null;
   return <Studio key={name ?? ''} name={name} saved={source} savedVersion={latest.data?.version ?? 0} kinds={kindsOf(openapi.data.components?.schemas?.Definition)} />;
 }
 

@@ -20,7 +20,7 @@
  * 4. A rename follows every reference: `needs`, `switch` `cases` and
  *    `default`, and `nodes.<id>` in every template and expression, keeping
  *    each scalar's quoting.
- * 5. Pure: the same text and operation give the same changes.
+ * 5. Pure: the same text and operation give the same changes (documents read are never changed).
  */
 import { isMap, isPair, isScalar, isSeq, parseDocument, stringify, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 
@@ -45,9 +45,17 @@ export interface Draft {
   doc: Document.Parsed;
 }
 
-/** Reads a draft (comments, ranges and styles kept by the parser). */
+let lastRead: Draft | undefined;
+
+/**
+ * Reads a draft (comments, ranges and styles kept by the parser). The last
+ * text read is answered from memory: the editor reads the same text from
+ * several places, and a 2,000-node definition takes a while to parse. Callers
+ * never change the Document.
+ */
 export function readDraft(text: string): Draft {
-  return { text, doc: parseDocument(text, { prettyErrors: false }) };
+  if (lastRead?.text !== text) lastRead = { text, doc: parseDocument(text, { prettyErrors: false }) };
+  return lastRead;
 }
 
 /** Applies non-overlapping changes computed on `text`. */

@@ -8,6 +8,16 @@ import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirro
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import type { TextChange } from './doc-edit';
 
+/** The dashboard's colours (its CSS variables reach into the shadow root). */
+const theme = EditorView.theme({
+  '&': { height: '100%', color: 'var(--text)', backgroundColor: 'var(--panel)', fontSize: '12.5px' },
+  '.cm-scroller': { fontFamily: "ui-monospace, 'SFMono-Regular', Menlo, monospace" },
+  '.cm-gutters': { backgroundColor: 'var(--panel-2)', color: 'var(--muted)', borderRight: '1px solid var(--border)' },
+  '.cm-activeLine': { backgroundColor: 'color-mix(in srgb, var(--accent) 8%, transparent)' },
+  '.cm-content': { caretColor: 'var(--text)' },
+  '&.cm-focused': { outline: '2px solid var(--accent)' },
+});
+
 /** What the studio does to the text editor from outside it (graph edits, problems, undo). */
 export interface YamlEditorHandle {
   /** Applies graph edits as one transaction: one step of the shared undo history. */
@@ -31,8 +41,15 @@ export const YamlEditor = forwardRef<YamlEditorHandle, { initial: string; onChan
   latest.current = { onChange, complete };
 
   useEffect(() => {
+    // In a shadow root CodeMirror's styles are constructed style sheets; in the document they would be
+    // <style> elements, which the dashboard's CSP (style-src 'self', no inline styles) refuses.
+    const shadow = host.current!.shadowRoot ?? host.current!.attachShadow({ mode: 'open' });
+    const parent = document.createElement('div');
+    parent.style.height = '100%';
+    shadow.replaceChildren(parent);
     const editor = new EditorView({
-      parent: host.current!,
+      root: shadow,
+      parent,
       state: EditorState.create({
         doc: initial,
         extensions: [
@@ -44,6 +61,7 @@ export const YamlEditor = forwardRef<YamlEditorHandle, { initial: string; onChan
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           yaml(),
           lintGutter(),
+          theme,
           autocompletion({ override: [(ctx) => latest.current.complete(ctx)] }),
           keymap.of([...defaultKeymap, ...historyKeymap]),
           EditorView.contentAttributes.of({ 'aria-label': 'Definition (YAML)' }),
@@ -54,7 +72,10 @@ export const YamlEditor = forwardRef<YamlEditorHandle, { initial: string; onChan
       }),
     });
     view.current = editor;
-    return () => editor.destroy();
+    return () => {
+      editor.destroy();
+      shadow.replaceChildren();
+    };
     // Made once: its text then changes only through transactions (`initial` is read once).
   }, []);
 
