@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { ApiError } from '../api/client';
 import { useApi } from '../api/queries';
 import type { Estimate, WorkflowDetail } from '../api/types';
@@ -15,6 +15,8 @@ import { freeId, kindsOf, starterNode } from '../studio/node-kinds';
 import { NodePanel } from '../studio/node-panel';
 import { SaveReview } from '../studio/save-review';
 import { PALETTE_MIME, StudioGraph } from '../studio/studio-graph';
+import { graphOfDefinition, type Outline } from '../studio/outline';
+import { useOutline } from '../studio/use-outline';
 import { useValidation } from '../studio/use-validation';
 import { YamlEditor, type YamlEditorHandle } from '../studio/yaml-editor';
 import type { FieldSchema } from '../workflows/schema-form';
@@ -49,10 +51,10 @@ export default function StudioPage({ name }: { name: string | null }) {
   if (latest.error) return <p role="alert" className="error">{String(latest.error)}</p>;
   if ((name && !latest.data) || !openapi.data) return <p className="muted">Loading…</p>;
   const source = latest.data ? (latest.data.source ?? stringify(latest.data.definition, { lineWidth: 0 })) : null;
-  return <Studio key={name ?? ''} name={name} saved={source} savedVersion={latest.data?.version ?? 0} kinds={kindsOf(openapi.data.components?.schemas?.Definition)} />;
+  return <Studio key={name ?? ''} name={name} saved={source} savedVersion={latest.data?.version ?? 0} definition={latest.data?.definition} kinds={kindsOf(openapi.data.components?.schemas?.Definition)} />;
 }
 
-function Studio({ name, saved, savedVersion, kinds }: { name: string | null; saved: string | null; savedVersion: number; kinds: ReturnType<typeof kindsOf> }) {
+function Studio({ name, saved, savedVersion, definition, kinds }: { name: string | null; saved: string | null; savedVersion: number; definition: unknown; kinds: ReturnType<typeof kindsOf> }) {
   const { client } = useSession();
   const storageKey = name ?? 'new';
   const [restored] = useState(() => loadDraft(storageKey));
@@ -83,19 +85,25 @@ function Studio({ name, saved, savedVersion, kinds }: { name: string | null; sav
     return () => window.removeEventListener('beforeunload', ask);
   }, [dirty]);
 
-  // The graph follows the text (deferred: typing in a large definition stays responsive); a text that does not parse keeps the last graph.
-  const shown = useDeferredValue(text);
+  // The graph follows the text as the draft worker reads it (typing in a large definition stays responsive); a text that does not parse keeps the last graph.
+  // The saved version's graph comes from its stored definition: drawn at once, with no parse of its text.
+  const [known] = useState<Outline | null>(() => (saved !== null && definition ? { text: saved, graph: graphOfDefinition(definition), errors: [] } : null));
+  const outline = useOutline(text, known);
   const lastGraph = useRef<DraftNode[]>([]);
-  const draft = useMemo(() => readDraft(shown), [shown]);
-  const graph = useMemo(() => (draft.doc.errors.length === 0 ? (lastGraph.current = graphOf(draft)) : lastGraph.current), [draft]);
+  const graph = useMemo(() => (outline?.graph ? (lastGraph.current = outline.graph) : lastGraph.current), [outline]);
   const values = useMemo(() => {
-    if (!selected || draft.doc.errors.length > 0) return undefined;
-    const nodes = (draft.doc.toJS() as { nodes?: Record<string, unknown>[] } | null)?.nodes ?? [];
+    if (!selected || !outline?.graph) return undefined;
+    // Parsed here only while a node is selected: its form shows the values.
+    const nodes = (readDraft(outline.text).doc.toJS() as { nodes?: Record<string, unknown>[] } | null)?.nodes ?? [];
     return nodes.find((n) => n.id === selected);
-  }, [draft, selected]);
+  }, [outline, selected]);
 
-  const { problems, checking } = useValidation(client, text);
+  const { problems, checking } = useValidation(client, outline);
+  const marked = useRef(false);
   useEffect(() => {
+    // No marks yet and none to make: a transaction here would only cost a large definition's first paint.
+    if (!marked.current && problems.length === 0) return;
+    marked.current = true;
     editor.current?.diagnose(problems.map((p) => ({ from: p.from, to: p.to, severity: p.severity, message: `${p.code}${p.path ? ` ${p.path}` : ''}: ${p.message}`, source: 'weft' })));
   }, [problems]);
   const byNode = useMemo(() => {
@@ -171,7 +179,8 @@ function Studio({ name, saved, savedVersion, kinds }: { name: string | null; sav
   const errors = problems.filter((p) => p.severity === 'error').length;
   const node = selected ? graph.find((n) => n.id === selected) : undefined;
   const kind = node ? kinds.find((k) => k.type === node.type) : undefined;
-  const workflow = nameIn(text);
+  // Read from the text only to save it: a large definition is not parsed on the main thread for its name on every render.
+  const workflow = mode === 'save' ? nameIn(text) : '';
   return (
     <section className="studio" onKeyDown={undoKeys} onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={dropFile}>
       <div className="page-head">

@@ -45,17 +45,22 @@ export interface Draft {
   doc: Document.Parsed;
 }
 
-let lastRead: Draft | undefined;
+/** The last two drafts read, newest first. */
+let recent: Draft[] = [];
 
 /**
  * Reads a draft (comments, ranges and styles kept by the parser). The last
- * text read is answered from memory: the editor reads the same text from
- * several places, and a 2,000-node definition takes a while to parse. Callers
- * never change the Document.
+ * two texts read are answered from memory: the editor reads the same text from
+ * several places, and while typing the graph reads a deferred (older) text
+ * beside the current one; a 2,000-node definition takes a while to parse.
+ * Callers never change the Document.
  */
 export function readDraft(text: string): Draft {
-  if (lastRead?.text !== text) lastRead = { text, doc: parseDocument(text, { prettyErrors: false }) };
-  return lastRead;
+  const known = recent.find((d) => d.text === text);
+  if (known) return known;
+  const draft = { text, doc: parseDocument(text, { prettyErrors: false }) };
+  recent = [draft, recent[0]].filter((d): d is Draft => d !== undefined);
+  return draft;
 }
 
 /** Applies non-overlapping changes computed on `text`. */
@@ -379,6 +384,11 @@ export interface DraftNode {
   reads: string[];
 }
 
+/** Adds the nodes a template or expression reads (`nodes.<id>`) to `into`. */
+export function addReads(value: string, into: Set<string>): void {
+  for (const m of value.matchAll(/(?<![\w$.])nodes\.([A-Za-z_]\w*)/g)) into.add(m[1]!);
+}
+
 /** The graph the text declares (what parses of it): nodes with their types, needs and reads. */
 export function graphOf(draft: Draft): DraftNode[] {
   const seq = nodesSeq(draft);
@@ -393,7 +403,7 @@ export function graphOf(draft: Draft): DraftNode[] {
     const reads = new Set<string>();
     visit(item, {
       Scalar(_k, s) {
-        if (typeof s.value === 'string') for (const m of s.value.matchAll(/(?<![\w$.])nodes\.([A-Za-z_]\w*)/g)) reads.add(m[1]!);
+        if (typeof s.value === 'string') addReads(s.value, reads);
       },
     });
     reads.delete(id);

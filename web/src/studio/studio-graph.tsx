@@ -31,6 +31,20 @@ const StudioNode = memo(function StudioNode({ data }: NodeProps<FlowNode>) {
 });
 const nodeTypes = { studio: StudioNode };
 
+/**
+ * Every node's size and handles, given rather than measured: React Flow draws
+ * a node whose handles it has not measured even when it is off screen, which
+ * would draw all 2,000 nodes of a large definition once before culling them.
+ */
+const FIXED = {
+  width: NODE_WIDTH,
+  height: NODE_HEIGHT,
+  handles: [
+    { type: 'target' as const, position: Position.Left, x: -3, y: NODE_HEIGHT / 2 - 3, width: 6, height: 6 },
+    { type: 'source' as const, position: Position.Right, x: NODE_WIDTH - 3, y: NODE_HEIGHT / 2 - 3, width: 6, height: 6 },
+  ],
+};
+
 /** Columns by longest chain of needs and reads (a cycle, which the validator reports, is cut where it closes). */
 export function levelsOf(nodes: readonly DraftNode[]): string[][] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -86,7 +100,7 @@ export function StudioGraph(props: {
       const p = problems.get(n.id);
       const before = cache.current.get(n.id);
       const same = before && before.position.x === position.x && before.position.y === position.y && before.data.type === n.type && before.data.problem === p?.severity && before.data.count === (p?.count ?? 0);
-      const node: FlowNode = same ? before : { id: n.id, type: 'studio', position, data: { id: n.id, type: n.type, problem: p?.severity, count: p?.count ?? 0 } };
+      const node: FlowNode = same ? before : { id: n.id, type: 'studio', position, ...FIXED, data: { id: n.id, type: n.type, problem: p?.severity, count: p?.count ?? 0 } };
       next.set(n.id, node);
       return node;
     });

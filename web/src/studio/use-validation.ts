@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, type Client } from '../api/client';
 import { nodeAtPointer, pointerRange, readDraft } from './doc-edit';
+import type { Outline } from './outline';
 
 /** One problem of the draft, placed in the text and on its node. */
 export interface Problem {
@@ -31,10 +32,11 @@ function place(text: string, issues: Issue[], severity: Problem['severity']): Pr
 
 /**
  * Validates the draft as it is typed: YAML syntax errors at once from the
- * parser, the rest through `POST /workflows/validate` (errors and deprecated
+ * draft worker's outline, the rest through `POST /workflows/validate` (errors and deprecated
  * model warnings) shortly after the last keystroke. Answers for older text are dropped.
+ * Checking until the first outline arrives.
  */
-export function useValidation(client: Client, text: string): { problems: Problem[]; checking: boolean } {
+export function useValidation(client: Client, outline: Outline | null): { problems: Problem[]; checking: boolean } {
   const [state, setState] = useState<{ problems: Problem[]; checking: boolean }>({ problems: [], checking: true });
   const sequence = useRef(0);
   useEffect(() => {
@@ -42,9 +44,10 @@ export function useValidation(client: Client, text: string): { problems: Problem
     const settle = (problems: Problem[]) => {
       if (mine === sequence.current) setState({ problems, checking: false });
     };
-    const syntax = readDraft(text).doc.errors;
-    if (syntax.length > 0) {
-      settle(syntax.map((e) => ({ severity: 'error', code: 'YAML', path: '', message: e.message.split('\n')[0]!, from: e.pos[0], to: Math.max(e.pos[1], e.pos[0] + 1) })));
+    if (!outline) return;
+    const { text, errors } = outline;
+    if (errors.length > 0) {
+      settle(errors.map((e) => ({ severity: 'error', code: 'YAML', path: '', ...e })));
       return;
     }
     setState((s) => ({ ...s, checking: true }));
@@ -60,6 +63,6 @@ export function useValidation(client: Client, text: string): { problems: Problem
         });
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [client, text]);
+  }, [client, outline]);
   return state;
 }
