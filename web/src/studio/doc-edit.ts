@@ -412,6 +412,30 @@ export function graphOf(draft: Draft): DraftNode[] {
   return out;
 }
 
+/** Every string in a JSON value, through arrays and objects. */
+function addStringReads(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') addReads(value, into);
+  else if (Array.isArray(value)) for (const v of value) addStringReads(v, into);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) addStringReads(v, into);
+}
+
+/**
+ * The graph of a stored definition (the API's JSON) as `graphOf` reads it from
+ * its text: the studio draws a saved version at once, before any parse of its text.
+ */
+export function graphOfDefinition(definition: unknown): DraftNode[] {
+  const nodes = (definition as { nodes?: unknown } | null)?.nodes;
+  if (!Array.isArray(nodes)) return [];
+  return nodes.flatMap((n: { id?: unknown; type?: unknown; needs?: unknown }) => {
+    if (typeof n?.id !== 'string' || n.id === '') return [];
+    const reads = new Set<string>();
+    addStringReads(n, reads);
+    reads.delete(n.id);
+    const needs = Array.isArray(n.needs) ? n.needs.filter((x): x is string => typeof x === 'string') : [];
+    return [{ id: n.id, type: typeof n.type === 'string' ? n.type : '?', needs, reads: [...reads] }];
+  });
+}
+
 /** JSON pointer → path of keys and indexes. */
 export function pointerPath(pointer: string): (string | number)[] {
   if (pointer === '' || pointer === '/') return [];
