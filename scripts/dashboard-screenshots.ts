@@ -86,6 +86,14 @@ async function main(): Promise<void> {
     await page.getByLabel('Compare with').selectOption('1');
     await page.getByLabel('Diff between versions').waitFor();
     await shot(page, 'workflow-diff-and-start-form');
+    // The studio: a node added from the palette and connected in its panel (both edits of the YAML beside the graph).
+    await open(page, `${url}/workflows/research/edit`, '[data-validation="valid"]');
+    await page.getByRole('button', { name: 'Add transform' }).click();
+    await page.getByLabel('Connect from').selectOption('publish');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.getByRole('button', { name: 'Remove edge publish → transform_1' }).waitFor();
+    await page.locator('[data-validation="valid"]').waitFor();
+    await shot(page, 'studio');
     await open(page, `${url}/compare?a=${ok.id}&b=${failed.id}`, 'table[aria-label="Comparison"]');
     await shot(page, 'compare');
     await open(page, `${url}/analytics`, '.recharts-surface');

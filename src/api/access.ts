@@ -37,6 +37,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   'GET /api/v1/workflows': viewer,
   'POST /api/v1/workflows': operator('workflow.define'),
   'POST /api/v1/workflows/validate': viewer,
+  'POST /api/v1/workflows/estimate': viewer,
   'GET /api/v1/workflows/:name': viewer,
   'GET /api/v1/workflows/:name/versions/:version': viewer,
   'GET /api/v1/workflows/:name/diagram': viewer,
@@ -53,6 +54,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Access>> = {
   'POST /api/v1/runs/:id/budget': operator('run.budget'),
   'POST /api/v1/runs/:id/rerun': operator('run.rerun'),
   'GET /api/v1/runs/:id/critical-path': viewer,
+  'GET /api/v1/runs/:id/definition': viewer,
 
   'GET /api/v1/runs/:id/events': viewer,
   'GET /api/v1/events': viewer,

@@ -27,6 +27,8 @@ export const storedVersion = z.object({
   createdBy: z.string().nullable(),
   createdAt: timestamp,
 });
+/** `GET /runs/{id}/definition`: the definition a run is pinned to (version null: ad-hoc). */
+export const runDefinition = z.object({ workflow: z.string(), version: z.int().nullable(), definition: z.record(z.string(), anyJson) });
 export const workflowDetail = storedVersion.extend({ versions: z.array(z.object({ version: z.int(), hash: z.string(), createdAt: timestamp })) });
 /** A validation warning (a model its vendor deprecated): the definition stays valid. */
 export const validationWarning = z.object({ code: z.enum(Object.values(WarningCode)), path: z.string(), message: z.string() });

@@ -121,8 +121,7 @@ export class RunsService {
     const row = await repos.runs.get(id);
     if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
     if (!isTerminalRun(row.status)) throw new AppError('CONFLICT', `run ${id} has not ended (${row.status}); only an ended run can be re-run`);
-    const definition = row.definition ?? (row.workflowVersion === null ? undefined : (await repos.workflows.get(row.workflowName, row.workflowVersion))?.definition);
-    if (!definition) throw new AppError('NOT_FOUND', `the definition run ${id} ran is not stored`);
+    const definition = await this.pinnedDefinition(row);
     const plan = compilePlan(definition);
     if (from !== 'failed' && !plan.byId.has(from)) throw new AppError('NOT_FOUND', `run ${id} has no node ${from}`, { path: '/from' });
     const reuse = rerunReuse(plan, await repos.runNodes.list(id), from, id);
@@ -236,6 +235,23 @@ export class RunsService {
     } finally {
       unsubscribe();
     }
+  }
+
+  /**
+   * The definition a run is pinned to (weft-ops §12): its ad-hoc definition,
+   * or its stored version.
+   * @throws AppError `NOT_FOUND` for an unknown run or a definition no longer stored.
+   */
+  async definition(id: string): Promise<{ workflow: string; version: number | null; definition: Definition }> {
+    const row = await this.deps.repos.runs.get(id);
+    if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
+    return { workflow: row.workflowName, version: row.workflowVersion, definition: await this.pinnedDefinition(row) };
+  }
+
+  private async pinnedDefinition(row: RunRow): Promise<Definition> {
+    const definition = row.definition ?? (row.workflowVersion === null ? undefined : (await this.deps.repos.workflows.get(row.workflowName, row.workflowVersion))?.definition);
+    if (!definition) throw new AppError('NOT_FOUND', `the definition run ${row.id} ran is not stored`);
+    return definition;
   }
 
   /** A running run's state from its workflow, or from its row when the workflow cannot answer. */

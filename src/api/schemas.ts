@@ -41,6 +41,12 @@ export const diagramQuery = z.object({ format: z.enum(['mermaid']).default('merm
 
 export const estimateBody = z.strictObject({ input: z.unknown().optional() });
 
+/** `POST /workflows?baseVersion=`: store only if that is still the latest version (0: a new workflow); else 409 CONFLICT. */
+export const saveWorkflowQuery = z.strictObject({ baseVersion: z.coerce.number().pipe(z.int().min(0)).optional() });
+
+/** The cost estimate of a definition not stored (the studio's draft). */
+export const draftEstimateBody = z.strictObject({ definition: z.union([z.record(z.string(), z.unknown()), z.string()]), input: z.unknown().optional() });
+
 export const approvalBody = z
   .strictObject({
     approved: z.boolean(),

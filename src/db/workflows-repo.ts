@@ -3,6 +3,16 @@ import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
 import { workflows, workflowVersions, type WorkflowRow, type WorkflowVersionRow } from './schema/workflows.js';
 
+/** A save based on a version that is no longer the latest (another version was saved since). */
+export class StaleBaseVersion extends Error {
+  constructor(
+    readonly baseVersion: number,
+    readonly latestVersion: number,
+  ) {
+    super(`based on version ${baseVersion}, but the latest version is ${latestVersion}`);
+  }
+}
+
 /** Definitions and their immutable versions. */
 export class WorkflowsRepo {
   constructor(private readonly db: Db) {}
@@ -10,8 +20,11 @@ export class WorkflowsRepo {
   /**
    * Stores a definition as the workflow's next version, unless its content equals
    * the latest version, which is then returned with `created: false`.
+   * With `baseVersion` (0: the workflow must not exist yet), a new version is
+   * stored only when that is still the latest, checked under the workflow's row lock.
+   * @throws StaleBaseVersion when another version was saved since `baseVersion`.
    */
-  async save(input: { definition: Definition; hash: string; source: string | null; actor: string | null }): Promise<{ version: WorkflowVersionRow; created: boolean }> {
+  async save(input: { definition: Definition; hash: string; source: string | null; actor: string | null; baseVersion?: number | undefined }): Promise<{ version: WorkflowVersionRow; created: boolean }> {
     const { definition, hash } = input;
     return this.db.transaction(async (tx) => {
       const [current] = await tx.select().from(workflows).where(eq(workflows.name, definition.name)).for('update');
@@ -22,7 +35,9 @@ export class WorkflowsRepo {
           .where(and(eq(workflowVersions.name, definition.name), eq(workflowVersions.version, current.latestVersion)));
         if (latest && latest.hash === hash) return { version: latest, created: false };
       }
-      const version = (current?.latestVersion ?? 0) + 1;
+      const latestVersion = current?.latestVersion ?? 0;
+      if (input.baseVersion !== undefined && input.baseVersion !== latestVersion) throw new StaleBaseVersion(input.baseVersion, latestVersion);
+      const version = latestVersion + 1;
       const now = new Date();
       if (current) {
         await tx

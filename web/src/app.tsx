@@ -10,6 +10,8 @@ import { currentTheme, setTheme, type Theme } from './theme';
 const RunPage = lazy(() => import('./pages/run-page'));
 const WorkflowsPage = lazy(() => import('./pages/workflows-page'));
 const WorkflowPage = lazy(() => import('./pages/workflow-page'));
+// The studio (CodeMirror, the YAML document edits) loads only on its routes.
+const StudioPage = lazy(() => import('./pages/studio-page'));
 const AnalyticsPage = lazy(() => import('./pages/analytics-page'));
 const SchedulesPage = lazy(() => import('./pages/schedules-page'));
 const ComparePage = lazy(() => import('./pages/compare-page'));
@@ -20,8 +22,11 @@ const AlertsPage = lazy(() => import('./pages/alerts-page'));
 /** The page for a path (the deep links of weft-ops §11). */
 function Page({ path }: { path: string }) {
   const admin = useCan('admin');
+  const operator = useCan('operator');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'runs' && parts[1]) return <RunPage id={parts[1]} />;
+  if (parts[0] === 'workflows' && parts[1] === 'new' && !parts[2] && operator) return <StudioPage name={null} />;
+  if (parts[0] === 'workflows' && parts[1] && parts[2] === 'edit' && operator) return <StudioPage name={parts[1]} />;
   if (parts[0] === 'workflows' && parts[1]) return <WorkflowPage name={parts[1]} />;
   if (parts[0] === 'workflows') return <WorkflowsPage />;
   if (parts[0] === 'analytics') return <AnalyticsPage />;

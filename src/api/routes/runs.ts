@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isTerminalRun } from '../../dag/run-state.js';
 import { nodeIdSchema } from '../../dag/schema.js';
-import { approval, budgetAccepted, nodeDetail, rerunAccepted, run, runAccepted, runList, startedRun } from '../responses.js';
+import { approval, budgetAccepted, nodeDetail, rerunAccepted, run, runAccepted, runDefinition, runList, startedRun } from '../responses.js';
 import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
 import type { RunsService } from '../runs-service.js';
 import { approvalBody, budgetBody, listRunsQuery, rerunBody, runIdParam, startRunBody, waitQuery } from '../schemas.js';
@@ -58,6 +58,15 @@ export function runRoutes(runs: RunsService): RouteSpec[] {
         const started = await runs.rerun(params.id, body.from, req.identity?.id ?? null);
         return reply(202, started, { target: started.id, details: { rerunOf: params.id, from: body.from } });
       },
+    ),
+    defineRoute({
+      method: 'get',
+      path: '/runs/:id/definition',
+      summary: 'The definition a run is pinned to: its stored version, or its ad-hoc definition',
+      params: byId,
+      responses: { 200: { description: 'the definition', schema: runDefinition } },
+    },
+    async ({ params }) => reply(200, await runs.definition(params.id)),
     ),
     defineRoute({
       method: 'get',

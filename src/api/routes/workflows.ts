@@ -4,6 +4,7 @@ import { workflowNameSchema } from '../../dag/schema.js';
 import type { PluginTypes } from '../../dag/validate.js';
 import { formatWorkflowRef } from '../../dag/workflow-ref.js';
 import type { Repositories } from '../../db/repositories.js';
+import { StaleBaseVersion } from '../../db/workflows-repo.js';
 import type { PricingTable } from '../../pricing/pricing.js';
 import type { TierTable } from '../../pricing/tiers.js';
 import { YAML_TYPES } from '../body-limits.js';
@@ -12,7 +13,7 @@ import { AppError } from '../errors.js';
 import { estimateCost } from '../estimate.js';
 import { estimate, savedWorkflow, validation, workflowDetail, storedVersion, workflowList } from '../responses.js';
 import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
-import { diagramQuery, estimateBody, versionParam } from '../schemas.js';
+import { diagramQuery, draftEstimateBody, estimateBody, saveWorkflowQuery, versionParam } from '../schemas.js';
 
 /** A definition as posted: an object, or its YAML/JSON text; validated in full by `receiveDefinition` (422 with every error). */
 const definitionBody = z.union([z.record(z.string(), z.unknown()), z.string()]);
@@ -33,13 +34,18 @@ export function workflowRoutes(repos: Repositories, models: { pricing: PricingTa
     defineRoute({
       method: 'post',
       path: '/workflows',
-      summary: 'Store a definition (JSON or YAML); the same content as the latest version answers that version',
+      summary: 'Store a definition (JSON or YAML); the same content as the latest version answers that version; with ?baseVersion=, 409 CONFLICT when another version was saved since',
       ...definitionRequest,
+      query: saveWorkflowQuery,
+      errors: ['VALIDATION_FAILED', 'CONFLICT'],
       responses: { 200: { description: 'same content as the latest version', schema: savedWorkflow }, 201: { description: 'a new version', schema: savedWorkflow } },
     },
-    async ({ body, req }) => {
+    async ({ body, query, req }) => {
         const { warnings, ...received } = await receiveDefinition(body, workflowExists, plugins);
-        const { version, created } = await repos.workflows.save({ ...received, actor: req.identity?.id ?? null });
+        const { version, created } = await repos.workflows.save({ ...received, actor: req.identity?.id ?? null, baseVersion: query.baseVersion }).catch((err: unknown) => {
+          if (!(err instanceof StaleBaseVersion)) throw err;
+          throw new AppError('CONFLICT', `${received.definition.name}: ${err.message}; merge with it and save again`, { baseVersion: err.baseVersion, latestVersion: err.latestVersion });
+        });
         const saved = { name: version.name, version: version.version, hash: version.hash, warnings };
         return reply(created ? 201 : 200, saved, { target: formatWorkflowRef(version.name, version.version), details: { created } });
       },
@@ -54,6 +60,20 @@ export function workflowRoutes(repos: Repositories, models: { pricing: PricingTa
     async ({ body }) => {
         const { definition, warnings } = await receiveDefinition(body, workflowExists, plugins);
         return reply(200, validationAnswer(definition, warnings));
+      },
+    ),
+    defineRoute({
+      method: 'post',
+      path: '/workflows/estimate',
+      summary: 'The expected cost range of a run of a definition not stored (a draft), before running',
+      body: draftEstimateBody,
+      errors: ['VALIDATION_FAILED'],
+      responses: { 200: { description: 'the range and its basis', schema: estimate } },
+    },
+    async ({ body }) => {
+        const { definition } = await receiveDefinition(body.definition, workflowExists, plugins);
+        const history = await repos.nodeExecutions.costHistory(definition.name);
+        return reply(200, estimateCost(definition, body.input ?? {}, history, models.pricing, models.tiers));
       },
     ),
     defineRoute({

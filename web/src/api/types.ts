@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { criticalPathResponse, costsResponse, recommendationsResponse, summaryResponse, workflowAnalyticsResponse } from '../../../src/api/analytics-schemas';
 import type { listBudgetsResponse } from '../../../src/api/budget-schemas';
-import type { approval, estimate, identityResponse, nodeDetail, rerunAccepted, run, runList, schedule, scheduleList, startedRun, storedVersion, workflowDetail, workflowList } from '../../../src/api/responses';
+import type { approval, estimate, identityResponse, nodeDetail, rerunAccepted, run, runDefinition, runList, schedule, scheduleList, startedRun, storedVersion, workflowDetail, workflowList } from '../../../src/api/responses';
 import type { auditRecord } from '../../../src/api/routes/audit';
 import type { alertDelivery, alertRule, alertSilence, alertView } from '../../../src/api/alert-schemas';
 import type { keyInfo, createdKey } from '../../../src/api/routes/keys';
@@ -25,6 +25,7 @@ export type RunList = z.input<typeof runList>;
 export type NodeDetail = z.input<typeof nodeDetail>;
 export type Attempt = NodeDetail['attempts'][number];
 export type StartedRun = z.input<typeof startedRun>;
+export type RunDefinition = z.input<typeof runDefinition>;
 export type RerunAccepted = z.input<typeof rerunAccepted>;
 export type Approval = z.input<typeof approval>;
 export type WorkflowList = z.input<typeof workflowList>;

@@ -11,7 +11,7 @@ import { RunActions } from '../run/run-actions';
 import { Timeline } from '../run/timeline';
 import { useLiveRun, type LiveAgent } from '../run/use-live-run';
 import type { PlanNode } from '../run/layout';
-import { usePlan } from '../run/use-plan';
+import { useRunPlan } from '../run/use-plan';
 
 /** Runs with more nodes than this show their nodes before the server has compiled the plan (seconds for thousands of nodes). */
 const FALLBACK_ABOVE = 400;
@@ -56,19 +56,19 @@ function specsOf(definition: Record<string, unknown> | undefined): Map<string, u
 export default function RunPage({ id }: { id: string }) {
   const { run, progress, agents, connected } = useLiveRun(id);
   const data = run.data;
-  const { definition, plan } = usePlan(data?.workflow ?? null, data?.version ?? null);
+  const { definition, plan } = useRunPlan(id);
   const ended = data?.endedAt != null;
   const critical = useApi<CriticalPath>(ended ? `/runs/${encodeURIComponent(id)}/critical-path` : null);
   const stats = useApi<WorkflowAnalytics>(data && data.version !== null ? `/analytics/workflows/${encodeURIComponent(data.workflow)}` : null);
   const [selected, setSelected] = useState<string | null>(null);
   const [graphAsked, setGraphAsked] = useState(false);
 
-  // Without the plan (an ad-hoc run, or a large one whose plan is still being compiled) the graph has the run's nodes, without edges.
+  // Without the plan (a large run whose plan is still being compiled) the graph has the run's nodes, without edges.
   const graph = useMemo<{ nodes: PlanNode[]; levels: string[][] } | null>(() => {
     if (plan) return plan;
     if (!data) return null;
     const ids = Object.keys(data.nodes);
-    if (data.version !== null && ids.length <= FALLBACK_ABOVE) return null;
+    if (ids.length <= FALLBACK_ABOVE) return null;
     const levels = Array.from({ length: Math.ceil(ids.length / COLUMN_HEIGHT) }, (_, i) => ids.slice(i * COLUMN_HEIGHT, (i + 1) * COLUMN_HEIGHT));
     return { nodes: ids.map((n) => ({ id: n, type: 'node', needs: [] })), levels };
   }, [plan, data]);

@@ -64,6 +64,11 @@ export default function WorkflowPage({ name }: { name: string }) {
           </select>
         </label>
         <Link to={`/runs?workflow=${encodeURIComponent(name)}`}>Runs of {name}</Link>
+        {operator && (
+          <Link to={`/workflows/${encodeURIComponent(name)}/edit`} className="button-link">
+            Edit
+          </Link>
+        )}
       </div>
       <h2>Diagram</h2>
       {plan ? <DagGraph nodes={plan.nodes} levels={plan.levels} views={{}} label={`Diagram of ${name} v${shown}`} /> : <p className="muted">Loading…</p>}

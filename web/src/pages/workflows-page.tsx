@@ -1,14 +1,21 @@
 import { useWorkflows } from '../api/queries';
+import { useCan } from '../auth/session';
 import { when } from '../format';
 import { Link } from '../router';
 
 /** `/workflows`: every stored workflow with its latest version. */
 export default function WorkflowsPage() {
   const workflows = useWorkflows();
+  const operator = useCan('operator');
   return (
     <section>
       <div className="page-head">
         <h1>Workflows</h1>
+        {operator && (
+          <Link to="/workflows/new" className="button-link">
+            New workflow
+          </Link>
+        )}
       </div>
       {workflows.error && <p role="alert" className="error">{String(workflows.error)}</p>}
       <table className="grid" aria-label="Workflows">

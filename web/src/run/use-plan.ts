@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useVersion } from '../api/queries';
 import { useSession } from '../auth/session';
+import type { RunDefinition } from '../api/types';
 import type { PlanNode } from './layout';
 
 
@@ -24,4 +25,21 @@ export function usePlan(workflow: string | null, version: number | null) {
     staleTime: Infinity,
   });
   return { definition, plan: plan.data?.plan ?? null, loading: stored.isLoading || plan.isLoading };
+}
+
+/**
+ * The plan of the definition a run is pinned to (`GET /runs/{id}/definition`),
+ * ad-hoc runs included: node types, edges and approvals for every run.
+ */
+export function useRunPlan(runId: string) {
+  const { client } = useSession();
+  const pinned = useQuery({ queryKey: ['run-definition', runId], queryFn: () => client.get<RunDefinition>(`/runs/${encodeURIComponent(runId)}/definition`), staleTime: Infinity });
+  const definition = pinned.data?.definition;
+  const plan = useQuery({
+    queryKey: ['run-plan', runId],
+    queryFn: () => client.send<Validation>('POST', '/workflows/validate', definition),
+    enabled: definition !== undefined,
+    staleTime: Infinity,
+  });
+  return { definition, plan: plan.data?.plan ?? null };
 }

@@ -10,9 +10,10 @@ import { initialText, kindOf, parseField, type FieldSchema } from './schema-form
  * field per property (type, choices, bounds, required checked here first),
  * and the server's coded error (`INPUT_INVALID` with each path) when it
  * refuses what the form let through. A schema that is not an object of
- * properties is edited as one JSON value.
+ * properties is edited as one JSON value. With `definition` (the studio's
+ * draft), it starts an ad-hoc run of that text instead of a stored version.
  */
-export function StartForm({ workflow, version, schema }: { workflow: string; version: number; schema: FieldSchema | undefined }) {
+export function StartForm({ workflow, version, schema, definition }: { workflow: string; version: number | null; schema: FieldSchema | undefined; definition?: string }) {
   const { client } = useSession();
   const fields = useMemo(() => {
     if (!schema?.properties) return null;
@@ -51,7 +52,7 @@ export function StartForm({ workflow, version, schema }: { workflow: string; ver
     if (Object.keys(problems).length > 0) return;
     setBusy(true);
     try {
-      const run = await client.send<StartedRun>('POST', '/runs', { workflow, version, input });
+      const run = await client.send<StartedRun>('POST', '/runs', definition === undefined ? { workflow, version, input } : { definition, input });
       navigate(`/runs/${encodeURIComponent(run.id)}`);
     } catch (err) {
       const details = err instanceof ApiError ? (err.body?.details as { errors?: { path: string; message: string }[] } | undefined) : undefined;
