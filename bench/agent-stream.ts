@@ -1,10 +1,11 @@
 /**
- * `npm run bench:agent-stream [-- --repeats 3 --turns 4 --deltas 100 --pace-ms 20]`:
+ * `npm run bench:agent-stream [-- --repeats 3 --turns 4 --deltas 100 --pace-ms 20 --vendor anthropic]`:
  * streamed model text from the provider to a connected event-stream client
  * (weft-agents 6: p95 under 200 ms). The production topology in miniature: a
  * Temporal dev server, a throwaway PostgreSQL, `weft worker` and `weft api` as
  * processes of their own. The model is a local server speaking Anthropic's
- * Messages API over server-sent events to the real SDK (test/support/fake-llm.ts),
+ * Messages API (or OpenAI's Chat Completions, `--vendor openai`) over
+ * server-sent events to the vendor's real SDK (test/support/fake-llm.ts),
  * writing text deltas `--pace-ms` apart, each carrying a sequence number, and
  * noting when it handed each to the socket. Each repeat runs one agent node with
  * an http tool for `--turns` turns (a tool call on every turn but the last, so
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     turns: { type: 'string', default: '4' },
     deltas: { type: 'string', default: '100' },
     'pace-ms': { type: 'string', default: '20' },
+    vendor: { type: 'string', default: 'anthropic' },
     out: { type: 'string', default: 'docs/benchmarks.md' },
   },
 });
@@ -41,6 +43,13 @@ const REPEATS = Number(values.repeats);
 const TURNS = Number(values.turns);
 const DELTAS = Number(values.deltas);
 const PACE_MS = Number(values['pace-ms']);
+if (values.vendor !== 'anthropic' && values.vendor !== 'openai') throw new Error('--vendor is anthropic or openai');
+const VENDOR = values.vendor;
+/** The vendor's SDK, the model asked for, and where a streamed event carries its text delta. */
+const VENDORS = {
+  anthropic: { name: 'Anthropic', sdk: '@anthropic-ai/sdk', model: 'claude-haiku-4-5', textOf: (data: any): string | undefined => (data.delta?.type === 'text_delta' ? data.delta.text : undefined) },
+  openai: { name: 'OpenAI', sdk: 'openai', model: 'gpt-4o-mini', textOf: (data: any): string | undefined => data.choices?.[0]?.delta?.content || undefined },
+} as const;
 const KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 
 /** A delta's text: its sequence number, found again in whatever event carries it. */
@@ -84,6 +93,8 @@ async function main(): Promise<void> {
     WEFT_HTTP_ALLOW_PRIVATE: '1',
     WEFT_ANTHROPIC_BASE_URL: llm.anthropicUrl,
     WEFT_SECRET_ANTHROPIC_API_KEY: 'sk-bench',
+    WEFT_OPENAI_BASE_URL: llm.openaiUrl,
+    WEFT_SECRET_OPENAI_API_KEY: 'sk-bench',
   };
   const processes = [];
   try {
@@ -96,7 +107,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(repeat)}\n`);
       repeats.push(repeat);
     }
-    writeSection(values.out!, 'agent-stream', render(repeats, backend.describe));
+    writeSection(values.out!, `agent-stream-${VENDOR}`, render(repeats, backend.describe));
     process.stdout.write(`written to ${values.out}\n`);
   } finally {
     for (const p of processes.reverse()) await stopProcess(p, 'SIGTERM');
@@ -118,9 +129,7 @@ async function measure(url: string, llm: FakeLlmServer, toolUrl: string, repeat:
   llm.script(marker, replies);
   const sentAt = new Map<number, number>();
   llm.onSent = (e, at) => {
-    const delta = (e.data as { delta?: { type?: string; text?: string } }).delta;
-    if (delta?.type !== 'text_delta') return;
-    for (const [, seq] of delta.text!.matchAll(SEQ)) sentAt.set(Number(seq), at);
+    for (const [, seq] of VENDORS[VENDOR].textOf(e.data)?.matchAll(SEQ) ?? []) sentAt.set(Number(seq), at);
   };
   const definition = {
     apiVersion: 'weft/v1',
@@ -129,7 +138,7 @@ async function measure(url: string, llm: FakeLlmServer, toolUrl: string, repeat:
     nodes: [
       // A short sleep first, so the client is connected before the first turn streams.
       { id: 'wait', type: 'sleep', duration: '1s' },
-      { id: 'writer', type: 'agent', needs: ['wait'], agent: { provider: 'anthropic', model: 'claude-haiku-4-5', prompt: marker, tools: ['ping'], maxTurns: TURNS + 1 } },
+      { id: 'writer', type: 'agent', needs: ['wait'], agent: { provider: VENDOR, model: VENDORS[VENDOR].model, prompt: marker, tools: ['ping'], maxTurns: TURNS + 1 } },
     ],
   };
   const res = await fetch(`${url}/api/v1/runs`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ definition }) });
@@ -190,9 +199,9 @@ function render(repeats: Repeat[], server: string): string {
     return `${median(xs).toFixed(digits)} (${xs[0]!.toFixed(digits)}–${xs.at(-1)!.toFixed(digits)})`;
   };
   const p95 = median(repeats.map((r) => r.p95));
-  return `## Streamed agent text to an event-stream client
+  return `## Streamed agent text to an event-stream client (${VENDORS[VENDOR].name} SDK)
 
-Command: \`npm run bench:agent-stream -- --repeats ${REPEATS} --turns ${TURNS} --deltas ${DELTAS} --pace-ms ${PACE_MS}\`
+Command: \`npm run bench:agent-stream -- --repeats ${REPEATS} --turns ${TURNS} --deltas ${DELTAS} --pace-ms ${PACE_MS} --vendor ${VENDOR}\`
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${server}, PostgreSQL (throwaway cluster); \`weft api\` and \`weft worker\` as processes of their own, the model server and the client in a third. Load average (1 min) at the end of each repeat: ${repeats.map((r) => r.loadAvg.toFixed(1)).join(', ')} (the machine is shared).
 Date: ${new Date().toISOString().slice(0, 10)}. Each figure: the median of ${REPEATS} repeats, with their range.
 
@@ -200,7 +209,7 @@ Date: ${new Date().toISOString().slice(0, 10)}. Each figure: the median of ${REP
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 | a text delta from the model server's socket to a connected \`GET /runs/{id}/events\` client, one agent node, ${TURNS} turns × ${DELTAS} deltas ${PACE_MS} ms apart, an http tool call between turns | ${stat((r) => r.p50)} ms | ${stat((r) => r.p95)} ms | ${stat((r) => r.max)} ms | ${stat((r) => r.pathP50)} ms | ${stat((r) => r.pathP95)} ms | ${stat((r) => r.deltas)} | ${stat((r) => r.missing)} | ${stat((r) => r.events)} | ${stat((r) => r.clientStallMs)} ms | p95 < 200 ms: **${p95 < 200 ? 'met' : 'not met'}** |
 
-- The model is a local server speaking Anthropic's Messages API over server-sent events (test/support/fake-llm.ts with \`paceMs\`) to the real \`@anthropic-ai/sdk\` in the worker; each delta is \`w<n> \`, timed as it is handed to the socket. A delta's latency runs to the arrival of the first \`text\` event containing its number: it includes the SDK's parsing, the worker's coalescing (one send per node at most every 100 ms, src/activities/agents/text-stream.ts), PostgreSQL's \`NOTIFY\`, the API's \`LISTEN\` and its write to the stream.
+- The model is a local server speaking ${VENDOR === 'anthropic' ? "Anthropic's Messages API" : "OpenAI's Chat Completions"} over server-sent events (test/support/fake-llm.ts with \`paceMs\`) to the real \`${VENDORS[VENDOR].sdk}\` in the worker; each delta is \`w<n> \`, timed as it is handed to the socket. A delta's latency runs to the arrival of the first \`text\` event containing its number: it includes the SDK's parsing, the worker's coalescing (one send per node at most every 100 ms, src/activities/agents/text-stream.ts), PostgreSQL's \`NOTIFY\`, the API's \`LISTEN\` and its write to the stream.
 - Coalescing alone puts a delta up to 100 ms behind (50 ms on average at a steady pace); the rest is the path through PostgreSQL and the API. The *newest delta of each event* columns isolate that path: the last delta an event carries (a turn's last event left out) waited at most one pace (${PACE_MS} ms) for the worker's send, so its latency is the SDK, \`NOTIFY\`, the API and the client's read, plus under one pace.
 - Only deltas sent after the client had its snapshot count (the API listens for text before it sends the snapshot).
 `;
