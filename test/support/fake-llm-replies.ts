@@ -16,6 +16,11 @@ export interface FakeReply {
   redactedThinking?: string;
   usage?: { input: number; output: number; cacheRead?: number };
   model?: string;
+  /**
+   * Streamed form: write each event as it comes instead of the whole answer at
+   * once, this many milliseconds apart (a model producing tokens at a pace).
+   */
+  paceMs?: number;
 }
 
 export type Vendor = 'anthropic' | 'openai';

@@ -29,6 +29,8 @@ export interface RecordedRequest {
 export class FakeLlmServer {
   readonly requests: RecordedRequest[] = [];
   private readonly scripts = new Map<string, FakeReply[]>();
+  /** Called as each streamed event is handed to the socket, with the time it was. */
+  onSent: ((event: SseEvent, at: number) => void) | undefined;
   private server: Server | undefined;
   private port = 0;
 
@@ -92,10 +94,25 @@ export class FakeLlmServer {
       res.writeHead(status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(errorBody(vendor, status)));
     } else if (body.stream) {
       res.writeHead(status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
-      res.end(successEvents(vendor, body.model, reply, body.stream_options?.include_usage === true).map(sse).join(''));
+      const events = successEvents(vendor, body.model, reply, body.stream_options?.include_usage === true);
+      if (reply.paceMs === undefined) {
+        res.end(events.map(sse).join(''));
+        for (const e of events) this.onSent?.(e, Date.now());
+      } else void this.paced(res, events, reply.paceMs);
     } else {
       res.writeHead(status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(successBody(vendor, body.model, reply)));
     }
+  }
+
+  /** Writes the events one by one, `paceMs` apart; stops if the client hangs up. */
+  private async paced(res: ServerResponse, events: SseEvent[], paceMs: number): Promise<void> {
+    for (const [i, e] of events.entries()) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, paceMs));
+      if (res.destroyed) return;
+      res.write(sse(e));
+      this.onSent?.(e, Date.now());
+    }
+    res.end();
   }
 
   private next(user: string): FakeReply | undefined {

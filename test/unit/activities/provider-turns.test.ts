@@ -138,6 +138,22 @@ describe.each(['anthropic', 'openai'] as const)('%s turn', (vendor) => {
     if (vendor === 'openai') expect(stream.stream_options).toEqual({ include_usage: true });
   });
 
+  it('hands each delta of a paced stream on as it comes, before the server sends the next', async () => {
+    const m = marker('paced');
+    fake.script(m, [{ text: 'one two three four', paceMs: 5 }]);
+    const order: string[] = [];
+    fake.onSent = (e) => {
+      const text = vendor === 'anthropic' ? (e.data as any).delta?.text : (e.data as any).choices?.[0]?.delta?.content;
+      if (text) order.push(`sent ${text}`);
+    };
+    try {
+      await provider().turn(turnCall(vendor, [user(`Pace ${m}`)], { onText: (d) => order.push(`read ${d}`) }), ctx());
+    } finally {
+      fake.onSent = undefined;
+    }
+    expect(order).toEqual(['one ', 'two ', 'three ', 'four'].flatMap((d) => [`sent ${d}`, `read ${d}`]));
+  });
+
   it('refuses an unanswered tool call with a 400: a non-retryable PROVIDER_REJECTED', async () => {
     const m = marker('unanswered');
     const asked: ConversationMessage = { role: 'assistant', content: [{ type: 'tool_call', callId: 'call_a', tool: 'search_issues', args: { q: 'x' } }] };
