@@ -53,6 +53,8 @@ export const configSchema = z.object({
   /** Comma-separated names of worker environment variables passed to commands (besides the node's env). */
   WEFT_EXEC_ENV_ALLOW: list.default(['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR']),
   WEFT_EXEC_MAX_OUTPUT_BYTES: z.coerce.number().int().min(1_024).default(1024 * 1024),
+  /** Comma-separated paths under /tmp that the sandbox shows read-only (it hides /tmp): tools installed there. */
+  WEFT_EXEC_SANDBOX_READONLY: list.default([]),
   /** MCP servers given by `command` (stdio), started on the worker under the exec sandbox; off unless set. */
   WEFT_MCP_STDIO: flag,
   /** History events after which a run continues as new; lower it only to exercise continue-as-new. */

@@ -104,6 +104,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities & AlertActi
         stdio: settings.mcp.stdio,
         workspace: settings.exec.workspace,
         envAllow: settings.exec.envAllow,
+        sandboxReadOnly: settings.exec.sandboxReadOnly,
         policy: { allowPrivate: settings.http.allowPrivate, allowHosts: settings.http.allowHosts },
       }),
       envelope,

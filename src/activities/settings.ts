@@ -13,7 +13,7 @@ export interface ActivitySettings {
   tiers: TierTable;
   secrets: SecretStore;
   http: { allowPrivate: boolean; allowHosts: string[]; maxResponseBytes: number };
-  exec: { enabled: boolean; workspace: string; envAllow: string[]; maxOutputBytes: number };
+  exec: { enabled: boolean; workspace: string; envAllow: string[]; maxOutputBytes: number; sandboxReadOnly: string[] };
   /** `stdio`: MCP servers given by `command` may be started (they run in the exec sandbox, under `exec.workspace`). */
   mcp: { stdio: boolean };
   /** Alert notifications' delivery retries: the longest wait between attempts, and how many attempts. */
@@ -39,6 +39,7 @@ export function activitySettings(config: Config, env: NodeJS.ProcessEnv = proces
       workspace: resolve(config.WEFT_EXEC_WORKSPACE ?? `${config.WEFT_DATA_DIR}/workspace`),
       envAllow: config.WEFT_EXEC_ENV_ALLOW ?? [],
       maxOutputBytes: config.WEFT_EXEC_MAX_OUTPUT_BYTES,
+      sandboxReadOnly: config.WEFT_EXEC_SANDBOX_READONLY ?? [],
     },
     mcp: { stdio: config.WEFT_MCP_STDIO },
     alertRetry: { maxIntervalMs: parseDuration(config.WEFT_ALERT_RETRY_MAX_INTERVAL), attempts: config.WEFT_ALERT_RETRY_ATTEMPTS },

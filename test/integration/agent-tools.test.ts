@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ROOT } from '../support/processes.js';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,8 @@ beforeAll(async () => {
       WEFT_EXEC: 'on',
       WEFT_EXEC_WORKSPACE: join(dir, 'workspace'),
       WEFT_MCP_STDIO: '1',
+      // The checkout (node, tsx, the fixture) stays visible in the sandbox wherever it lies, /tmp included (CI may clone there).
+      WEFT_EXEC_SANDBOX_READONLY: ROOT,
       WEFT_ANTHROPIC_BASE_URL: fake.anthropicUrl,
       WEFT_OPENAI_BASE_URL: fake.openaiUrl,
       WEFT_SECRET_ANTHROPIC_API_KEY: KEYS.anthropic,

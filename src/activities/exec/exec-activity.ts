@@ -13,6 +13,8 @@ export interface ExecActivityDeps {
   workspace: string;
   envAllow: string[];
   maxOutputBytes: number;
+  /** Paths under /tmp the sandbox shows read-only (WEFT_EXEC_SANDBOX_READONLY). */
+  sandboxReadOnly?: string[];
   envelope: AttemptDeps;
 }
 
@@ -38,7 +40,7 @@ export function createExecActivity(deps: ExecActivityDeps) {
         }
         const cwd = await confinedCwd(deps.workspace, input.cwd);
         let argv = input.command;
-        if (input.policy === 'sandbox') argv = sandboxedArgv(await realpath(deps.workspace), cwd, input.command, 'policy: sandbox');
+        if (input.policy === 'sandbox') argv = sandboxedArgv(await realpath(deps.workspace), cwd, input.command, 'policy: sandbox', deps.sandboxReadOnly);
         const detail: Record<string, unknown> = { command: input.command, cwd, policy: input.policy ?? 'default' };
         return {
           detail,

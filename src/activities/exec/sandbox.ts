@@ -23,9 +23,10 @@ export function sandboxAvailability(): { available: boolean; reason: string } {
 /**
  * The bubblewrap command line for `policy: sandbox`: every namespace unshared
  * (so no network), the whole system read-only, private /dev, /proc and /tmp, and
- * only the workspace writable; the sandbox dies with its parent.
+ * only the workspace writable; the sandbox dies with its parent. `readOnly`
+ * paths (WEFT_EXEC_SANDBOX_READONLY) stay visible under the private /tmp.
  */
-export function sandboxArgs(workspace: string, cwd: string, command: string[]): string[] {
+export function sandboxArgs(workspace: string, cwd: string, command: string[], readOnly: readonly string[] = []): string[] {
   return [
     '--unshare-all',
     '--die-with-parent',
@@ -34,6 +35,7 @@ export function sandboxArgs(workspace: string, cwd: string, command: string[]): 
     '--dev', '/dev',
     '--proc', '/proc',
     '--tmpfs', '/tmp',
+    ...readOnly.flatMap((path) => ['--ro-bind', path, path]),
     '--bind', workspace, workspace,
     '--chdir', cwd,
     '--',
@@ -46,12 +48,12 @@ export function sandboxArgs(workspace: string, cwd: string, command: string[]): 
  * `policy: sandbox` and MCP stdio servers alike; `SANDBOX_UNAVAILABLE` where
  * bubblewrap cannot run, so nothing falls back to running unsandboxed.
  */
-export function sandboxedArgv(workspace: string, cwd: string, command: string[], what: string): string[] {
+export function sandboxedArgv(workspace: string, cwd: string, command: string[], what: string, readOnly: readonly string[] = []): string[] {
   const sandbox = sandboxAvailability();
   if (!sandbox.available) {
     throw activityFailure({ type: FailureType.SandboxUnavailable, message: `${what} needs bubblewrap, which cannot run here: ${sandbox.reason}`, nonRetryable: true });
   }
-  return ['bwrap', ...sandboxArgs(workspace, cwd, command)];
+  return ['bwrap', ...sandboxArgs(workspace, cwd, command, readOnly)];
 }
 
 /** The worker's environment variables a command may see: only those named in the allow-list (WEFT_EXEC_ENV_ALLOW) that are set. */

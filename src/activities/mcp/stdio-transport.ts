@@ -28,7 +28,7 @@ export async function stdioServer(name: string, command: string[], env: Record<s
   }
   await mkdir(deps.workspace, { recursive: true });
   const workspace = await realpath(deps.workspace);
-  const [bwrap, ...args] = sandboxedArgv(workspace, workspace, command, `MCP server ${name} (stdio)`);
+  const [bwrap, ...args] = sandboxedArgv(workspace, workspace, command, `MCP server ${name} (stdio)`, deps.sandboxReadOnly);
   const transport = new StdioClientTransport({ command: bwrap!, args, cwd: workspace, env: serverEnv(deps.envAllow, env), stderr: 'pipe' });
   let tail = '';
   // Read always: an unread pipe would fill and block the server.

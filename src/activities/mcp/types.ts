@@ -40,6 +40,8 @@ export interface McpClientDeps {
   workspace: string;
   /** WEFT_EXEC_ENV_ALLOW: the worker variables a stdio server sees (besides its `env`). */
   envAllow: string[];
+  /** WEFT_EXEC_SANDBOX_READONLY: paths under /tmp a stdio server's sandbox shows read-only. */
+  sandboxReadOnly?: string[];
   /** The http nodes' destination guard policy, applied to server URLs. */
   policy: DestinationPolicy;
 }

@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { ROOT } from '../../support/processes.js';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,8 @@ afterAll(async () => {
   rmSync(workspace, { recursive: true, force: true });
 });
 
-const deps = (extra: Partial<McpClientDeps> = {}): McpClientDeps => ({ stdio: true, workspace, envAllow: ['PATH'], policy: { allowPrivate: false, allowHosts: ['127.0.0.1'] }, ...extra });
+// The checkout (node, tsx, the fixture) stays visible in the sandbox wherever it lies, /tmp included (CI may clone there).
+const deps = (extra: Partial<McpClientDeps> = {}): McpClientDeps => ({ stdio: true, workspace, envAllow: ['PATH'], sandboxReadOnly: [ROOT], policy: { allowPrivate: false, allowHosts: ['127.0.0.1'] }, ...extra });
 const live = () => ({ signal: new AbortController().signal });
 const httpServer = (extra: Partial<ResolvedMcpServer> = {}): ResolvedMcpServer => ({ name: 'docs', url: http.url, headers: { authorization: `Bearer ${BEARER}` }, ...extra });
 const key = (call: string) => `run-1/agent/${call}`;
