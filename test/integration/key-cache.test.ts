@@ -26,7 +26,7 @@ describe('the key check cache', () => {
     const there = new ApiKeysRepo(database.db, { ttlMs: 5_000, now: () => now });
     await here.create({ name: 'keep', role: 'admin', expiresAt: null });
     const { key, info } = await here.create({ name: 'k', role: 'operator', expiresAt: null });
-    expect(await here.authenticate(key)).toEqual({ id: info.id, name: 'k', role: 'operator' });
+    expect(await here.authenticate(key)).toEqual({ id: info.id, name: 'k', role: 'operator', prefix: info.prefix });
     expect(await there.authenticate(key)).toMatchObject({ id: info.id });
 
     expect(await here.revoke(info.id)).toBe('revoked');
