@@ -19,9 +19,10 @@ export const nodeIdSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'm
 export const workflowNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match [a-z0-9][a-z0-9-]{0,62}');
 
 /** `name` or `name@version`, as a `workflow` node or a `map` names a stored definition. */
+/** `name` or `name@version`; a version has at most 9 digits (stored versions are 32-bit integers). */
 export const workflowRefSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}(@[1-9][0-9]*)?$/, 'must be name or name@version');
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}(@[1-9][0-9]{0,8})?$/, 'must be name or name@version (a version of at most 9 digits)');
 
 /** A duration of at most 100 years (`MAX_DURATION_MS`): longer ones Temporal would cut short. */
 export const durationSchema = z

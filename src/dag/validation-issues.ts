@@ -1,3 +1,4 @@
+import { workflowRefSchema } from './schema.js';
 import { parseWorkflowRef } from './workflow-ref.js';
 
 /**
@@ -88,7 +89,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** Reports UNKNOWN_WORKFLOW at `at`, once the store answers, when `ref` names no stored workflow. */
 export function checkStoredWorkflow(ref: string, at: string, out: IssueSink, options: ValidateOptions): void {
   const workflowExists = options.workflowExists;
-  if (!workflowExists) return;
+  // A malformed reference is the schema's SCHEMA error; the store is never asked about it.
+  if (!workflowExists || !workflowRefSchema.safeParse(ref).success) return;
   const { name, version } = parseWorkflowRef(ref);
   out.pending.push(
     Promise.resolve(workflowExists(name, version)).then((exists) => {

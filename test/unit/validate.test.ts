@@ -29,6 +29,17 @@ describe('validation (contract section 2)', () => {
     );
   });
 
+  it('SCHEMA: a workflow version beyond 9 digits, in a node or a tool, before any store is asked (it once reached the database as a 32-bit integer: 500)', async () => {
+    const asked: string[] = [];
+    const workflowExists = async (name: string, version?: number) => (asked.push(`${name}@${version}`), true);
+    const raw = def([{ id: 'w', type: 'workflow', workflow: 'x@7486079012' }], {
+      tools: { t: { description: 'd', parameters: { type: 'object' }, workflow: 'y@14208304124342114000' } },
+    });
+    expect(await codes(raw, { workflowExists })).toEqual(expect.arrayContaining(['SCHEMA /nodes/0/workflow', 'SCHEMA /tools/t/workflow']));
+    expect(asked).toEqual([]);
+    expect(await codes(def([{ id: 'w', type: 'workflow', workflow: 'x@999999999' }]), { workflowExists })).toEqual([]);
+  });
+
   it('SCHEMA: every duration is at most 36500d (100 years), at its field; a template is measured at run time', async () => {
     const over = def(
       [
