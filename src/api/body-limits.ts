@@ -24,9 +24,29 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 }
 
 /**
+ * Whether a parsed body holds U+0000 in any string or key: PostgreSQL stores
+ * no NUL in text or jsonb, so such a body could never be kept as sent.
+ */
+export function holdsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return true;
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, child] of Object.entries(current)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * JSON and YAML-text body parsers with the size limit (413 `PAYLOAD_TOO_LARGE`
  * with the limit) and, for JSON, the depth limit (400 `BAD_REQUEST`), checked
- * before any route's code walks the value recursively.
+ * before any route's code walks the value recursively; a NUL anywhere is a 400 too.
  */
 export function bodyParsers(maxBodyBytes: number): RequestHandler[] {
   return [
@@ -36,6 +56,7 @@ export function bodyParsers(maxBodyBytes: number): RequestHandler[] {
       if (typeof req.body === 'object' && nestsDeeperThan(req.body, MAX_JSON_DEPTH)) {
         throw new AppError('BAD_REQUEST', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`, { maxDepth: MAX_JSON_DEPTH });
       }
+      if (holdsNul(req.body)) throw new AppError('BAD_REQUEST', 'the body holds the character U+0000 (NUL), which Weft cannot store');
       next();
     },
   ];

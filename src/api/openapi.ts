@@ -73,7 +73,8 @@ function operationOf(route: RouteSpec): Schema {
   const isPublic = role === 'public';
   const responses: Record<string, Schema> = {};
   for (const [status, response] of Object.entries(route.responses)) {
-    responses[status] = { description: response.description, ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: toSchema(response.schema) } } } : {}) };
+    const media = [response.contentType ?? 'application/json', ...(response.alsoContentTypes ?? [])];
+    responses[status] = { description: response.description, ...(response.schema ? { content: Object.fromEntries(media.map((type) => [type, { schema: toSchema(response.schema!) }])) } : {}) };
   }
   const statuses = new Set([...errorCodesOf(route, isPublic)].map((code) => ErrorCodes[code]));
   for (const status of [...statuses].sort()) responses[status] = { description: route.errorNotes?.[status] ?? `error (${status})`, content: { 'application/json': { schema: errorEnvelope(status) } } };

@@ -14,6 +14,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Default `application/json`. */
   contentType?: string;
+  /** Other media types the same body may come as (a route that writes its own response, e.g. CSV or NDJSON by a query). */
+  alsoContentTypes?: string[];
 }
 
 export type Responses = Record<number, ResponseSpec>;

@@ -77,6 +77,20 @@ describe('bodies', () => {
       expect([res.status, res.body.error.code, res.body.error.details]).toEqual([400, 'BAD_REQUEST', { maxDepth: 64 }]);
     }
   });
+
+  it('answers a body holding NUL (U+0000) in a value, a key, an idempotency key or YAML text with 400, and stores nothing (PostgreSQL cannot: it was a 500)', async () => {
+    const key = await freshKey();
+    const definition = { apiVersion: 'weft/v1', name: 'nul-body', nodes: [{ id: 'a', type: 'transform', output: 1 }] };
+    const before = await h.api('GET', '/api/v1/runs?workflow=nul-body');
+    for (const body of [{ definition, input: { s: 'a\u0000b' } }, { definition, input: { 'a\u0000': 1 } }, { definition, idempotencyKey: 'k\u0000' }]) {
+      const res = await h.api('POST', '/api/v1/runs', body, { key });
+      expect([res.status, res.body.error.code]).toEqual([400, 'BAD_REQUEST']);
+    }
+    const yaml = await h.api('POST', '/api/v1/workflows', undefined, { key, raw: 'apiVersion: weft/v1\nname: nul-body\nnodes: [{id: a, type: transform, output: "x\u0000"}]\n', headers: { 'content-type': 'application/yaml' } });
+    expect([yaml.status, yaml.body.error.code]).toEqual([400, 'BAD_REQUEST']);
+    expect((await h.api('GET', '/api/v1/runs?workflow=nul-body')).body).toEqual(before.body);
+    expect((await h.api('GET', '/api/v1/workflows/nul-body')).status).toBe(404);
+  });
 });
 
 describe('headers', () => {

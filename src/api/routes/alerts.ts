@@ -83,7 +83,7 @@ export function alertRoutes(alerts: AlertsRepo): RouteSpec[] {
       if (!(await alerts.deleteChannel(params.id))) throw new AppError('NOT_FOUND', `no channel ${params.id}`);
       return reply(204, undefined);
     }),
-    defineRoute({ method: 'post', path: '/alerts/silences', summary: 'Silence the alerts that match until endsAt', body: silenceBody, responses: { 201: { description: 'the silence', schema: alertSilence } } }, async ({ body, req }) => {
+    defineRoute({ method: 'post', path: '/alerts/silences', summary: 'Silence the alerts that match until endsAt', body: silenceBody, responses: { 201: { description: 'the silence', schema: alertSilence } }, errors: ['VALIDATION_FAILED'] }, async ({ body, req }) => {
       const endsAt = new Date(body.endsAt);
       if (endsAt <= new Date()) throw new AppError('VALIDATION_FAILED', 'endsAt is in the past', [{ path: 'endsAt', message: 'must be in the future' }]);
       const row = await alerts.createSilence({ matchers: body.matchers, endsAt, comment: body.comment, createdBy: req.identity?.name ?? null });

@@ -38,7 +38,7 @@ function exportRoute(exportsRepo: ExportRepo, dataset: ExportDataset): RouteSpec
       summary: `Export ${dataset} as CSV or NDJSON, streamed from one snapshot`,
       query: exportQuery,
       responses: {
-        200: { description: 'the rows: CSV with a header row, or one JSON object a line', contentType: 'text/csv', schema: z.string() },
+        200: { description: 'the rows: CSV with a header row, or one JSON object a line', contentType: 'text/csv', alsoContentTypes: ['application/x-ndjson'], schema: z.string() },
       },
     },
     async ({ query, req }) => {
