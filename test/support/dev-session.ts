@@ -24,17 +24,26 @@ export interface DevSession {
 /** Starts `weft dev` with its data under a new temporary dir named after `prefix`. */
 export async function startDevSession(prefix: string): Promise<DevSession> {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
-  const [port, temporal, ui] = [await freePort(), await freePort(), await freePort()];
   // Not the caller's database or bootstrap key: the session's own PGlite and key.
   const { DATABASE_URL: _db, WEFT_BOOTSTRAP_ADMIN_KEY: _key, ...rest } = process.env;
-  const env = { ...rest, WEFT_DATA_DIR: dataDir, WEFT_PORT: String(port), WEFT_TEMPORAL_PORT: String(temporal), WEFT_TEMPORAL_UI_PORT: String(ui), WEFT_LOG_LEVEL: 'warn' };
-  let dev: ChildProcess;
-  try {
-    dev = await spawnWeft('dev', env, 'Ctrl-C stops everything');
-  } catch (err) {
-    rmSync(dataDir, { recursive: true, force: true });
-    throw err;
+  let dev: ChildProcess | undefined;
+  let port = 0;
+  let ui = 0;
+  // A port found free can be taken by another test file's process before weft dev binds it: then
+  // (and only then) it starts again on other ports, at most three times.
+  for (let tries = 1; dev === undefined; tries++) {
+    const temporal = await freePort();
+    [port, ui] = [await freePort(), await freePort()];
+    const env = { ...rest, WEFT_DATA_DIR: dataDir, WEFT_PORT: String(port), WEFT_TEMPORAL_PORT: String(temporal), WEFT_TEMPORAL_UI_PORT: String(ui), WEFT_LOG_LEVEL: 'warn' };
+    try {
+      dev = await spawnWeft('dev', env, 'Ctrl-C stops everything');
+    } catch (err) {
+      if (tries < 3 && /address already in use|EADDRINUSE/.test((err as Error).message)) continue;
+      rmSync(dataDir, { recursive: true, force: true });
+      throw err;
+    }
   }
+  const started = dev;
   const url = `http://127.0.0.1:${port}`;
   const key = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
   return {
@@ -50,7 +59,7 @@ export async function startDevSession(prefix: string): Promise<DevSession> {
       return json;
     },
     async stop() {
-      await stopProcess(dev, 'SIGINT');
+      await stopProcess(started, 'SIGINT');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
