@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../dag/duration.js';
+import { DURATION_PATTERN, parseDuration } from '../dag/duration.js';
 import { workflowNameSchema } from '../dag/schema.js';
 import { alertSeverities, channelTypes } from '../db/schema/alerts.js';
 
 /** Request shapes of `/alerts` (contract weft-ops §13), the one source for validation and the OpenAPI document. */
 
-const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 30s, 5m, 4h');
+/** Alert durations are kept in milliseconds as 32-bit integers: at most 24 days (a longer one was a 500). */
+const MAX_ALERT_DURATION_MS = 24 * 86_400_000;
+const duration = z
+  .string()
+  .regex(DURATION_PATTERN, 'a duration such as 30s, 5m, 4h')
+  .refine((text) => parseDuration(text) <= MAX_ALERT_DURATION_MS, 'at most 24d');
 const share = z.number().min(0).max(1);
 const window = duration.default('1h');
 

@@ -82,6 +82,9 @@ describe('alerts (contract weft-ops §13)', () => {
   it('validates rules: kinds and params, channels that exist, roles', async () => {
     const bad = await h.api('POST', '/api/v1/alerts/rules', { name: 'x', kind: 'failure_rate', params: {} });
     expect(bad.status).toBe(400);
+    // A duration past what the store keeps (32-bit milliseconds) is refused at its field, not a 500 (schemathesis, seed 26925166).
+    const tooLong = await h.api('POST', '/api/v1/alerts/rules', { name: 'x', kind: 'stuck_run', for: '0023911670s', repeatInterval: '8.34h' });
+    expect([tooLong.status, JSON.stringify(tooLong.body)]).toEqual([400, expect.stringContaining('at most 24d')]);
     const unknownChannel = await h.api('POST', '/api/v1/alerts/rules', { name: 'x', kind: 'run_failed', channels: ['nowhere'] });
     expect(unknownChannel.status).toBe(422);
     expect(unknownChannel.body.error.details[0].path).toBe('channels.0');
