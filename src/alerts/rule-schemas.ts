@@ -10,7 +10,8 @@ const MAX_ALERT_DURATION_MS = 24 * 86_400_000;
 const duration = z
   .string()
   .regex(DURATION_PATTERN, 'a duration such as 30s, 5m, 4h')
-  .refine((text) => parseDuration(text) <= MAX_ALERT_DURATION_MS, 'at most 24d');
+  // Measured only when it is a duration at all (the regex reports the rest): parseDuration throws otherwise.
+  .refine((text) => !DURATION_PATTERN.test(text) || parseDuration(text) <= MAX_ALERT_DURATION_MS, 'at most 24d');
 const share = z.number().min(0).max(1);
 const window = duration.default('1h');
 

@@ -102,7 +102,7 @@ export const createScheduleBody = z
   .strictObject({
     id: scheduleIdParam,
     workflow: workflowNameSchema,
-    version: z.int().min(1).optional(),
+    version: version.optional(),
     input: z.unknown().optional(),
     cron: cronSchema.optional(),
     every: everySchema.optional(),
@@ -121,7 +121,7 @@ export const updateScheduleBody = z
   .strictObject({
     workflow: workflowNameSchema.optional(),
     /** null: the latest version from now on. */
-    version: z.int().min(1).nullable().optional(),
+    version: version.nullable().optional(),
     input: z.unknown().optional(),
     cron: cronSchema.optional(),
     every: everySchema.optional(),
