@@ -12,7 +12,8 @@ const stream = {
     description:
       'server-sent events (`snapshot`, `node`, `run`, and on a run\'s stream `agent`: data as #/components/schemas/AgentEvent), each with an id but `agent` events of kind `text` (streamed model text, never replayed); resume with Last-Event-ID',
     contentType: 'text/event-stream',
-    schema: z.string(),
+    // The stream's text, or (as schemathesis reads a stream) each event: {id, event, data} with data JSON text.
+    schema: z.union([z.string(), z.object({ id: z.string().optional(), event: z.string(), data: z.string() })]),
   },
 } as const;
 
