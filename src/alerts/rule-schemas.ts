@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION_PATTERN, parseDuration } from '../dag/duration.js';
+import { DURATION_PATTERN, durationProblem, parseDuration } from '../dag/duration.js';
 import { workflowNameSchema } from '../dag/schema.js';
 import { alertSeverities, channelTypes } from '../db/schema/alerts.js';
 
@@ -10,8 +10,8 @@ const MAX_ALERT_DURATION_MS = 24 * 86_400_000;
 const duration = z
   .string()
   .regex(DURATION_PATTERN, 'a duration such as 30s, 5m, 4h')
-  // Measured only when it is a duration at all (the regex reports the rest): parseDuration throws otherwise.
-  .refine((text) => !DURATION_PATTERN.test(text) || parseDuration(text) <= MAX_ALERT_DURATION_MS, 'at most 24d');
+  // Measured only when it is a duration Weft takes at all (the regex reports the rest): parseDuration throws past 100 years.
+  .refine((text) => !DURATION_PATTERN.test(text) || (durationProblem(text) === undefined && parseDuration(text) <= MAX_ALERT_DURATION_MS), 'at most 24d');
 const share = z.number().min(0).max(1);
 const window = duration.default('1h');
 

@@ -85,6 +85,9 @@ describe('alerts (contract weft-ops §13)', () => {
     // A duration past what the store keeps (32-bit milliseconds) is refused at its field, not a 500 (schemathesis, seed 26925166).
     const tooLong = await h.api('POST', '/api/v1/alerts/rules', { name: 'x', kind: 'stuck_run', for: '0023911670s', repeatInterval: '8.34h' });
     expect([tooLong.status, JSON.stringify(tooLong.body)]).toEqual([400, expect.stringContaining('at most 24d')]);
+    // Past Weft's 100-year bound too, in params (schemathesis, seed 845219738).
+    const pastBound = await h.api('POST', '/api/v1/alerts/rules', { name: 'x', kind: 'node_failing', params: { threshold: 0.3, window: '99320128947009.88ms' } });
+    expect([pastBound.status, JSON.stringify(pastBound.body)]).toEqual([400, expect.stringContaining('at most 24d')]);
     const unknownChannel = await h.api('POST', '/api/v1/alerts/rules', { name: 'x', kind: 'run_failed', channels: ['nowhere'] });
     expect(unknownChannel.status).toBe(422);
     expect(unknownChannel.body.error.details[0].path).toBe('channels.0');
