@@ -81,4 +81,5 @@ export function startWeftRun(client: Client, definition: Definition, workflowId:
 }
 
 const noop = () => {};
-const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+/** A logger for the SDK's bundler that says nothing. */
+export const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
