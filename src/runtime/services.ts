@@ -1,7 +1,7 @@
 import { signInFromConfig } from '../api/oidc/settings-from-config.js';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { activitySettings, type ActivitySettings } from '../activities/settings.js';
 import { createApp } from '../api/app.js';
@@ -16,8 +16,9 @@ import type { MetricsSource } from '../metrics/exposition.js';
 import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { loadPlugins, pluginSources } from '../plugins/loader.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { createWeftWorker, workflowsPath, type WeftWorkerOptions } from '../worker/create-worker.js';
+import { createWeftWorker, type WeftWorkerOptions } from '../worker/create-worker.js';
 import { runEventSinks } from '../worker/run-event-sinks.js';
+import { bundleWorkflows } from '../worker/workflow-bundle.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { bundlerLogger } from './temporal-logger.js';
 import { ensureAlertsSchedule } from '../alerts/schedule.js';
@@ -78,7 +79,7 @@ export async function startWorker(input: {
     taskQueue: config.WEFT_TASK_QUEUE,
     activities: createActivities({ repos: services.repos, logger, settings: services.settings, plugins: services.plugins, hooks: new HookDispatcher(services.plugins, { logger }) }),
     sinks: runEventSinks(services.repos.runEvents, logger),
-    workflowBundle: input.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: bundlerLogger(logger) })),
+    workflowBundle: input.workflowBundle ?? (await bundleWorkflows(bundlerLogger(logger))),
   });
   const running = worker.run();
   running.catch((err) => logger.fatal({ err }, 'worker stopped with an error'));
