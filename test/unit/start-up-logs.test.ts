@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { createLogger, logDestination } from '../../src/logger.js';
 import { bundlerLogger } from '../../src/runtime/temporal-logger.js';
-import { workflowsPath } from '../../src/worker/create-worker.js';
+import { bundleWorkflows } from '../../src/worker/workflow-bundle.js';
 
 /** Every line a logger writes, parsed. */
 function captured(level: string) {
@@ -29,10 +28,8 @@ describe('start-up logs', () => {
   it("bundling the workflows as a worker does writes no webpack statistics at info: they are at debug, the bundler's errors stay errors", async () => {
     const info = captured('info');
     const debug = captured('debug');
-    const [bundle] = await Promise.all([
-      bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: bundlerLogger(info.logger) }),
-      bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: bundlerLogger(debug.logger) }),
-    ]);
+    // As a worker bundles them: in a child process, its lines relayed to the worker's logger.
+    const [bundle] = await Promise.all([bundleWorkflows(bundlerLogger(info.logger)), bundleWorkflows(bundlerLogger(debug.logger))]);
     expect(bundle.code.length).toBeGreaterThan(0);
     expect(info.lines).toEqual([]);
     // The statistics the bundler writes: webpack's asset and module lines, now at debug (20).
