@@ -57,13 +57,3 @@ export interface AgentRunEvent {
   dedup: string;
   data: StoredAgentEventData;
 }
-
-/**
- * The stored `agent` event. Its dedup key names the change (a turn starts and
- * ends once per scope, a call is asked for, waits and settles once, an attempt
- * starts once), so a retried workflow task or activity stores nothing twice.
- */
-export function agentEvent(data: StoredAgentEventData): AgentRunEvent {
-  const what = 'callId' in data ? `:${data.callId}` : 'attempt' in data ? `:${data.attempt}` : '';
-  return { kind: 'agent', dedup: `${data.runId}:agent:${data.nodeId}:${data.scope}${data.turn}:${data.kind}${what}`, data };
-}

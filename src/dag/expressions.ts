@@ -1,4 +1,5 @@
-import jsonata from 'jsonata';
+import type jsonata from 'jsonata';
+import { loadJsonata } from './jsonata-lazy.js';
 
 /**
  * JSONata expressions and `{{ expr }}` templates (contract 1.1).
@@ -55,7 +56,7 @@ export function compileExpression(source: string): jsonata.Expression {
   if (known) return known;
   let expr: jsonata.Expression;
   try {
-    expr = jsonata(source);
+    expr = loadJsonata()(source);
   } catch (err) {
     const e = err as JsonataError;
     throw new ExpressionError(`${e.message ?? 'syntax error'}${e.position === undefined ? '' : ` at position ${e.position}`}`, source, e.position);

@@ -1,4 +1,4 @@
-import type { AgentRunEvent } from './agent-events.js';
+import type { AgentRunEvent, StoredAgentEventData } from './agent-events.js';
 import type { NodeRecord, RunError, RunStatus } from './run-state.js';
 
 /** A `node` event (contract weft-ops §1): one top-level node's state after a change. */
@@ -59,4 +59,15 @@ export function progressEvent(runId: string, nodeId: string, record: NodeRecord,
  */
 export function runEvent(data: RunEventData, change: string): RunEvent {
   return { kind: 'run', dedup: `${data.runId}:run:${change}`, data };
+}
+
+/**
+ * The stored `agent` event (here, not beside its zod schema in agent-events.ts:
+ * the workflow builds it, and zod would be evaluated at every workflow start). Its dedup key names the change (a turn starts and
+ * ends once per scope, a call is asked for, waits and settles once, an attempt
+ * starts once), so a retried workflow task or activity stores nothing twice.
+ */
+export function agentEvent(data: StoredAgentEventData): AgentRunEvent {
+  const what = 'callId' in data ? `:${data.callId}` : 'attempt' in data ? `:${data.attempt}` : '';
+  return { kind: 'agent', dedup: `${data.runId}:agent:${data.nodeId}:${data.scope}${data.turn}:${data.kind}${what}`, data };
 }

@@ -100,8 +100,6 @@ export const toolChoices = ['auto', 'required', 'none'] as const;
 /** `thinking`: the vendor's adaptive thinking, none, or a token budget. */
 export const thinkingSchema = z.union([z.enum(['adaptive', 'off']), z.strictObject({ budgetTokens: z.int().min(1_024).max(1_000_000) })]);
 
-/** Turn and call limits of an agent loop (weft-agents 1 and 2). */
-export const AGENT_LOOP_LIMITS = { maxTurns: 200, maxToolCalls: 1_000, toolsPerNode: 128, subAgentDepth: 3, defaultMaxTurns: 10, defaultMaxToolCalls: 50 } as const;
 
 export const agentConfigSchema = z.strictObject({
   provider: z.string().min(1).optional(),

@@ -1,7 +1,8 @@
 import { findCycles } from './graph-cycles.js';
 import { profileChain, withProfiles } from './agent-profiles.js';
 import { modelDeprecation } from './model-deprecations.js';
-import { AGENT_LOOP_LIMITS, PLUGIN_TYPE_PATTERN } from './schema.js';
+import { AGENT_LOOP_LIMITS } from './agent-limits.js';
+import { PLUGIN_TYPE_PATTERN } from './schema.js';
 import { checkExpression, checkTemplates, type HiddenRoots } from './validate-expressions.js';
 import { ValidationCode, WarningCode, checkStoredWorkflow, isRecord, pointer, type IssueSink, type ValidateOptions } from './validation-issues.js';
 

@@ -42,8 +42,7 @@ import {
 import { FailureType } from '../dag/failure-types.js';
 import { cancelled, failed, type NodeOutcome } from '../dag/outcome.js';
 import { compilePlan, type PlanNode } from '../dag/plan.js';
-import { agentEvent } from '../dag/agent-events.js';
-import { nodeEvent, progressEvent } from '../dag/run-events.js';
+import { agentEvent, nodeEvent, progressEvent } from '../dag/run-events.js';
 import { RunMachine } from '../dag/run-machine.js';
 import { SEGMENT_EVENTS } from '../dag/run-state.js';
 import { reportStatus, runEvents } from './event-sink.js';
@@ -214,15 +213,8 @@ class RunShell {
   private async drive(): Promise<'done' | 'continue'> {
     const { machine } = this;
     for (;;) {
-      while (!machine.error && !machine.paused && this.running < machine.plan.maxParallel && !this.historyFull()) {
-        const node = machine.take();
-        if (node === undefined) {
-          // `take` fails the run rather than start an agent node past the budget.
-          if (machine.error) this.stopNodes(() => this.hooks?.budget(machine.error!, machine.budgetUsd, machine.costUsd()));
-          break;
-        }
-        void this.launch(node);
-      }
+      // One scope run per wake-up, not per node: each costs the SDK promises (invariant 2).
+      if (this.canLaunch()) void this.nodes.run(() => Promise.resolve(this.launchReady()));
       if (this.running === 0) {
         if (machine.error || !machine.hasReady) return 'done';
         // Work is queued: the history is full, or the run is paused (then wait for resume or cancel).
@@ -232,6 +224,26 @@ class RunShell {
       this.parked = true;
       await condition(() => this.changed);
       this.parked = false;
+    }
+  }
+
+  /** Whether the loop may start another node now (it may still find none ready). */
+  private canLaunch(): boolean {
+    const { machine } = this;
+    return !machine.error && !machine.paused && this.running < machine.plan.maxParallel && !this.historyFull();
+  }
+
+  /** Starts ready nodes, in the `nodes` scope, up to the parallelism limit. */
+  private launchReady(): void {
+    const { machine } = this;
+    while (this.canLaunch()) {
+      const node = machine.take();
+      if (node === undefined) {
+        // `take` fails the run rather than start an agent node past the budget.
+        if (machine.error) this.stopNodes(() => this.hooks?.budget(machine.error!, machine.budgetUsd, machine.costUsd()));
+        return;
+      }
+      this.launch(node);
     }
   }
 
@@ -245,26 +257,39 @@ class RunShell {
     return info.continueAsNewSuggested || info.historyLength >= (this.args.segmentEvents ?? SEGMENT_EVENTS);
   }
 
-  /** Runs a node; the loop does not wait for it, it settles when done. */
-  private async launch(node: PlanNode): Promise<void> {
+  /**
+   * Runs a node; the loop does not wait for it, it settles when done. No
+   * `async` and one `then` per node: the SDK captures a stack trace for every
+   * promise workflow code creates.
+   */
+  private launch(node: PlanNode): void {
     this.running += 1;
-    const inWorkflow = this.hooks && !reportsOwnHooks(node);
-    let outcome: NodeOutcome;
+    let outcome: Promise<NodeOutcome> | NodeOutcome;
     try {
-      outcome = await this.nodes.run(() =>
-        executeNode(node, this.machine.bindings(node.id), this.context, () => {
-          this.machine.begin(node.id);
-          if (inWorkflow) this.hooks!.started(node.id, this.machine.record(node.id));
-          return this.machine.record(node.id);
-        }),
-      );
+      outcome = executeNode(node, this.machine.bindings(node.id), this.context, () => {
+        this.machine.begin(node.id);
+        if (this.hooks && !reportsOwnHooks(node)) this.hooks.started(node.id, this.machine.record(node.id));
+        return this.machine.record(node.id);
+      });
     } catch (err) {
-      outcome = isCancellation(err) ? cancelled({ type: FailureType.Cancelled, message: 'cancelled' }, this.machine.record(node.id).attempts) : failed(errorOf(err));
+      outcome = this.outcomeOfThrow(node, err);
     }
+    void Promise.resolve(outcome).then(
+      (settled) => this.settle(node, settled),
+      (err: unknown) => this.settle(node, this.outcomeOfThrow(node, err)),
+    );
+  }
+
+  /** A node's executor threw: cancellation (the node's scope, or the run's), or a failure of its own. */
+  private outcomeOfThrow(node: PlanNode, err: unknown): NodeOutcome {
+    return isCancellation(err) ? cancelled({ type: FailureType.Cancelled, message: 'cancelled' }, this.machine.record(node.id).attempts) : failed(errorOf(err));
+  }
+
+  private settle(node: PlanNode, outcome: NodeOutcome): void {
     this.running -= 1;
     this.changed = true;
     if (this.machine.settle(node, outcome)) this.stopNodes();
-    if (inWorkflow && outcome.kind !== 'condition-false') this.hooks!.ended(node.id, this.machine.record(node.id));
+    if (this.hooks && !reportsOwnHooks(node) && outcome.kind !== 'condition-false') this.hooks.ended(node.id, this.machine.record(node.id));
   }
 
   /** Fail-fast (contract 3.3): whatever runs is cancelled. */

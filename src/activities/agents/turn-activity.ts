@@ -1,4 +1,4 @@
-import { agentEvent } from '../../dag/agent-events.js';
+import { agentEvent } from '../../dag/run-events.js';
 import type { CallResult, CheckedCall, TurnSummary } from '../../dag/agent-loop.js';
 import { textOf, toolCallsOf, toolResultText, type ContentBlock, type ConversationMessage, type ToolDefinition } from '../../dag/conversation.js';
 import { FailureType } from '../../dag/failure-types.js';

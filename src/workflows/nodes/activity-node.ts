@@ -23,7 +23,8 @@ export function activityNode<K extends NodeKind>(
   call: (activities: WeftActivities, payload: never) => Promise<ActivityResult>,
   fields: (node: PlanNodeOf<K>) => object,
 ): NodeExecutor<K> {
-  return async (node, bindings, run) => {
+  // No `async`: the activity's promise and one `then` (the SDK captures a stack trace per promise).
+  return (node, bindings, run) => {
     let payload: object;
     try {
       const resolved = resolveTemplatesDeferringSecrets(fields(node), bindings);
@@ -31,13 +32,13 @@ export function activityNode<K extends NodeKind>(
     } catch (err) {
       return failed(errorOf(err));
     }
-    try {
-      const result = await call(activitiesFor(node), payload as never);
-      return succeeded(result.output, { attempts: result.attempt, ...(result.plugin ? { plugin: result.plugin } : {}) });
-    } catch (err) {
-      const failure = describeFailure(err, node.retry.maxAttempts);
-      if (failure.cancelled) throw err;
-      return failed(failure.error, { attempts: failure.attempts });
-    }
+    return call(activitiesFor(node), payload as never).then(
+      (result) => succeeded(result.output, { attempts: result.attempt, ...(result.plugin ? { plugin: result.plugin } : {}) }),
+      (err: unknown) => {
+        const failure = describeFailure(err, node.retry.maxAttempts);
+        if (failure.cancelled) throw err;
+        return failed(failure.error, { attempts: failure.attempts });
+      },
+    );
   };
 }

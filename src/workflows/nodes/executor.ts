@@ -41,6 +41,8 @@ export interface RunContext {
  * Runs one node of kind `K` against its bindings (what its expressions see)
  * and reports how it ended. Executors never throw for a node's own failure:
  * they return a failed outcome (`src/dag/outcome.ts`); only cancellation
- * propagates as a throw.
+ * propagates as a throw (or a rejection). An outcome known without waiting
+ * may be returned as it is: every promise workflow code creates costs the
+ * SDK a captured stack trace.
  */
-export type NodeExecutor<K extends NodeKind> = (node: PlanNodeOf<K>, bindings: object, run: RunContext) => Promise<NodeOutcome>;
+export type NodeExecutor<K extends NodeKind> = (node: PlanNodeOf<K>, bindings: object, run: RunContext) => Promise<NodeOutcome> | NodeOutcome;

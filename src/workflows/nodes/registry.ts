@@ -45,16 +45,18 @@ export function reportsOwnHooks(node: PlanNode): boolean {
   return ACTIVITY_KINDS.has(node.kind);
 }
 
-function dispatch<K extends NodeKind>(node: PlanNodeOf<K>, bindings: object, run: RunContext): Promise<NodeOutcome> {
+function dispatch<K extends NodeKind>(node: PlanNodeOf<K>, bindings: object, run: RunContext): Promise<NodeOutcome> | NodeOutcome {
   return executors[node.kind](node, bindings, run);
 }
 
 /**
  * Runs a node: decides `when` (false → skipped), then calls `begin` and its
  * kind's executor, bounded by `totalTimeout` when it has one (every attempt and
- * fallback together; past it, whatever runs is cancelled).
+ * fallback together; past it, whatever runs is cancelled). Not `async`: an
+ * outcome known at once is returned as it is, and an executor's promise as it
+ * is, not wrapped in another (the SDK captures a stack trace per promise).
  */
-export async function executeNode(node: PlanNode, bindings: object, run: RunContext, begin: () => { attempts: number }): Promise<NodeOutcome> {
+export function executeNode(node: PlanNode, bindings: object, run: RunContext, begin: () => { attempts: number }): Promise<NodeOutcome> | NodeOutcome {
   if (node.spec.when !== undefined) {
     try {
       if (!isTruthy(evaluateExpression(node.spec.when, bindings))) return conditionFalse;
@@ -63,11 +65,16 @@ export async function executeNode(node: PlanNode, bindings: object, run: RunCont
     }
   }
   const record = begin();
-  const execute = () => dispatch(node, bindings, run);
-  if (node.totalTimeoutMs === null) return execute();
-  const deadline = Date.now() + node.totalTimeoutMs;
+  if (node.totalTimeoutMs === null) return dispatch(node, bindings, run);
+  return withTotalTimeout(node, node.totalTimeoutMs, record, () => dispatch(node, bindings, run), run);
+}
+
+/** The node's executor, cancelled past `totalTimeout`: then a failed outcome (TIMEOUT), unless the run itself was cancelled. */
+async function withTotalTimeout(node: PlanNode, timeoutMs: number, record: { attempts: number }, execute: () => Promise<NodeOutcome> | NodeOutcome, run: RunContext): Promise<NodeOutcome> {
+  const deadline = Date.now() + timeoutMs;
   try {
-    return await CancellationScope.withTimeout(node.totalTimeoutMs, execute);
+    // Promise.resolve hands an executor's promise back as it is: no extra promise, no extra microtask.
+    return await CancellationScope.withTimeout(timeoutMs, () => Promise.resolve(execute()));
   } catch (err) {
     if (!isCancellation(err) || Date.now() < deadline || run.cancelled()) throw err;
     return failed({ type: FailureType.Timeout, message: `totalTimeout ${node.spec.totalTimeout} exceeded` }, { attempts: Math.max(record.attempts, 1) });
