@@ -1,7 +1,7 @@
-import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboardRig, type DashboardRig } from '../support/browser.js';
 import { agentNode, definition, OPERATOR_KEY } from '../support/harness.js';
+import { editorText, node, press, typeAtEnd, validated } from '../support/studio-page.js';
 
 /**
  * The studio (weft-ops §12) in real headless Chromium against the real stack:
@@ -17,22 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rig?.close();
 });
-
-/** Acts on a control by keyboard only: focus, then Enter. */
-async function press(target: Locator): Promise<void> {
-  await target.focus();
-  await target.press('Enter');
-}
-const node = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]`);
-const editorText = (page: Page) => page.getByRole('textbox', { name: 'Definition (YAML)' }).evaluate((el) => (el as unknown as { innerText: string }).innerText);
-/** Puts the caret at the end of the YAML text and inserts `text` as typed (no auto-indent). */
-async function typeAtEnd(page: Page, text: string): Promise<void> {
-  const editor = page.getByRole('textbox', { name: 'Definition (YAML)' });
-  await editor.focus();
-  await page.keyboard.press('Control+End');
-  await page.keyboard.insertText(text);
-}
-const validated = (page: Page) => page.locator('[data-validation]:not([data-validation="checking"])').waitFor();
 
 describe('building', () => {
   it('builds a 5-node workflow with the palette and connections only, by keyboard, saves it, starts it and sees it succeed', async () => {

@@ -5,7 +5,8 @@ import { useApi } from '../api/queries';
 import type { Estimate, WorkflowDetail } from '../api/types';
 import { useSession } from '../auth/session';
 import { usd } from '../format';
-import { navigate } from '../router';
+import { LeaveDialog } from '../components/leave-dialog';
+import { navigate, useBlocker } from '../router';
 import type { Positions } from '../run/layout';
 import { templateCompletion } from '../studio/completion';
 import { addNode, connect, disconnect, DocEditError, graphOf, graphOfDefinition, readDraft, removeNode, renameNode, setNodeField, type DraftNode, type TextChange } from '../studio/doc-edit';
@@ -14,7 +15,8 @@ import { toYamlDefinition } from '../studio/import-file';
 import { freeId, kindsOf, starterNode } from '../studio/node-kinds';
 import { NodePanel } from '../studio/node-panel';
 import { SaveReview } from '../studio/save-review';
-import { PALETTE_MIME, StudioGraph } from '../studio/studio-graph';
+import { keyAction, keyPlace } from '../studio/studio-keys';
+import { PALETTE_MIME, StudioGraph, type NeedsEdge } from '../studio/studio-graph';
 import type { Outline } from '../studio/outline';
 import { useOutline } from '../studio/use-outline';
 import { useValidation } from '../studio/use-validation';
@@ -64,6 +66,7 @@ function Studio({ name, saved, savedVersion, definition, kinds }: { name: string
   const textRef = useRef(text);
   const editor = useRef<YamlEditorHandle>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [selectedEdge, setSelectedEdge] = useState<NeedsEdge | null>(null);
   const [moved, setMoved] = useState<Positions>(new Map());
   const [notice, setNotice] = useState<{ kind: 'error' | 'ok'; text: string } | null>(restored && restored.text !== saved ? { kind: 'ok', text: `Restored your unsaved draft (based on v${restored.baseVersion}).` } : null);
   const [mode, setMode] = useState<'edit' | 'save' | 'test'>('edit');
@@ -78,12 +81,16 @@ function Studio({ name, saved, savedVersion, definition, kinds }: { name: string
     const timer = setTimeout(() => (dirty ? storeDraft(storageKey, { text, baseVersion: base }) : clearDraft(storageKey)), 200);
     return () => clearTimeout(timer);
   }, [storageKey, text, base, dirty]);
+  // What leaving loses nothing of: the saved version, or the untouched starter. A ref, so the save that navigates on is not held by a render not yet made.
+  const clean = useRef(saved ?? STARTER);
+  const unsaved = text !== clean.current;
   useEffect(() => {
-    if (!dirty) return;
+    if (!unsaved) return;
     const ask = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', ask);
     return () => window.removeEventListener('beforeunload', ask);
-  }, [dirty]);
+  }, [unsaved]);
+  const leaving = useBlocker(() => textRef.current !== clean.current);
 
   // The graph follows the text as the draft worker reads it (typing in a large definition stays responsive); a text that does not parse keeps the last graph.
   // The saved version's graph comes from its stored definition: drawn at once, with no parse of its text.
@@ -137,11 +144,33 @@ function Studio({ name, saved, savedVersion, definition, kinds }: { name: string
   );
   const link = useCallback((from: string, to: string) => edit((d) => connect(d, from, to)), [edit]);
 
-  const undoKeys = (e: KeyboardEvent) => {
-    if ((e.target as HTMLElement).closest('.cm-editor, input, textarea, select') || !(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z') return;
+  /** Removes a node; focus, which was on it or in its panel, goes to the graph. */
+  const removeAndRefocus = (id: string, graphEl: HTMLElement | null) => {
+    if (!edit((d) => removeNode(d, id))) return;
+    if (selected === id) setSelected(null);
+    graphEl?.focus();
+  };
+  // The bindings are studio-keys.ts's table (docs/dashboard.md, "Keyboard"); the YAML editor keeps its own keys.
+  const onKeys = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.defaultPrevented) return;
+    const place = keyPlace(e.target as Element);
+    const action = keyAction(e, place.at, { edgeSelected: selectedEdge !== null, nodeSelected: selected !== null });
+    if (!action) return;
     e.preventDefault();
-    if (e.shiftKey) editor.current?.redo();
-    else editor.current?.undo();
+    const graphEl = e.currentTarget.querySelector<HTMLElement>('.studio-graph');
+    if (action === 'undo') editor.current?.undo();
+    else if (action === 'redo') editor.current?.redo();
+    else if (action === 'save') {
+      if (errors === 0 && !checking) setMode('save');
+      else setNotice({ kind: 'error', text: checking ? 'Still checking the draft: save again in a moment.' : `Cannot save: ${errors} problem${errors > 1 ? 's' : ''} to fix first.` });
+    } else if (action === 'delete-focused-node') removeAndRefocus(place.node!, graphEl);
+    else if (action === 'delete-selected-node') removeAndRefocus(selected!, graphEl);
+    else if (action === 'delete-selected-edge') {
+      const { from, to } = selectedEdge!;
+      if (edit((d) => disconnect(d, from, to))) setSelectedEdge(null);
+      if (place.at === 'edge') graphEl?.focus();
+    } else if (selectedEdge) setSelectedEdge(null);
+    else setSelected(null);
   };
   const importFile = async (file: File) => {
     try {
@@ -170,6 +199,7 @@ function Studio({ name, saved, savedVersion, definition, kinds }: { name: string
     const workflow = nameIn(textRef.current);
     setBase(version);
     setSavedText(textRef.current);
+    clean.current = textRef.current;
     clearDraft(storageKey);
     setMode('edit');
     setNotice({ kind: 'ok', text: `Saved ${workflow} v${version}.` });
@@ -182,7 +212,7 @@ function Studio({ name, saved, savedVersion, definition, kinds }: { name: string
   // Read from the text only to save it: a large definition is not parsed on the main thread for its name on every render.
   const workflow = mode === 'save' ? nameIn(text) : '';
   return (
-    <section className="studio" onKeyDown={undoKeys} onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={dropFile}>
+    <section className="studio" onKeyDown={onKeys} onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={dropFile}>
       <div className="page-head">
         <h1>{name ? `Edit ${name}` : 'New workflow'}</h1>
         <span className="muted">{base > 0 ? `based on v${base}` : 'not saved yet'}{dirty ? ' · unsaved changes' : ''}</span>
@@ -223,7 +253,7 @@ function Studio({ name, saved, savedVersion, definition, kinds }: { name: string
       </div>
       <div className={`studio-body${node ? ' with-panel' : ''}`}>
         <YamlEditor ref={editor} initial={text} onChange={onChange} complete={templateCompletion} />
-        <StudioGraph nodes={graph} problems={byNode} selected={selected} onSelect={setSelected} onConnect={link} onDropKind={add} moved={moved} onMove={(id, at) => setMoved((m) => new Map(m).set(id, at))} />
+        <StudioGraph nodes={graph} problems={byNode} selected={selected} onSelect={setSelected} selectedEdge={selectedEdge} onSelectEdge={setSelectedEdge} onConnect={link} onDropKind={add} moved={moved} onMove={(id, at) => setMoved((m) => new Map(m).set(id, at))} />
         {node && (
           <NodePanel
             key={node.id}
@@ -238,12 +268,22 @@ function Studio({ name, saved, savedVersion, definition, kinds }: { name: string
               rename: (to) => edit((d) => renameNode(d, node.id, to)) && setSelected(to),
               connect: (from) => link(from, node.id),
               disconnect: (from) => edit((d) => disconnect(d, from, node.id)),
-              remove: () => edit((d) => removeNode(d, node.id)) && setSelected(null),
+              remove: () => removeAndRefocus(node.id, document.querySelector<HTMLElement>('.studio-graph')),
               setField: (path, value) => edit((d) => setNodeField(d, node.id, path, value)),
             }}
           />
         )}
       </div>
+      {leaving.blocked && (
+        <LeaveDialog
+          message="Your draft is kept in this browser: opening this editor again restores it."
+          onStay={leaving.reset}
+          onLeave={() => {
+            storeDraft(storageKey, { text: textRef.current, baseVersion: base });
+            leaving.proceed();
+          }}
+        />
+      )}
       <h2>Problems</h2>
       {problems.length === 0 ? (
         <p className="muted">{checking ? 'Checking…' : 'No problems.'}</p>

@@ -1,9 +1,9 @@
-import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+import type { Edge, Node, NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext, useMemo, useRef } from 'react';
 import type { NodeStatus } from '../api/types';
 import { duration, percent, usd } from '../format';
-import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, type PlanNode } from './layout';
+import { GraphCanvas, NodeFrame } from './graph-canvas';
+import { layoutGraph, type PlanNode } from './layout';
 
 /** What the graph shows on one node besides its id and type. */
 export interface NodeView {
@@ -27,8 +27,6 @@ type FlowNode = Node<FlowData>;
  * objects that React Flow would compare and re-measure.
  */
 const Selection = createContext<{ selected: string | null; onSelect: ((id: string) => void) | undefined }>({ selected: null, onSelect: undefined });
-/** Beyond this many nodes the graph starts at the top left at full size, drawing only what is on screen. */
-const LARGE = 400;
 
 const DagNode = memo(function DagNode({ data }: NodeProps<FlowNode>) {
   const { id, type, view } = data;
@@ -36,24 +34,20 @@ const DagNode = memo(function DagNode({ data }: NodeProps<FlowNode>) {
   const selected = current === id;
   const status = view.status ?? 'pending';
   return (
-    <div className={`dag-node s-${status}${view.critical ? ' critical' : ''}${selected ? ' selected' : ''}`} data-node-id={id} data-status={status} style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}>
-      <Handle type="target" position={Position.Left} />
-      <button type="button" className="dag-node-body" onClick={() => onSelect?.(id)} aria-label={`Node ${id}, ${type}, ${status}`} aria-pressed={selected} disabled={!onSelect}>
-        <span className="dag-node-id">{id}</span>
-        <span className="dag-node-meta">
-          {type}
-          {view.status ? ` · ${status}` : ''}
-          {view.attempts && view.attempts > 1 ? ` · ${view.attempts} attempts` : ''}
-        </span>
-        <span className="dag-node-meta">
-          {view.costUsd !== undefined && view.costUsd !== null && view.costUsd > 0 ? usd(view.costUsd) : ''}
-          {view.progress ? ` ${view.progress.done}/${view.progress.total}` : ''}
-          {view.agent ? <span data-agent-turn={view.agent.turn}>{` turn ${view.agent.turn} · ${view.agent.toolCalls} call${view.agent.toolCalls === 1 ? '' : 's'}`}</span> : ''}
-          {view.stats ? ` p95 ${duration(view.stats.p95Ms)} · ${percent(view.stats.successRate)} ok` : ''}
-        </span>
-      </button>
-      <Handle type="source" position={Position.Right} />
-    </div>
+    <NodeFrame className={`s-${status}${view.critical ? ' critical' : ''}${selected ? ' selected' : ''}`} attrs={{ 'data-node-id': id, 'data-status': status }} label={`Node ${id}, ${type}, ${status}`} pressed={selected} onPress={onSelect && (() => onSelect(id))}>
+      <span className="dag-node-id">{id}</span>
+      <span className="dag-node-meta">
+        {type}
+        {view.status ? ` · ${status}` : ''}
+        {view.attempts && view.attempts > 1 ? ` · ${view.attempts} attempts` : ''}
+      </span>
+      <span className="dag-node-meta">
+        {view.costUsd !== undefined && view.costUsd !== null && view.costUsd > 0 ? usd(view.costUsd) : ''}
+        {view.progress ? ` ${view.progress.done}/${view.progress.total}` : ''}
+        {view.agent ? <span data-agent-turn={view.agent.turn}>{` turn ${view.agent.turn} · ${view.agent.toolCalls} call${view.agent.toolCalls === 1 ? '' : 's'}`}</span> : ''}
+        {view.stats ? ` p95 ${duration(view.stats.p95Ms)} · ${percent(view.stats.successRate)} ok` : ''}
+      </span>
+    </NodeFrame>
   );
 });
 
@@ -66,7 +60,6 @@ const NO_VIEW: NodeView = {};
  * (weft-ops §11). Large graphs render only the visible nodes.
  */
 export function DagGraph({ nodes, levels, views, selected, onSelect, label }: { nodes: PlanNode[]; levels: string[][]; views: Record<string, NodeView>; selected?: string | null; onSelect?: (id: string) => void; label: string }) {
-  const large = nodes.length > LARGE;
   const positions = useMemo(() => layoutGraph(nodes, levels), [nodes, levels]);
 
   // A node object is reused while its view and place are the same, so React Flow skips it (it compares node objects by identity).
@@ -93,24 +86,7 @@ export function DagGraph({ nodes, levels, views, selected, onSelect, label }: { 
   const selection = useMemo(() => ({ selected: selected ?? null, onSelect }), [selected, onSelect]);
   return (
     <Selection.Provider value={selection}>
-      <div className="dag" role="group" aria-label={label}>
-        <ReactFlow
-          nodes={flowNodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          nodesFocusable={false}
-          edgesFocusable={false}
-          onlyRenderVisibleElements={large}
-          {...(large ? { defaultViewport: { x: 16, y: 16, zoom: 1 } } : { fitView: true, fitViewOptions: { maxZoom: 1.1 } })}
-          minZoom={0.05}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background />
-          <Controls showInteractive={false} />
-        </ReactFlow>
-      </div>
+      <GraphCanvas<FlowNode, Edge> label={label} nodes={flowNodes} edges={edges} nodeTypes={nodeTypes} nodesDraggable={false} nodesConnectable={false} edgesFocusable={false} />
     </Selection.Provider>
   );
 }

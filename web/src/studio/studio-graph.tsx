@@ -1,13 +1,17 @@
-import { Background, Controls, Handle, Position, ReactFlow, type Connection, type Edge, type Node, type NodeChange, type NodeProps } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+import { Position, type Connection, type Edge, type EdgeChange, type EdgeSelectionChange, type Node, type NodeChange, type NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext, useMemo, useRef, type DragEvent } from 'react';
+import { GraphCanvas, NodeFrame } from '../run/graph-canvas';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, type Positions } from '../run/layout';
 import type { DraftNode } from './doc-edit';
 
 /** The palette's drag data type: the node type dropped on the graph. */
 export const PALETTE_MIME = 'application/x-weft-node-type';
-/** Beyond this many nodes only what is on screen is drawn. */
-const LARGE = 400;
+
+/** A `needs` entry drawn as an edge: `to` needs `from`. */
+export interface NeedsEdge {
+  from: string;
+  to: string;
+}
 
 type Data = { id: string; type: string; problem: 'error' | 'warning' | undefined; count: number };
 type FlowNode = Node<Data>;
@@ -18,15 +22,17 @@ const StudioNode = memo(function StudioNode({ data }: NodeProps<FlowNode>) {
   const { selected, onSelect } = useContext(Selection);
   const { id, type, problem, count } = data;
   return (
-    <div className={`dag-node studio-node${selected === id ? ' selected' : ''}${problem ? ` problem-${problem}` : ''}`} data-node-id={id} data-node-type={type} {...(problem ? { 'data-problem': problem } : {})} style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}>
-      <Handle type="target" position={Position.Left} />
-      <button type="button" className="dag-node-body" onClick={() => onSelect(id)} aria-pressed={selected === id} aria-label={`Node ${id}, ${type}${problem ? `, ${count} ${problem === 'error' ? 'problem' : 'warning'}${count > 1 ? 's' : ''}` : ''}`}>
-        <span className="dag-node-id">{id}</span>
-        <span className="dag-node-meta">{type}</span>
-        {problem && <span className={`badge ${problem}`}>{problem === 'error' ? '⚠' : '!'} {count}</span>}
-      </button>
-      <Handle type="source" position={Position.Right} />
-    </div>
+    <NodeFrame
+      className={`studio-node${selected === id ? ' selected' : ''}${problem ? ` problem-${problem}` : ''}`}
+      attrs={{ 'data-node-id': id, 'data-node-type': type, ...(problem ? { 'data-problem': problem } : {}) }}
+      label={`Node ${id}, ${type}${problem ? `, ${count} ${problem === 'error' ? 'problem' : 'warning'}${count > 1 ? 's' : ''}` : ''}`}
+      pressed={selected === id}
+      onPress={() => onSelect(id)}
+    >
+      <span className="dag-node-id">{id}</span>
+      <span className="dag-node-meta">{type}</span>
+      {problem && <span className={`badge ${problem}`}>{problem === 'error' ? '⚠' : '!'} {count}</span>}
+    </NodeFrame>
   );
 });
 const nodeTypes = { studio: StudioNode };
@@ -64,30 +70,38 @@ export function levelsOf(nodes: readonly DraftNode[]): string[][] {
   };
   const levels: string[][] = [];
   for (const n of nodes) (levels[depth(n.id)] ??= []).push(n.id);
-  return levels.map((l) => l ?? []);
+  // A cycle can leave a level empty: a hole, which `map` would keep (and the layout then read as a column).
+  return Array.from(levels, (l) => l ?? []);
 }
 
 /** The plan-like nodes the layout takes. */
 const planNodes = (nodes: readonly DraftNode[]) => nodes.map((n) => ({ id: n.id, type: n.type, needs: [...new Set([...n.needs, ...n.reads])] }));
 
+/** The edge id of a `needs` entry; `data` carries the pair, so no id is parsed back. */
+const needsEdgeId = (e: NeedsEdge) => `${e.from}->${e.to}`;
+type FlowEdge = Edge<{ needs?: NeedsEdge }>;
+
 /**
  * The draft's graph (React Flow): a node per `nodes` entry with its type and
- * problem badge (`data-problem`), edges for `needs` (solid) and
- * template reads (dashed). Connecting two nodes, dropping a palette
- * kind and selecting call back: the page turns them into text edits.
+ * problem badge (`data-problem`), edges for `needs` (solid, focusable and
+ * selectable: click, or Enter on a focused edge) and template reads (dashed,
+ * neither: they are not `needs` entries to remove). Connecting two nodes,
+ * dropping a palette kind, selecting a node or a `needs` edge call back: the
+ * page turns them into text edits. Keys are the page's (it owns the selection).
  */
 export function StudioGraph(props: {
   nodes: readonly DraftNode[];
   problems: ReadonlyMap<string, { severity: 'error' | 'warning'; count: number }>;
   selected: string | null;
   onSelect: (id: string) => void;
+  selectedEdge: NeedsEdge | null;
+  onSelectEdge: (edge: NeedsEdge | null) => void;
   onConnect: (from: string, to: string) => void;
   onDropKind: (type: string) => void;
   moved: Positions;
   onMove: (id: string, at: { x: number; y: number }) => void;
 }) {
-  const { nodes, problems, selected, onSelect, onConnect, onDropKind, moved, onMove } = props;
-  const large = nodes.length > LARGE;
+  const { nodes, problems, selected, onSelect, selectedEdge, onSelectEdge, onConnect, onDropKind, moved, onMove } = props;
   // Layout depends on the shape only: typing inside a node's fields does not move anything.
   const shape = nodes.map((n) => `${n.id}<${n.needs.join(',')}|${n.reads.join(',')}`).join(';');
   // `shape` stands for `nodes` here.
@@ -107,13 +121,20 @@ export function StudioGraph(props: {
     cache.current = next;
     return list;
   }, [nodes, laid, moved, problems]);
-  const edges = useMemo<Edge[]>(
+  const chosen = selectedEdge ? needsEdgeId(selectedEdge) : null;
+  const edges = useMemo<FlowEdge[]>(
     () =>
       nodes.flatMap((n) => [
-        ...n.needs.filter((f) => f !== n.id).map((from) => ({ id: `${from}->${n.id}`, source: from, target: n.id, })),
-        ...n.reads.filter((f) => !n.needs.includes(f)).map((from) => ({ id: `${from}~>${n.id}`, source: from, target: n.id, className: 'reads' })),
+        ...n.needs
+          .filter((f) => f !== n.id)
+          .map((from) => {
+            const needs = { from, to: n.id };
+            const id = needsEdgeId(needs);
+            return { id, source: from, target: n.id, data: { needs }, selected: id === chosen, focusable: true, selectable: true, ariaLabel: `Edge ${from} → ${n.id}, ${n.id} needs ${from}` };
+          }),
+        ...n.reads.filter((f) => !n.needs.includes(f)).map((from) => ({ id: `${from}~>${n.id}`, source: from, target: n.id, className: 'reads', focusable: false, selectable: false, ariaLabel: `${n.id} reads ${from}` })),
       ]),
-    [nodes],
+    [nodes, chosen],
   );
   const selection = useMemo(() => ({ selected, onSelect }), [selected, onSelect]);
   const drop = (e: DragEvent) => {
@@ -126,28 +147,27 @@ export function StudioGraph(props: {
   const changed = (changes: NodeChange<FlowNode>[]) => {
     for (const c of changes) if (c.type === 'position' && c.position) onMove(c.id, c.position);
   };
+  // React Flow selects an edge on a click or on Enter/Space while it has focus, and unselects it on Escape or a click elsewhere.
+  const edgeChanged = (changes: EdgeChange<FlowEdge>[]) => {
+    const picked = changes.find((c): c is EdgeSelectionChange => c.type === 'select' && c.selected);
+    if (picked) return onSelectEdge(edges.find((e) => e.id === picked.id)?.data?.needs ?? null);
+    if (changes.some((c) => c.type === 'select' && !c.selected && c.id === chosen)) onSelectEdge(null);
+  };
   return (
     <Selection.Provider value={selection}>
-      <div className="dag studio-graph" role="group" aria-label="Graph of the draft" onDragOver={(e) => e.dataTransfer.types.includes(PALETTE_MIME) && e.preventDefault()} onDrop={drop}>
-        <ReactFlow
-          nodes={flowNodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          nodesConnectable
-          nodesFocusable={false}
-          edgesFocusable={false}
-          onConnect={(c: Connection) => c.source && c.target && onConnect(c.source, c.target)}
-          onNodesChange={changed}
-          deleteKeyCode={null}
-          onlyRenderVisibleElements={large}
-          {...(large ? { defaultViewport: { x: 16, y: 16, zoom: 1 } } : { fitView: true, fitViewOptions: { maxZoom: 1.1 } })}
-          minZoom={0.05}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background />
-          <Controls showInteractive={false} />
-        </ReactFlow>
-      </div>
+      <GraphCanvas<FlowNode, FlowEdge>
+        label="Graph of the draft"
+        className="studio-graph"
+        frame={{ tabIndex: -1, onDragOver: (e) => e.dataTransfer.types.includes(PALETTE_MIME) && e.preventDefault(), onDrop: drop }}
+        nodes={flowNodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        nodesConnectable
+        onConnect={(c: Connection) => c.source && c.target && onConnect(c.source, c.target)}
+        onNodesChange={changed}
+        onEdgesChange={edgeChanged}
+        deleteKeyCode={null}
+      />
     </Selection.Provider>
   );
 }
