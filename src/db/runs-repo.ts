@@ -28,6 +28,16 @@ export interface RunListQuery {
   after?: { startedAt: Date; id: string } | undefined;
 }
 
+/**
+ * A timestamp as the ISO 8601 text `Date.toISOString` makes (UTC, milliseconds
+ * cut as a Date cuts them), formatted by PostgreSQL: in JavaScript, parsing the
+ * driver's text into a Date and formatting it again cost ~3 µs a value, and a
+ * page of the list has 100 of them.
+ */
+function isoText<T extends string | null>(column: typeof runs.startedAt | typeof runs.endedAt) {
+  return sql<T>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
 const LIST_COLUMNS = {
   id: runs.id,
   workflowName: runs.workflowName,
@@ -37,12 +47,12 @@ const LIST_COLUMNS = {
   costUsd: runs.costUsd,
   priority: runs.priority,
   trigger: runs.trigger,
-  startedAt: runs.startedAt,
-  endedAt: runs.endedAt,
+  startedAt: isoText<string>(runs.startedAt),
+  endedAt: isoText<string | null>(runs.endedAt),
 };
 
-/** A run as listed. */
-export type RunListRow = Pick<RunRow, keyof typeof LIST_COLUMNS>;
+/** A run as listed: its times as ISO 8601 text. */
+export type RunListRow = Pick<RunRow, Exclude<keyof typeof LIST_COLUMNS, 'startedAt' | 'endedAt'>> & { startedAt: string; endedAt: string | null };
 
 /** Which filters a list query has: each combination is one prepared statement. */
 type ListShape = `${boolean}:${boolean}:${boolean}`;
