@@ -23,6 +23,7 @@ import { startThrowawayPostgres } from '../test/support/postgres-cluster.js';
 import { freePort } from '../test/support/ports.js';
 import { spawnWeft, stopProcess } from '../test/support/processes.js';
 import { readEvents } from '../test/support/sse.js';
+import { cpuDuring } from './cpu.js';
 import { autocannonP95, percentile, writeSection } from './report.js';
 import { storeEndedRuns } from './stored-runs.js';
 
@@ -49,7 +50,8 @@ const KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 
 interface Repeat {
   sse: { p50: number; p95: number; changes: number };
-  list: { p50: number; p95: number; p99: number; rps: number; errors: number; requests: number; load: number };
+  /** `cpuMs`: CPU ms a request of the API process and of the load generator (this process: autocannon, the event-stream client) while (b) ran. */
+  list: { p50: number; p95: number; p99: number; rps: number; errors: number; requests: number; load: number; cpuMs: { api: number; loadGenerator: number } };
   summary: { p50: number; p95: number; requests: number } | null;
 }
 
@@ -66,11 +68,12 @@ async function main(): Promise<void> {
     processes.push(await spawnWeft('worker', { ...env, WEFT_LOG_LEVEL: 'info' }, 'Weft worker polling'));
     // Load from one address: the per-key limit is raised so that the limiter is not what is measured.
     const profile = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
-    processes.push(await spawnWeft('api', { ...env, WEFT_LOG_LEVEL: 'info', WEFT_RATE_LIMIT: String(RATE * DURATION * 2) }, 'Weft API listening', profile));
+    const api = await spawnWeft('api', { ...env, WEFT_LOG_LEVEL: 'info', WEFT_RATE_LIMIT: String(RATE * DURATION * 2) }, 'Weft API listening', profile);
+    processes.push(api);
     const url = `http://127.0.0.1:${port}`;
     const repeats: Repeat[] = [];
     for (let i = 0; i < REPEATS; i++) {
-      const repeat = { sse: await measureEvents(url), list: await measureList(url), summary: await measureSummary(url) };
+      const repeat = { sse: await measureEvents(url), list: await measureList(url, api.pid!), summary: await measureSummary(url) };
       process.stdout.write(`${JSON.stringify(repeat)}\n`);
       repeats.push(repeat);
     }
@@ -118,8 +121,10 @@ async function measureEvents(url: string): Promise<Repeat['sse']> {
 }
 
 /** (b) The runs list at a fixed rate. */
-async function measureList(url: string): Promise<Repeat['list']> {
-  const result = await autocannon({ url: `${url}/api/v1/runs?limit=50`, headers: { authorization: `Bearer ${KEY}` }, connections: 50, overallRate: RATE, duration: DURATION });
+async function measureList(url: string, apiPid: number): Promise<Repeat['list']> {
+  const { result, cpu } = await cpuDuring({ api: apiPid, loadGenerator: process.pid }, () =>
+    autocannon({ url: `${url}/api/v1/runs?limit=50`, headers: { authorization: `Bearer ${KEY}` }, connections: 50, overallRate: RATE, duration: DURATION }),
+  );
   return {
     p50: result.latency.p50,
     p95: autocannonP95(result.latency),
@@ -129,6 +134,7 @@ async function measureList(url: string): Promise<Repeat['list']> {
     requests: result.requests.total,
     // The machine's 1-minute load average as the load ends: other work on the same cores shows here.
     load: loadavg()[0]!,
+    cpuMs: { api: cpu.api! / result.requests.total, loadGenerator: cpu.loadGenerator! / result.requests.total },
   };
 }
 
@@ -166,7 +172,7 @@ Date: ${new Date().toISOString().slice(0, 10)}. Each figure: the median of ${REP
 | what | p50 | p95 | p99 | other | target |
 | --- | ---: | ---: | ---: | --- | --- |
 | (a) a node's state change to a connected event-stream client, ${CHAINS} runs × a chain of ${CHAIN} offline agent nodes (${stat((r) => r.sse.changes, 0)} changes a repeat) | ${stat((r) => r.sse.p50)} ms | ${stat((r) => r.sse.p95)} ms | | | p95 < 100 ms |
-| (b) \`GET /runs?limit=50\`, ${STORED.toLocaleString('en')} runs stored, ${RATE} req/s for ${DURATION} s | ${stat((r) => r.list.p50)} ms | ${stat((r) => r.list.p95)} ms | ${stat((r) => r.list.p99)} ms | ${stat((r) => r.list.rps, 0)} req/s served, ${stat((r) => r.list.errors, 0)} errors; load average ${stat((r) => r.list.load)} | p95 < 50 ms, 0 errors |
+| (b) \`GET /runs?limit=50\`, ${STORED.toLocaleString('en')} runs stored, ${RATE} req/s for ${DURATION} s | ${stat((r) => r.list.p50)} ms | ${stat((r) => r.list.p95)} ms | ${stat((r) => r.list.p99)} ms | ${stat((r) => r.list.rps, 0)} req/s served, ${stat((r) => r.list.errors, 0)} errors; CPU a request: API ${stat((r) => r.list.cpuMs.api, 2)} ms, load generator ${stat((r) => r.list.cpuMs.loadGenerator, 2)} ms; load average ${stat((r) => r.list.load)} | p95 < 50 ms, 0 errors |
 ${summary}
 
 - (a) is measured from the change's own time in the workflow (a node record's \`startedAt\` or \`endedAt\`: the clock of the workflow task that made the change, which is the task's start) to the event's arrival at a client in another process; it includes the rest of that workflow task, the worker's sink write, PostgreSQL's \`NOTIFY\` and the API's read. Only changes after the client connected count. Agent nodes make one change per workflow task; in-workflow nodes (a chain of transforms) change many in one task, all stamped with its start.
@@ -175,7 +181,8 @@ ${summary}
       ? `\n- (b): the API served fewer requests a second than were sent: on this machine the load generator, the API, PostgreSQL, Temporal and the worker share ${cpus().length} cores (and any other work running: the load average column), so the latencies include queueing.`
       : ''
   }
-- (b)'s request path: an API process trusts a key it found active for 5 s (one database read per key and window, not per request) and the list reads only the summary columns. \`--profile dir\` writes the API's CPU profile: at ~300–400 req/s on a shared machine the API process was idle about half the time, and its ~2 ms of CPU a request went to JSON log lines written synchronously, garbage collection, the response checked against its schema (\`z.encode\`), row mapping and the HTTP write.
+- (b)'s request path: an API process trusts a key it found active for 5 s (one database read per key and window, not per request); the list is a prepared statement (one per filter shape) of the summary columns along the \`(startedAt, id)\` index, its times formatted as ISO text by PostgreSQL; the page goes out as its mapper built it (\`wireForm\`: the tests and \`weft dev\` check it against its schema, \`weft api\` does not); JSON log lines are written in batches.
+- (b)'s *CPU a request*: user + system time from \`/proc\` over (b), ÷ requests, of the API process and of the load generator (this bench's process: autocannon, and the API's log lines it reads). \`--profile dir\` writes the API's CPU profile: what is left of a request's CPU is mostly garbage collection, the HTTP write, the driver's row decoding and Drizzle's row mapping, \`JSON.stringify\`, Express's routing and the ETag's hash.
 `;
 }
 

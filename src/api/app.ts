@@ -65,6 +65,8 @@ export interface AppDeps {
   corsOrigins?: readonly string[] | undefined;
   /** The built dashboard served at `/` (default: none; `weft dev` and `weft api` pass `web/dist`). */
   dashboardDir?: string | undefined;
+  /** Check bodies that handlers give in wire form against their schema too (default true; see `ResponseSpec.wireForm`). `weft api` does not. */
+  checkResponses?: boolean;
   /** Sign-in for people (weft-ops §15): the OpenID provider (none: API keys only) and how sessions behave (default: `DEFAULT_SESSIONS`). */
   signIn?: { oidc?: OidcSettings | undefined; sessions?: SessionOptions };
 }
@@ -128,7 +130,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(API_BASE, requireIdentity);
   app.use(bodyParsers(deps.maxBodyBytes));
   const api = Router();
-  mountRoutes(api, routes);
+  mountRoutes(api, routes, { checkResponses: deps.checkResponses ?? true });
   app.use(api);
 
   app.use(notFoundHandler);

@@ -16,6 +16,17 @@ export interface ResponseSpec {
   contentType?: string;
   /** Other media types the same body may come as (a route that writes its own response, e.g. CSV or NDJSON by a query). */
   alsoContentTypes?: string[];
+  /**
+   * The handler's body is already its wire form (built by a typed mapper from
+   * our own rows; `schema` has no codec or default that would change it), so
+   * encoding it is only a check. It is sent as it is, and checked against
+   * `schema` only where responses are checked (`checkResponses`: tests and
+   * `weft dev`), not by `weft api`: for a page of 50 runs the check was a
+   * tenth of the API's CPU a request. What still guards the shape: the
+   * mapper's type, and the integration tests, which check every response
+   * against the OpenAPI document made from `schema`.
+   */
+  wireForm?: true;
 }
 
 export type Responses = Record<number, ResponseSpec>;
@@ -78,13 +89,20 @@ export function defineRoute<P extends z.ZodType | undefined = undefined, Q exten
 /** The base every route spec's path is below. */
 export const API_BASE = '/api/v1';
 
+/** How mounted routes answer. */
+export interface MountOptions {
+  /** Check `wireForm` bodies against their schema too (default true); every other body is encoded, and so checked, always. */
+  checkResponses?: boolean;
+}
+
 /**
  * Registers routes on `router` at their full paths (so the router can be walked
  * route by route), each behind its access-table guard, with its parameters,
  * query and body parsed (400 with every issue), and its reply encoded through
- * its response schema.
+ * its response schema (see `ResponseSpec.wireForm` for the exception).
  */
-export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void {
+export function mountRoutes(router: Router, routes: readonly RouteSpec[], options: MountOptions = {}): void {
+  const checkResponses = options.checkResponses ?? true;
   for (const route of routes) {
     const pattern = API_BASE + route.path;
     const { action } = accessFor(route.method, pattern);
@@ -110,10 +128,10 @@ export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void 
         res.status(reply.status);
         if (!spec?.schema) {
           res.end();
-        } else if (spec.contentType && spec.contentType !== 'application/json') {
-          res.type(spec.contentType).send(z.encode(spec.schema, reply.body));
         } else {
-          res.json(z.encode(spec.schema, reply.body));
+          const body = spec.wireForm && !checkResponses ? reply.body : z.encode(spec.schema, reply.body);
+          if (spec.contentType && spec.contentType !== 'application/json') res.type(spec.contentType).send(body);
+          else res.json(body);
         }
       },
     );

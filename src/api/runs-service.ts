@@ -418,15 +418,15 @@ function summaryFrom(row: RunListRow): RunSummary {
     degraded: row.degraded,
     costUsd: row.costUsd,
     priority: row.priority,
-    startedAt: row.startedAt.toISOString(),
-    endedAt: row.endedAt?.toISOString() ?? null,
+    startedAt: row.startedAt,
+    endedAt: row.endedAt,
     trigger: row.trigger,
   };
 }
 
 function snapshotFrom(row: RunRow): RunSnapshot {
   return {
-    ...summaryFrom(row),
+    ...summaryFrom({ ...row, startedAt: row.startedAt.toISOString(), endedAt: row.endedAt?.toISOString() ?? null }),
     input: row.input ?? null,
     output: row.output ?? null,
     error: row.error ?? null,
@@ -435,7 +435,7 @@ function snapshotFrom(row: RunRow): RunSnapshot {
 }
 
 function encodeCursor(row: RunListRow): string {
-  return Buffer.from(JSON.stringify([row.startedAt.toISOString(), row.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([row.startedAt, row.id])).toString('base64url');
 }
 
 function decodeCursor(cursor: string): { startedAt: Date; id: string } {

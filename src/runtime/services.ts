@@ -107,6 +107,8 @@ export async function startApi(input: {
   address: string;
   extraMetrics?: MetricsSource;
   worker?: NativeConnection;
+  /** See `AppDeps.checkResponses` (default true). */
+  checkResponses?: boolean;
 }): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
   const { config, services, logger } = input;
   const connection = input.worker ?? (await Connection.connect({ address: input.address }));
@@ -128,6 +130,7 @@ export async function startApi(input: {
     plugins: services.plugins,
     dashboardDir: WEB_DIST_DIR,
     ...(input.extraMetrics ? { extraMetrics: input.extraMetrics } : {}),
+    ...(input.checkResponses === undefined ? {} : { checkResponses: input.checkResponses }),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.WEFT_PORT, config.WEFT_HOST, () => resolve(s));

@@ -180,6 +180,9 @@ describe('runs', () => {
     const first = await h.api('GET', '/api/v1/runs?workflow=listed&limit=2');
     expect(first.body.items.map((r: { id: string }) => r.id)).toEqual([ids[2], ids[1]]);
     expect(first.body.nextCursor).toEqual(expect.any(String));
+    // A listed run is the run's own summary, its times to the millisecond (the list formats them in SQL, a run in JavaScript).
+    const { id, workflow, version, status, degraded, costUsd, priority, startedAt, endedAt, trigger } = (await h.api('GET', `/api/v1/runs/${ids[2]}`)).body;
+    expect(first.body.items[0]).toEqual({ id, workflow, version, status, degraded, costUsd, priority, startedAt, endedAt, trigger });
     const second = await h.api('GET', `/api/v1/runs?workflow=listed&limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body).toEqual({ items: [expect.objectContaining({ id: ids[0], status: 'succeeded' })], nextCursor: null });
     const failed = await h.api('GET', '/api/v1/runs?workflow=listed&status=failed');

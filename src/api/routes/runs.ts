@@ -73,7 +73,7 @@ export function runRoutes(runs: RunsService): RouteSpec[] {
       path: '/runs',
       summary: 'List runs, newest first',
       query: listRunsQuery,
-      responses: { 200: { description: 'a page of runs', schema: runList } },
+      responses: { 200: { description: 'a page of runs', schema: runList, wireForm: true } },
     },
     async ({ query }) => reply(200, await runs.list(query)),
     ),

@@ -78,6 +78,8 @@ export async function devCommand(config: Config): Promise<void> {
       'Ctrl-C stops everything.',
       '',
     ];
+    // JSON log lines go out in batches: the ones logged so far (a warning the banner points to) go first.
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.stdout.write(lines.join('\n'));
   } catch (err) {
     await stopAll();
