@@ -39,7 +39,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     'throughput-runs': { type: 'string', default: '24' },
     out: { type: 'string', default: 'docs/benchmarks.md' },
-    /** A directory for CPU profiles of \`weft worker\` (every thread's) and \`weft api\`, written when they stop. */
+    /** A directory for CPU profiles of both workers (every thread's) and \`weft api\`, written when they stop. */
     profile: { type: 'string' },
   },
 });
@@ -73,8 +73,8 @@ async function peakRssDuring<T>(pids: Record<Variant, number>, work: () => Promi
   }
 }
 
-async function spawnHandWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/hand-worker.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function spawnHandWorker(env: NodeJS.ProcessEnv, nodeArgs: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/hand-worker.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     processes.push(weftWorker);
     const api = await spawnWeft('api', { ...env, WEFT_LOG_LEVEL: 'info', WEFT_METRICS_PORT: String(await freePort()) }, 'Weft API listening', profile);
     processes.push(api);
-    const handWorker = await spawnHandWorker({ ...env, HAND_BUNDLE: handBundle });
+    const handWorker = await spawnHandWorker({ ...env, HAND_BUNDLE: handBundle }, profile);
     processes.push(handWorker);
     const url = `http://127.0.0.1:${port}/api/v1`;
     const connection = await Connection.connect({ address: backend.temporalAddress });
