@@ -128,7 +128,7 @@ Date: ${new Date().toISOString().slice(0, 10)}. ${EXECUTIONS.toLocaleString('en'
 | API resident memory above its level before the export (peak, VmRSS sampled every 50 ms) | ${stat((r) => r.rssGrowthMb)} MB | < 64 MB |
 
 - Load average (1 min) as the benchmark ended: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores. The API, PostgreSQL and the client share them, so on a loaded machine rows/s falls with the CPU left over.
-- The memory figure is the process's resident set, V8's heap growth policy included: the export holds one page (2,000 rows) at a time, and the first repeat also pays for the API's warm-up (its code paths' first JIT and heap growth).
+- The memory figure is the process's resident set, V8's heap growth policy included: the export holds one page (2,000 rows) at a time, and the first repeat also pays for the API's warm-up (its code paths' first JIT and heap growth). The V8 heap apart from the resident set: \`--api-node-args=--trace-gc\`.
 `;
 }
 
