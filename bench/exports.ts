@@ -6,6 +6,8 @@
  * `--repeats` times, measuring the first byte, the rows a second, and the
  * API's resident memory (VmRSS, sampled every 50 ms) above its level before
  * the export. Writes its section of docs/benchmarks.md.
+ * `--api-node-args="--cpu-prof --trace-gc"` starts the API with those Node
+ * flags (to profile it during the export), its stdout passed on to stderr.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +22,7 @@ import { freePort } from '../test/support/ports.js';
 import { spawnWeft, stopProcess } from '../test/support/processes.js';
 import { median, writeSection } from './report.js';
 
-const { values } = parseArgs({ options: { repeats: { type: 'string', default: '3' }, executions: { type: 'string', default: '1000000' }, out: { type: 'string', default: 'docs/benchmarks.md' } } });
+const { values } = parseArgs({ options: { repeats: { type: 'string', default: '3' }, executions: { type: 'string', default: '1000000' }, out: { type: 'string', default: 'docs/benchmarks.md' }, 'api-node-args': { type: 'string', default: '' } } });
 const REPEATS = Number(values.repeats);
 const EXECUTIONS = Number(values.executions);
 const PER_RUN = 100;
@@ -85,7 +87,9 @@ async function main(): Promise<void> {
     const seedSeconds = (performance.now() - seedStart) / 1000;
     process.stdout.write(`seeded ${EXECUTIONS} node executions over ${runs} runs in ${seedSeconds.toFixed(1)} s\n`);
     const env = { ...process.env, DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: server.address, WEFT_PORT: String(port), WEFT_BOOTSTRAP_ADMIN_KEY: KEY, WEFT_LOG_LEVEL: 'info', WEFT_DATA_DIR: scratch };
-    api = await spawnWeft('api', env, 'Weft API listening');
+    api = await spawnWeft('api', env, 'Weft API listening', values['api-node-args']!.split(' ').filter(Boolean));
+    // Profiling flags (--trace-gc and the like) print to the API's stdout: pass it on.
+    if (values['api-node-args']) api.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
     const url = `http://127.0.0.1:${port}`;
     const repeats: Repeat[] = [];
     for (let i = 0; i < REPEATS; i++) {
@@ -124,7 +128,7 @@ Date: ${new Date().toISOString().slice(0, 10)}. ${EXECUTIONS.toLocaleString('en'
 | API resident memory above its level before the export (peak, VmRSS sampled every 50 ms) | ${stat((r) => r.rssGrowthMb)} MB | < 64 MB |
 
 - Load average (1 min) as the benchmark ended: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores. The API, PostgreSQL and the client share them, so on a loaded machine rows/s falls with the CPU left over.
-- The memory figure is the process's resident set, V8's heap growth policy included: the export holds one page (2,000 rows) at a time, and the first repeat also pays for the API's warm-up (its code paths' first JIT and heap growth).
+- The memory figure is the process's resident set, V8's heap growth policy included: the export holds one page (2,000 rows) at a time, and the first repeat also pays for the API's warm-up (its code paths' first JIT and heap growth). The V8 heap apart from the resident set: \`--api-node-args=--trace-gc\`.
 `;
 }
 

@@ -23,8 +23,10 @@ interface Dataset {
   columns: readonly string[];
   /** One page after `after` (the keyset of the last row read, or null). */
   page(f: ExportFilters, after: unknown[] | null): SQL;
-  /** The row as exported, and its keyset. */
-  row(raw: Record<string, unknown>): { row: ExportRow; key: unknown[] };
+  /** The row as exported. */
+  row(raw: Record<string, unknown>): ExportRow;
+  /** A row's keyset (asked of each page's last row only). */
+  key(raw: Record<string, unknown>): unknown[];
 }
 
 const time = (column: SQL, f: ExportFilters): SQL[] => [
@@ -59,56 +61,41 @@ const DATASETS: Record<ExportDataset, Dataset> = {
                         r.trigger->>'type' as trigger, r.created_by, r.error
                  from runs r where ${and(filters)} order by r.started_at, r.id limit ${PAGE}`;
     },
+    key: (r) => [r.started_key, r.id],
     row: (r) => {
       const startedAt = isoTime(r.started_at);
       const endedAt = isoTime(r.ended_at);
       return {
-        key: [r.started_key, r.id],
-        row: {
-          id: r.id as string,
-          workflow: r.workflow_name as string,
-          version: num(r.workflow_version),
-          status: r.status as string,
-          degraded: Boolean(r.degraded),
-          costUsd: Number(r.cost_usd),
-          startedAt,
-          endedAt,
-          durationMs: startedAt && endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : null,
-          trigger: (r.trigger as string | null) ?? null,
-          createdBy: (r.created_by as string | null) ?? null,
-          errorCode: errorCode(r.error),
-          errorMessage: errorMessage(r.error),
-        },
+        id: r.id as string,
+        workflow: r.workflow_name as string,
+        version: num(r.workflow_version),
+        status: r.status as string,
+        degraded: Boolean(r.degraded),
+        costUsd: Number(r.cost_usd),
+        startedAt,
+        endedAt,
+        durationMs: startedAt && endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : null,
+        trigger: (r.trigger as string | null) ?? null,
+        createdBy: (r.created_by as string | null) ?? null,
+        errorCode: errorCode(r.error),
+        errorMessage: errorMessage(r.error),
       };
     },
   },
   'node-executions': {
     columns: ['runId', 'workflow', 'nodeId', 'attempt', 'status', 'fallback', 'startedAt', 'endedAt', 'durationMs', 'costUsd', 'errorType', 'errorMessage'],
+    // The query names and types its columns as exported, in order: its rows go out as they are read,
+    // with no object per row on the way (the export's largest dataset; weft-ops §14's memory target).
     page: (f, after) =>
       attemptPage(
         f,
         after,
         [],
-        sql`ne.run_id, ne.node_id, ne.attempt, ne.status, ne.fallback, ${iso('ne.started_at')} as started_at, ${iso('ne.ended_at')} as ended_at,
-            (extract(epoch from ne.ended_at - ne.started_at) * 1000)::float8 as duration_ms, ne.cost_usd, ne.error->>'type' as error_type, ne.error->>'message' as error_message, r.workflow_name`,
+        sql`ne.run_id as "runId", r.workflow_name as workflow, ne.node_id as "nodeId", ne.attempt, ne.status, ne.fallback, ${iso('ne.started_at')} as "startedAt", ${iso('ne.ended_at')} as "endedAt",
+            (extract(epoch from ne.ended_at - ne.started_at) * 1000)::float8 as "durationMs", ne.cost_usd as "costUsd", ne.error->>'type' as "errorType", ne.error->>'message' as "errorMessage"`,
       ),
-    row: (r) => ({
-      key: [r.run_id, r.node_id, r.attempt],
-      row: {
-        runId: r.run_id as string,
-        workflow: (r.workflow_name as string | null) ?? null,
-        nodeId: r.node_id as string,
-        attempt: Number(r.attempt),
-        status: r.status as string,
-        fallback: num(r.fallback),
-        startedAt: (r.started_at as string | null) ?? null,
-        endedAt: (r.ended_at as string | null) ?? null,
-        durationMs: num(r.duration_ms),
-        costUsd: num(r.cost_usd),
-        errorType: (r.error_type as string | null) ?? null,
-        errorMessage: (r.error_message as string | null) ?? null,
-      },
-    }),
+    key: (r) => [r.runId, r.nodeId, r.attempt],
+    row: (r) => r as ExportRow,
   },
   costs: {
     columns: ['runId', 'workflow', 'nodeId', 'attempt', 'provider', 'model', 'inputTokens', 'outputTokens', 'costUsd', 'endedAt'],
@@ -121,20 +108,18 @@ const DATASETS: Record<ExportDataset, Dataset> = {
             (ne.detail->'usage'->>'inputTokens')::bigint as input_tokens, (ne.detail->'usage'->>'outputTokens')::bigint as output_tokens, (${attemptCost})::float8 as cost`,
         attemptRun,
       ),
+    key: (r) => [r.run_id, r.node_id, r.attempt],
     row: (r) => ({
-      key: [r.run_id, r.node_id, r.attempt],
-      row: {
-        runId: r.run_id as string,
-        workflow: r.workflow_name as string,
-        nodeId: r.node_id as string,
-        attempt: Number(r.attempt),
-        provider: (r.provider as string | null) ?? null,
-        model: (r.model as string | null) ?? null,
-        inputTokens: num(r.input_tokens),
-        outputTokens: num(r.output_tokens),
-        costUsd: Number(r.cost),
-        endedAt: isoTime(r.ended_at),
-      },
+      runId: r.run_id as string,
+      workflow: r.workflow_name as string,
+      nodeId: r.node_id as string,
+      attempt: Number(r.attempt),
+      provider: (r.provider as string | null) ?? null,
+      model: (r.model as string | null) ?? null,
+      inputTokens: num(r.input_tokens),
+      outputTokens: num(r.output_tokens),
+      costUsd: Number(r.cost),
+      endedAt: isoTime(r.ended_at),
     }),
   },
   audit: {
@@ -143,23 +128,21 @@ const DATASETS: Record<ExportDataset, Dataset> = {
       const filters = [...time(sql`a.at`, f), ...(f.status ? [sql`a.outcome = ${f.status}`] : []), ...(after ? [sql`a.id > ${after[0]}`] : [])];
       return sql`select a.* from audit_log a where ${and(filters)} order by a.id limit ${PAGE}`;
     },
+    key: (r) => [r.id],
     row: (r) => ({
-      key: [r.id],
-      row: {
-        id: Number(r.id),
-        at: isoTime(r.at),
-        actorKeyId: (r.actor as string | null) ?? null,
-        actorName: (r.actor_name as string | null) ?? null,
-        actorRole: (r.actor_role as string | null) ?? null,
-        action: r.action as string,
-        target: (r.target as string | null) ?? null,
-        outcome: r.outcome as string,
-        status: num(r.status),
-        requestId: (r.request_id as string | null) ?? null,
-        ip: (r.ip as string | null) ?? null,
-        userAgent: (r.user_agent as string | null) ?? null,
-        details: r.details === null || r.details === undefined ? null : JSON.stringify(r.details),
-      },
+      id: Number(r.id),
+      at: isoTime(r.at),
+      actorKeyId: (r.actor as string | null) ?? null,
+      actorName: (r.actor_name as string | null) ?? null,
+      actorRole: (r.actor_role as string | null) ?? null,
+      action: r.action as string,
+      target: (r.target as string | null) ?? null,
+      outcome: r.outcome as string,
+      status: num(r.status),
+      requestId: (r.request_id as string | null) ?? null,
+      ip: (r.ip as string | null) ?? null,
+      userAgent: (r.user_agent as string | null) ?? null,
+      details: r.details === null || r.details === undefined ? null : JSON.stringify(r.details),
     }),
   },
 };
@@ -176,8 +159,9 @@ export class ExportRepo {
    * Calls `onPage` with each page of rows in keyset order, all read in one
    * read-only REPEATABLE READ transaction: every page sees the same snapshot,
    * so rows written meanwhile neither appear nor shift the pages. `onPage`
-   * resolves once the page is written out (back-pressure); returning false
-   * stops the export (the client went away).
+   * uses the rows before it returns (it encodes them), and its promise
+   * resolves once they are written out (back-pressure); resolving false stops
+   * the export (the client went away).
    */
   async read(dataset: ExportDataset, filters: ExportFilters, onPage: (rows: ExportRow[]) => Promise<boolean>): Promise<void> {
     const spec = DATASETS[dataset];
@@ -185,12 +169,17 @@ export class ExportRepo {
       async (tx) => {
         let after: unknown[] | null = null;
         for (;;) {
-          const raw: Record<string, unknown>[] = await selectRows<Record<string, unknown>>(tx as unknown as Db, spec.page(filters, after));
-          if (raw.length === 0) return;
-          const rows: { row: ExportRow; key: unknown[] }[] = raw.map((r) => spec.row(r));
-          after = rows[rows.length - 1]!.key;
-          if (!(await onPage(rows.map((r) => r.row)))) return;
-          if (raw.length < PAGE) return;
+          let raw: Record<string, unknown>[] | null = await selectRows<Record<string, unknown>>(tx as unknown as Db, spec.page(filters, after));
+          const count = raw.length;
+          if (count === 0) return;
+          after = spec.key(raw[count - 1]!);
+          const written = onPage(raw.map(spec.row));
+          // Dropped before the wait and the next query: memory holds one page, and a page
+          // that lived on through the next page's reading would be kept long enough to be
+          // promoted to V8's old generation, which only a full collection frees.
+          raw = null;
+          if (!(await written)) return;
+          if (count < PAGE) return;
         }
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },

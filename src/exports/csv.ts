@@ -19,3 +19,17 @@ export function csvField(value: unknown): string {
 export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
+
+/**
+ * Records as CSV, each row's `columns` in order, as one string: no array or
+ * line string per row on the way (an export encodes a page of them at once).
+ */
+export function csvRecords(rows: readonly Readonly<Record<string, unknown>>[], columns: readonly string[]): string {
+  let out = '';
+  for (const row of rows) {
+    out += csvField(row[columns[0]!]);
+    for (let i = 1; i < columns.length; i++) out += `,${csvField(row[columns[i]!])}`;
+    out += '\r\n';
+  }
+  return out;
+}

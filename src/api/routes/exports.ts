@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { exportDatasets, type ExportDataset, type ExportRepo, type ExportRow } from '../../db/export-repo.js';
-import { csvLine } from '../../exports/csv.js';
+import { csvLine, csvRecords } from '../../exports/csv.js';
 import { AppError } from '../errors.js';
 import { timestamp } from '../responses.js';
 import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
@@ -17,6 +17,13 @@ const exportQuery = z.object({
 });
 
 const MEDIA = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' } as const;
+
+/** Rows as NDJSON, one string for the page. */
+function ndjsonLines(rows: ExportRow[]): string {
+  let out = '';
+  for (const row of rows) out += `${JSON.stringify(row)}\n`;
+  return out;
+}
 
 /** Writes and waits while the socket's buffer is full; false once the client has gone. */
 async function write(res: Response, chunk: string): Promise<boolean> {
@@ -50,11 +57,11 @@ function exportRoute(exportsRepo: ExportRepo, dataset: ExportDataset): RouteSpec
       res.setHeader('content-type', MEDIA[query.format]);
       res.setHeader('content-disposition', `attachment; filename="weft-${dataset}-${stamp}.${query.format === 'csv' ? 'csv' : 'ndjson'}"`);
       res.setHeader('cache-control', 'no-store');
-      const encode = query.format === 'csv' ? (row: ExportRow) => csvLine(columns.map((c) => row[c])) : (row: ExportRow) => `${JSON.stringify(row)}\n`;
+      const encode = query.format === 'csv' ? (rows: ExportRow[]) => csvRecords(rows, columns) : ndjsonLines;
       if (query.format === 'csv') res.write(csvLine(columns));
       res.flushHeaders();
       try {
-        await exportsRepo.read(dataset, query, (rows) => write(res, rows.map(encode).join('')));
+        await exportsRepo.read(dataset, query, (rows) => write(res, encode(rows)));
         res.end();
       } catch (err) {
         // The status is sent already: a broken stream is all a client can be told.
