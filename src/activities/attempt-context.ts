@@ -1,5 +1,5 @@
 import type { Context } from '@temporalio/activity';
-import { scrubSecrets, type SecretStore } from './secrets.js';
+import { scrubSecrets, streamScrubber, type SecretStore, type StreamScrubber } from './secrets.js';
 
 /**
  * What an activity body gets from the attempt envelope: its value with secrets
@@ -30,6 +30,8 @@ export interface AttemptContext<V> {
   secret(name: string): string;
   /** Scrubs the secrets in play now, for a body that cuts text (a secret cut in two would escape the envelope's scrubbing). */
   scrub<T>(value: T): T;
+  /** A scrubber for text that streams out in pieces (a secret may be cut between two). */
+  scrubStream(): StreamScrubber;
 }
 
 /** The context of one attempt, and what the envelope reads back from it. */
@@ -64,6 +66,7 @@ export function createAttemptContext<V>(activity: Context, store: SecretStore, v
       return secret;
     },
     scrub: (v) => scrubSecrets(v, secrets),
+    scrubStream: () => streamScrubber(secrets),
   };
   return { ctx, secrets, heartbeatDetails: () => details };
 }

@@ -86,9 +86,9 @@ function setAt(target: unknown, path: (string | number)[], value: string): void 
  * never reaches history, the database, the API or logs.
  */
 export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
-  const live = secrets.filter((s) => s.length >= 4);
+  const live = liveSecrets(secrets);
   if (live.length === 0) return value;
-  const scrubText = (text: string) => live.reduce((t, s) => t.split(s).join('[secret]'), text);
+  const scrubText = (text: string) => scrubString(text, live);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return scrubText(v);
     if (Array.isArray(v)) return v.map(walk);
@@ -96,4 +96,54 @@ export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
     return v;
   };
   return walk(value) as T;
+}
+
+/** The secrets worth scrubbing: a value under 4 characters would scrub ordinary text. */
+function liveSecrets(secrets: readonly string[]): string[] {
+  return secrets.filter((s) => s.length >= 4);
+}
+
+function scrubString(text: string, live: readonly string[]): string {
+  return live.reduce((t, s) => t.split(s).join('[secret]'), text);
+}
+
+/** Text scrubbed as it streams: see {@link streamScrubber}. */
+export interface StreamScrubber {
+  /** The next piece; answers what can go out now, scrubbed. */
+  push(text: string): string;
+  /** The end of the text: what was held back, scrubbed. */
+  end(): string;
+}
+
+/**
+ * Scrubs text that arrives in pieces (a model's streamed deltas). Scrubbing
+ * each piece alone lets a secret cut across two pieces through, so the tail
+ * of what arrived that could still begin a secret is held back until the
+ * next piece shows whether it does. `secrets` is read at every piece: an
+ * attempt's secrets grow as it reveals them.
+ */
+export function streamScrubber(secrets: readonly string[]): StreamScrubber {
+  let held = '';
+  return {
+    push(text) {
+      const live = liveSecrets(secrets);
+      const all = held + text;
+      let keep = 0;
+      for (const secret of live) {
+        for (let n = Math.min(secret.length - 1, all.length); n > keep; n--) {
+          if (secret.startsWith(all.slice(all.length - n))) {
+            keep = n;
+            break;
+          }
+        }
+      }
+      held = all.slice(all.length - keep);
+      return scrubString(all.slice(0, all.length - keep), live);
+    },
+    end() {
+      const rest = scrubString(held, liveSecrets(secrets));
+      held = '';
+      return rest;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { AgentEventData } from '../../dag/agent-events.js';
 import { NOTIFY_PAYLOAD_MAX_BYTES } from '../../db/run-events-repo.js';
+import type { StreamScrubber } from '../secrets.js';
 
 /** A `text` event as it goes out. */
 export type TextEvent = Extract<AgentEventData, { kind: 'text' }>;
@@ -17,7 +18,7 @@ const FLUSH_EVERY_MS = 100;
  * carries whole anyway.
  */
 export class TextStreams {
-  /** Per run and node: the text waiting to go (each piece with its attempt's scrub), the last send, the writers open. */
+  /** Per run and node: the text waiting to go (scrubbed, each piece with its writer), the last send, the writers open. */
   private readonly nodes = new Map<string, NodeStream>();
 
   constructor(
@@ -26,23 +27,27 @@ export class TextStreams {
   ) {}
 
   /**
-   * A writer for one turn attempt. `scrub` runs on each piece before it is sent
-   * (the attempt's secrets); `close` resolves once everything written is sent.
+   * A writer for one turn attempt. `scrubber` scrubs the text as it is written
+   * (the attempt's secrets, a secret cut between two deltas included); `close`
+   * resolves once everything written is sent.
    */
-  open(place: TextPlace, scrub: (text: string) => string): { write(delta: string): void; close(): Promise<void> } {
+  open(place: TextPlace, scrubber: StreamScrubber): { write(delta: string): void; close(): Promise<void> } {
     const key = `${place.runId}/${place.nodeId}`;
     const node = this.nodes.get(key) ?? { waiting: [], lastSent: 0, writers: 0 };
     this.nodes.set(key, node);
     node.writers += 1;
+    const writer = {};
+    const queue = (delta: string) => {
+      if (delta === '') return;
+      const last = node.waiting.at(-1);
+      if (last && last.writer === writer) last.event.delta += delta;
+      else node.waiting.push({ event: { ...place, kind: 'text', delta }, writer });
+      node.flushing ??= this.drain(node);
+    };
     return {
-      write: (delta) => {
-        if (delta === '') return;
-        const last = node.waiting.at(-1);
-        if (last && last.scrub === scrub) last.event.delta += delta;
-        else node.waiting.push({ event: { ...place, kind: 'text', delta }, scrub });
-        node.flushing ??= this.drain(node);
-      },
+      write: (delta) => queue(scrubber.push(delta)),
       close: async () => {
+        queue(scrubber.end());
         await node.flushing;
         node.writers -= 1;
         if (node.writers === 0) this.nodes.delete(key);
@@ -58,7 +63,7 @@ export class TextStreams {
       const pieces = node.waiting.splice(0);
       node.lastSent = Date.now();
       try {
-        for (const { event, scrub } of pieces) for (const payload of textPayloads({ ...event, delta: scrub(event.delta) })) await this.notify(payload);
+        for (const { event } of pieces) for (const payload of textPayloads(event)) await this.notify(payload);
       } catch (err) {
         this.onError(err);
       }
@@ -68,7 +73,7 @@ export class TextStreams {
 }
 
 interface NodeStream {
-  waiting: { event: TextEvent; scrub: (text: string) => string }[];
+  waiting: { event: TextEvent; writer: object }[];
   lastSent: number;
   writers: number;
   flushing?: Promise<void>;

@@ -62,7 +62,7 @@ export function createTurnActivity(deps: TurnActivityDeps) {
           detail,
           async run() {
             const startedAt = new Date();
-            const stream = deps.text?.open(place, (delta) => ctx.scrub(delta));
+            const stream = deps.text?.open(place, ctx.scrubStream());
             let out;
             try {
               out = await provider.turn!({ config, model: pick.model, apiKey, system, messages, tools, turn: input.turn, onText: stream?.write }, ctx);
