@@ -409,7 +409,7 @@ function startedFrom(row: RunRow): StartedRun {
   return { id: row.id, status: row.status, workflow: row.workflowName, version: row.workflowVersion };
 }
 
-function summaryFrom(row: RunListRow): RunSummary {
+function summaryFrom(row: Omit<RunListRow, 'startKey'>): RunSummary {
   return {
     id: row.id,
     workflow: row.workflowName,
@@ -435,15 +435,23 @@ function snapshotFrom(row: RunRow): RunSnapshot {
 }
 
 function encodeCursor(row: RunListRow): string {
-  return Buffer.from(JSON.stringify([row.startedAt, row.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([row.startKey, row.id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { startedAt: Date; id: string } {
+/** A run's start to the microsecond as the list writes it (`2026-12-07T03:25:01.123456Z`): what a cursor carries, checked before it reaches a query. */
+const START_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** Whether a START_KEY names a real time: V8 reads 30 February as 2 March, PostgreSQL refuses it. */
+function realTime(startKey: string): boolean {
+  const ms = Date.parse(startKey);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === startKey.slice(0, 19);
+}
+
+function decodeCursor(cursor: string): { startKey: string; id: string } {
   try {
-    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(startedAt);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
-    return { startedAt: date, id };
+    const [startKey, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof id !== 'string' || typeof startKey !== 'string' || !START_KEY.test(startKey) || !realTime(startKey)) throw new Error('bad cursor');
+    return { startKey, id };
   } catch {
     throw new AppError('BAD_REQUEST', 'cursor is not one this API returned');
   }

@@ -24,8 +24,8 @@ export interface RunListQuery {
   workflow?: string | undefined;
   status?: RunStatus | undefined;
   limit: number;
-  /** Keyset position: the last row of the previous page. */
-  after?: { startedAt: Date; id: string } | undefined;
+  /** Keyset position: the last row of the previous page (its `startKey`). */
+  after?: { startKey: string; id: string } | undefined;
 }
 
 /**
@@ -49,10 +49,12 @@ const LIST_COLUMNS = {
   trigger: runs.trigger,
   startedAt: isoText<string>(runs.startedAt),
   endedAt: isoText<string | null>(runs.endedAt),
+  // The keyset's time at the column's own precision (microseconds): a cursor in milliseconds skipped the runs started later in the same millisecond.
+  startKey: sql<string>`to_char(${runs.startedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
 };
 
-/** A run as listed: its times as ISO 8601 text. */
-export type RunListRow = Pick<RunRow, Exclude<keyof typeof LIST_COLUMNS, 'startedAt' | 'endedAt'>> & { startedAt: string; endedAt: string | null };
+/** A run as listed: its times as ISO 8601 text; `startKey` is its start as the keyset compares it. */
+export type RunListRow = Pick<RunRow, Exclude<keyof typeof LIST_COLUMNS, 'startedAt' | 'endedAt' | 'startKey'>> & { startedAt: string; endedAt: string | null; startKey: string };
 
 /** Which filters a list query has: each combination is one prepared statement. */
 type ListShape = `${boolean}:${boolean}:${boolean}`;
@@ -109,8 +111,7 @@ export class RunsRepo {
       statement = this.prepareList(query.workflow !== undefined, query.status !== undefined, query.after !== undefined, shape);
       this.listStatements.set(shape, statement);
     }
-    // A placeholder skips the column's encoder: the time goes as the ISO text the encoder would have made.
-    return statement.execute({ workflow: query.workflow, status: query.status, afterStartedAt: query.after?.startedAt.toISOString(), afterId: query.after?.id, limit: query.limit });
+    return statement.execute({ workflow: query.workflow, status: query.status, afterStartedAt: query.after?.startKey, afterId: query.after?.id, limit: query.limit });
   }
 
   private prepareList(workflow: boolean, status: boolean, after: boolean, shape: ListShape) {
@@ -118,7 +119,7 @@ export class RunsRepo {
     if (workflow) filters.push(eq(runs.workflowName, sql.placeholder('workflow')));
     if (status) filters.push(eq(runs.status, sql.placeholder('status')));
     // A row comparison, so that the position is a range of the (startedAt, id) index, not a filter over every newer row.
-    if (after) filters.push(sql`(${runs.startedAt}, ${runs.id}) < (${sql.placeholder('afterStartedAt')}, ${sql.placeholder('afterId')})`);
+    if (after) filters.push(sql`(${runs.startedAt}, ${runs.id}) < (${sql.placeholder('afterStartedAt')}::timestamptz, ${sql.placeholder('afterId')})`);
     return this.db
       .select(LIST_COLUMNS)
       .from(runs)

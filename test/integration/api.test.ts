@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlugins } from '../../src/plugins/loader.js';
 import { expectResponsesMatchDocument } from '../support/openapi-conformance.js';
@@ -187,6 +188,27 @@ describe('runs', () => {
     expect(second.body).toEqual({ items: [expect.objectContaining({ id: ids[0], status: 'succeeded' })], nextCursor: null });
     const failed = await h.api('GET', '/api/v1/runs?workflow=listed&status=failed');
     expect(failed.body.items).toEqual([]);
+  });
+
+  it('pages through runs started within one millisecond without skipping any (the cursor keeps microseconds)', async () => {
+    // Ids descending against start times, so that (startedAt, id) order differs from id order alone.
+    const starts = ['2026-01-01 00:00:00.123900+00', '2026-01-01 00:00:00.123456+00', '2026-01-01 00:00:00.123100+00', '2026-01-01 00:00:00.123000+00'];
+    for (const [i, at] of starts.entries()) {
+      await h.database.db.execute(sql`insert into runs (id, workflow_name, status, input, started_at) values (${`run_samems${i}`}, 'same-ms', 'succeeded', '{}'::jsonb, ${at}::timestamptz)`);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await h.api('GET', `/api/v1/runs?workflow=same-ms&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.body.items.map((r) => r.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['run_samems0', 'run_samems1', 'run_samems2', 'run_samems3']);
+    // A cursor whose time is not one the API wrote is refused before it reaches a query.
+    for (const time of ["2026-01-01'; drop table runs; --", '2026-02-30T00:00:00.000000Z', '2026-01-01 00:00:00.123+00']) {
+      const forged = Buffer.from(JSON.stringify([time, 'x'])).toString('base64url');
+      expectEnvelope(await h.api('GET', `/api/v1/runs?cursor=${forged}`), 400, 'BAD_REQUEST');
+    }
   });
 
   it('writes an audit record for every mutation', async () => {
