@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolServer } from '../../src/conformance/tool-server.js';
 import { startDashboardRig, type DashboardRig } from '../support/browser.js';
 import { definition, OPERATOR_KEY, VIEWER_KEY } from '../support/harness.js';
+import { publishTool } from '../support/publish-tool.js';
 
 /**
  * An agent node's panel in real headless Chromium against the real stack
@@ -46,12 +47,7 @@ const writer = () =>
     ],
     {
       tools: {
-        publish: {
-          description: 'Publish a post',
-          parameters: { type: 'object', required: ['title'], properties: { title: { type: 'string' } } },
-          http: { method: 'POST', url: toolUrl, body: { title: '{{ args.title }}' } },
-          approve: true,
-        },
+        publish: publishTool(toolUrl),
       },
     },
   );

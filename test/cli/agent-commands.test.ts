@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolServer } from '../../src/conformance/tool-server.js';
 import { ADMIN_KEY, createHarness, definition, type Harness } from '../support/harness.js';
 import { weft } from './weft-cli.js';
+import { publishTool } from '../support/publish-tool.js';
 
 /**
  * `weft runs approve --call` and `weft runs conversation` (weft-agents 6) as
@@ -45,12 +46,7 @@ const publishing = () =>
     ],
     {
       tools: {
-        publish: {
-          description: 'Publish a post',
-          parameters: { type: 'object', required: ['title'], properties: { title: { type: 'string' } } },
-          http: { method: 'POST', url: toolUrl, body: { title: '{{ args.title }}' } },
-          approve: true,
-        },
+        publish: publishTool(toolUrl),
       },
     },
   );

@@ -5,6 +5,7 @@ import { agentTurns, toolCallDuration, toolCalls } from '../../src/metrics/regis
 import { FakeLlmServer } from '../support/fake-llm.js';
 import { ADMIN_KEY, createHarness, definition, type Harness } from '../support/harness.js';
 import { readEvents, type SseEvent } from '../support/sse.js';
+import { publishTool } from '../support/publish-tool.js';
 
 /**
  * `agent` events on a run's stream (weft-agents 6) against the real stack: an
@@ -34,12 +35,7 @@ afterAll(async () => {
 const publishing = (name: string, agent: Record<string, unknown>) =>
   definition(name, [{ id: 'writer', type: 'agent', agent: { prompt: 'write the post', tools: ['publish'], ...agent } }], {
     tools: {
-      publish: {
-        description: 'Publish a post',
-        parameters: { type: 'object', required: ['title'], properties: { title: { type: 'string' } } },
-        http: { method: 'POST', url: toolUrl, body: { title: '{{ args.title }}' } },
-        approve: true,
-      },
+      publish: publishTool(toolUrl),
     },
   });
 

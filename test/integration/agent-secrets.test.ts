@@ -6,6 +6,7 @@ import { FakeLlmServer } from '../support/fake-llm.js';
 import { ADMIN_KEY, createHarness, definition, type Harness } from '../support/harness.js';
 import { readEvents } from '../support/sse.js';
 import { localServer } from '../unit/plugins/support.js';
+import { decodedPayloads } from '../support/payloads.js';
 
 /**
  * Secrets and untrusted content in an agent loop (weft-agents 3.4): a tool
@@ -44,17 +45,6 @@ afterAll(async () => {
   await fake.stop();
   await tool?.close();
 });
-
-/** The decoded `data` of every payload in a history's JSON. */
-function decodedPayloads(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) for (const item of node) decodedPayloads(item, out);
-  else if (node !== null && typeof node === 'object') {
-    const record = node as Record<string, unknown>;
-    if (typeof record.data === 'string' && record.metadata !== null && typeof record.metadata === 'object') out.push(Buffer.from(record.data, 'base64').toString('utf8'));
-    for (const value of Object.values(record)) decodedPayloads(value, out);
-  }
-  return out;
-}
 
 describe('secrets in an agent loop (weft-agents 3.4)', () => {
   it('an echoed secret header leaks nowhere; a model-written {{ secrets.X }} stays literal', async () => {

@@ -21,7 +21,6 @@ import { serveFixtureHttp, type HttpFixture } from '../fixtures/mcp/serve-http.j
  * anthropic and openai providers through their SDKs against the fake LLM
  * server, which refuses malformed conversations.
  */
-const KEYS = { anthropic: 'sk-ant-fake-key-000111', openai: 'sk-openai-fake-key-000222' };
 const fake = new FakeLlmServer();
 let h: Harness;
 let dir: string;
@@ -62,10 +61,7 @@ beforeAll(async () => {
       WEFT_MCP_STDIO: '1',
       // The checkout (node, tsx, the fixture) stays visible in the sandbox wherever it lies, /tmp included (CI may clone there).
       WEFT_EXEC_SANDBOX_READONLY: ROOT,
-      WEFT_ANTHROPIC_BASE_URL: fake.anthropicUrl,
-      WEFT_OPENAI_BASE_URL: fake.openaiUrl,
-      WEFT_SECRET_ANTHROPIC_API_KEY: KEYS.anthropic,
-      WEFT_SECRET_OPENAI_API_KEY: KEYS.openai,
+      ...fake.workerEnv(),
     },
   });
 });

