@@ -1,12 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeLlmServer } from '../support/fake-llm.js';
 import { ADMIN_KEY, createHarness, definition, type Harness } from '../support/harness.js';
 import { readEvents } from '../support/sse.js';
 import { localServer } from '../unit/plugins/support.js';
-import { decodedPayloads } from '../support/payloads.js';
+import { databaseDump, decodedPayloads } from '../support/payloads.js';
 
 /**
  * Secrets and untrusted content in an agent loop (weft-agents 3.4): a tool
@@ -85,15 +84,9 @@ describe('secrets in an agent loop (weft-agents 3.4)', () => {
     expect(stream.ended).toBe(true);
     places.events = JSON.stringify(events);
     // Every row of every table: the conversation tables, run events, records, attempts.
-    const sql = postgres(h.databaseUrl, { max: 1, onnotice: () => {} });
-    try {
-      const tables = await sql<{ table_name: string }[]>`select table_name from information_schema.tables where table_schema = 'public'`;
-      expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['agent_conversations', 'agent_messages']));
-      const dumps = await Promise.all(tables.map((t) => sql.unsafe(`select row_to_json(t)::text as row from ${t.table_name} t`)));
-      places.database = dumps.flat().map((r) => r.row).join('\n');
-    } finally {
-      await sql.end();
-    }
+    const dump = await databaseDump(h.databaseUrl);
+    expect(dump.tables).toEqual(expect.arrayContaining(['agent_conversations', 'agent_messages']));
+    places.database = dump.text;
     expect(places.database).toContain('youSent');
     // The logs.
     places.logs = logs.join('');

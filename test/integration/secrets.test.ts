@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { PassThrough } from 'node:stream';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTemporalCli } from '../../src/runtime/temporal-dev-server.js';
 import { FakeLlmServer } from '../support/fake-llm.js';
 import { createHarness, definition, type Harness } from '../support/harness.js';
-import { decodedPayloads } from '../support/payloads.js';
+import { databaseDump, decodedPayloads } from '../support/payloads.js';
 
 /**
  * Contract 1.1: a secret used by an agent node (its key) and by an http header
@@ -100,14 +99,7 @@ describe('secrets', () => {
     ]);
     expect(places.api).toContain('youSent');
     // 3. Every row of every table.
-    const sql = postgres(h.databaseUrl, { max: 1, onnotice: () => {} });
-    try {
-      const tables = await sql<{ table_name: string }[]>`select table_name from information_schema.tables where table_schema = 'public'`;
-      const dumps = await Promise.all(tables.map((t) => sql.unsafe(`select row_to_json(t)::text as row from ${t.table_name} t`)));
-      places.database = dumps.flat().map((r) => r.row).join('\n');
-    } finally {
-      await sql.end();
-    }
+    places.database = (await databaseDump(h.databaseUrl)).text;
     expect(places.database).toContain('youSent');
     // 4. The worker's and the API's logs, the new structured lines included: activity
     // lines name their run, node and attempt; request lines their id, route, status and duration.
