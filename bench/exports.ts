@@ -48,6 +48,15 @@ async function measure(url: string, pid: number): Promise<Repeat> {
   const before = rssMb(pid);
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50);
+  // Stopped whatever happens: left running, it read the stopped API's /proc entry and hid the request's own error.
+  try {
+    return await download(url, before, () => peak);
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function download(url: string, before: number, peak: () => number): Promise<Repeat> {
   const t0 = performance.now();
   const res = await fetch(`${url}/api/v1/export/node-executions?format=csv`, { headers: { authorization: `Bearer ${KEY}` } });
   const reader = res.body!.getReader();
@@ -64,9 +73,8 @@ async function measure(url: string, pid: number): Promise<Repeat> {
     if (firstRowMs < 0 && newlines >= 2) firstRowMs = performance.now() - t0;
   }
   const seconds = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
   const rows = newlines - 1;
-  return { firstByteMs, firstRowMs, seconds, rows, rowsPerSecond: rows / seconds, rssGrowthMb: peak - before, bytes };
+  return { firstByteMs, firstRowMs, seconds, rows, rowsPerSecond: rows / seconds, rssGrowthMb: peak() - before, bytes };
 }
 
 async function main(): Promise<void> {

@@ -1,7 +1,5 @@
-import type { Database } from '../db/client.js';
 import { exportColumns, type ExportDataset, type ExportFilters, type ExportRepo } from '../db/export-repo.js';
 import { pageEncoder, type ExportFormat } from './page-encoder.js';
-import { threadExports } from './thread-exports.js';
 
 /** One export: what it reads, filtered how, encoded as what. */
 export interface ExportRequest {
@@ -20,7 +18,7 @@ export interface ExportSource {
   read(request: ExportRequest, onPage: (chunk: string | Uint8Array) => Promise<boolean>): Promise<void>;
 }
 
-/** Reads and encodes on the calling thread (PGlite: one in-process database, no other connection to open). */
+/** Reads and encodes on the calling thread (PGlite's in-process database; benches and tests of the API without PostgreSQL). */
 export function inThreadExports(repo: ExportRepo): ExportSource {
   return {
     read: ({ dataset, filters, format }, onPage) => {
@@ -28,13 +26,4 @@ export function inThreadExports(repo: ExportRepo): ExportSource {
       return repo.read(dataset, filters, (rows) => onPage(encode(rows)));
     },
   };
-}
-
-/**
- * The export source for a process's database: on PostgreSQL each export reads
- * in a thread of its own with a small heap (see `threadExports`); on PGlite,
- * in the API's thread.
- */
-export function exportSource(database: Database, url: string | undefined, repo: ExportRepo): ExportSource {
-  return database.kind === 'postgres' && url ? threadExports(url) : inThreadExports(repo);
 }

@@ -11,7 +11,7 @@ import { DEFAULT_RATE_LIMITS } from '../api/rate-limits.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { createRepositories, type Repositories } from '../db/repositories.js';
-import { exportSource } from '../exports/export-source.js';
+import { exportSource } from '../exports/source-for-database.js';
 import type { Logger } from '../logger.js';
 import type { MetricsSource } from '../metrics/exposition.js';
 import { HookDispatcher } from '../plugins/hook-dispatcher.js';

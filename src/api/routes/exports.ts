@@ -23,7 +23,11 @@ const MEDIA = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' }
 /** Writes and waits while the socket's buffer is full; false once the client has gone. */
 async function write(res: Response, chunk: string | Uint8Array): Promise<boolean> {
   if (res.destroyed) return false;
-  if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  if (!res.write(chunk)) {
+    // The listener that did not fire goes too: left behind, one a wait, they piled up on the response.
+    const waited = new AbortController();
+    await Promise.race([once(res, 'drain', { signal: waited.signal }), once(res, 'close', { signal: waited.signal })]).finally(() => waited.abort());
+  }
   return !res.destroyed;
 }
 
