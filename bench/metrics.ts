@@ -22,6 +22,7 @@ import { EventBus } from '../src/api/event-bus.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { createRepositories } from '../src/db/repositories.js';
+import { inThreadExports } from '../src/exports/export-source.js';
 import { createLogger } from '../src/logger.js';
 import { settleMetrics } from '../src/metrics/exposition.js';
 import { metricsRegistry, NODE_DURATION_BUCKETS } from '../src/metrics/registry.js';
@@ -81,8 +82,10 @@ async function main(): Promise<void> {
   // `/metrics` never calls Temporal: a lazy connection that never connects is enough.
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }) });
   const settings = activitySettings(loadConfig({}), {});
+  const repos = createRepositories(database.db);
   const app = createApp({
-    repos: createRepositories(database.db),
+    repos,
+    exports: inThreadExports(repos.exports),
     pingDatabase: database.ping,
     bus: new EventBus(database.listen),
     temporal: { client, taskQueue: 'weft', namespace: 'default' },

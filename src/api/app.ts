@@ -1,6 +1,7 @@
 import express, { Router, type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Repositories } from '../db/repositories.js';
+import type { ExportSource } from '../exports/export-source.js';
 import type { Logger } from '../logger.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import type { PricingTable } from '../pricing/pricing.js';
@@ -42,6 +43,8 @@ import { securityHeaders } from './security-headers.js';
 
 export interface AppDeps {
   repos: Repositories;
+  /** Where exports are read (see `exportSource`: a thread of their own on PostgreSQL). */
+  exports: ExportSource;
   pingDatabase: () => Promise<void>;
   /** Wakes event streams and waiters when events are stored (one LISTEN per process). */
   bus: EventBus;
@@ -123,7 +126,7 @@ export function createApp(deps: AppDeps): Express {
     ...auditRoutes(deps.repos.audit),
     ...userRoutes(deps.repos.users, deps.repos.sessions, sessions.now),
     ...alertRoutes(deps.repos.alerts),
-    ...exportRoutes(deps.repos.exports),
+    ...exportRoutes(deps.exports),
   ];
   app.use(docsRouter(routes, plugins));
   app.use(authRoutes({ oidc: oidcSettings && new OidcClient(oidcSettings), sessions, users: deps.repos.users, logger: deps.logger }));

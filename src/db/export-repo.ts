@@ -147,13 +147,14 @@ const DATASETS: Record<ExportDataset, Dataset> = {
   },
 };
 
+/** A dataset's exported columns, in order (no database needed: the CSV header goes out before the first page is read). */
+export function exportColumns(dataset: ExportDataset): readonly string[] {
+  return DATASETS[dataset].columns;
+}
+
 /** Reads exports (contract weft-ops §14): one snapshot, in keyset pages. */
 export class ExportRepo {
   constructor(private readonly db: Db) {}
-
-  columns(dataset: ExportDataset): readonly string[] {
-    return DATASETS[dataset].columns;
-  }
 
   /**
    * Calls `onPage` with each page of rows in keyset order, all read in one

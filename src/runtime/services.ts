@@ -11,6 +11,7 @@ import { DEFAULT_RATE_LIMITS } from '../api/rate-limits.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { createRepositories, type Repositories } from '../db/repositories.js';
+import { exportSource } from '../exports/source-for-database.js';
 import type { Logger } from '../logger.js';
 import type { MetricsSource } from '../metrics/exposition.js';
 import { HookDispatcher } from '../plugins/hook-dispatcher.js';
@@ -116,6 +117,7 @@ export async function startApi(input: {
   const bus = new EventBus(services.database.listen);
   const app = createApp({
     repos: services.repos,
+    exports: exportSource(services.database, config.DATABASE_URL, services.repos.exports),
     pingDatabase: services.database.ping,
     bus,
     temporal: { client, taskQueue: config.WEFT_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, eagerStart: input.worker !== undefined },

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { csvText } from '../../src/exports/csv.js';
+import { threadExports } from '../../src/exports/thread-exports.js';
 import { weft } from '../cli/weft-cli.js';
 import { parseCsv, parseCsvObjects } from '../support/csv-parse.js';
 import { ADMIN_KEY, agentNode, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
+import { waitFor } from '../support/processes.js';
 
 let h: Harness;
 const FORMULA = '=HYPERLINK("http://evil.example/x","click, me")';
@@ -111,5 +114,28 @@ describe('exports (contract weft-ops §14)', () => {
     expect(ids).toHaveLength(30_005);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).not.toContain('run_zz_late');
+  });
+
+  it('a client gone mid-export ends its export thread', async () => {
+    // About 30 MB of CSV: far more than the socket's buffers, so the export is still reading when the client goes.
+    await h.database.db.execute(sql`insert into node_executions (run_id, node_id, attempt, status, started_at, ended_at)
+      select 'run_bulk_' || lpad((1 + g / 100)::text, 6, '0'), 'node-' || (g % 100), 1, 'succeeded', now(), now() from generate_series(0, 299999) g`);
+    expect(h.exports.running).toBe(0);
+    const abort = new AbortController();
+    const res = await fetch(`${h.url}/api/v1/export/node-executions?format=csv`, { headers: { authorization: `Bearer ${ADMIN_KEY}` }, signal: abort.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (text.split('\n').length < 3) text += new TextDecoder().decode((await reader.read()).value);
+    // A data row has arrived: the thread is reading, and waits on this client's back-pressure.
+    expect(h.exports.running).toBe(1);
+    abort.abort();
+    await reader.cancel().catch(() => {});
+    await waitFor(async () => (h.exports.running === 0 ? true : undefined), 'the export thread to end', 30_000);
+  });
+
+  it('an export thread that cannot read rejects with its code, and ends', async () => {
+    const exports = threadExports('postgres://weft:none@127.0.0.1:1/none');
+    await expect(exports.read({ dataset: 'runs', format: 'csv', filters: {} }, () => Promise.resolve(true))).rejects.toMatchObject({ code: 'EXPORT_THREAD_FAILED' });
+    expect(exports.running).toBe(0);
   });
 });

@@ -21,6 +21,7 @@ import { waitFor } from './processes.js';
 import { isTerminalRun, type RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
+import { threadExports, type ThreadExports } from '../../src/exports/thread-exports.js';
 import { createLogger } from '../../src/logger.js';
 import { HookDispatcher } from '../../src/plugins/hook-dispatcher.js';
 import { PluginRegistry } from '../../src/plugins/registry.js';
@@ -58,6 +59,8 @@ export interface Harness {
   repos: Repositories;
   database: Database;
   databaseUrl: string;
+  /** The API's exports: a thread each, as `weft api` on PostgreSQL reads them. */
+  exports: ThreadExports;
   client: Client;
   taskQueue: string;
   temporalAddress: string;
@@ -168,8 +171,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   if (options.alertsIntervalMs !== undefined) await ensureAlertsSchedule(client, taskQueue, options.alertsIntervalMs);
 
   const bus = new EventBus(database.listen);
+  const exports = threadExports(databaseUrl);
   const app = createApp({
     repos,
+    exports,
     pingDatabase: database.ping,
     bus,
     temporal: { client, taskQueue, namespace: 'default' },
@@ -218,6 +223,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     repos,
     database,
     databaseUrl,
+    exports,
     client,
     taskQueue,
     temporalAddress,

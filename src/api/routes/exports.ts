@@ -1,14 +1,16 @@
 import { once } from 'node:events';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { exportDatasets, type ExportDataset, type ExportRepo, type ExportRow } from '../../db/export-repo.js';
-import { csvLine, csvRecords } from '../../exports/csv.js';
+import { exportColumns, exportDatasets, type ExportDataset } from '../../db/export-repo.js';
+import { csvLine } from '../../exports/csv.js';
+import type { ExportSource } from '../../exports/export-source.js';
+import { exportFormats } from '../../exports/page-encoder.js';
 import { AppError } from '../errors.js';
 import { timestamp } from '../responses.js';
 import { defineRoute, reply, type RouteSpec } from '../route-spec.js';
 
 const exportQuery = z.object({
-  format: z.enum(['csv', 'ndjson']).default('csv'),
+  format: z.enum(exportFormats).default('csv'),
   since: timestamp.optional(),
   until: timestamp.optional(),
   workflow: z.string().min(1).max(100).optional(),
@@ -18,26 +20,24 @@ const exportQuery = z.object({
 
 const MEDIA = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' } as const;
 
-/** Rows as NDJSON, one string for the page. */
-function ndjsonLines(rows: ExportRow[]): string {
-  let out = '';
-  for (const row of rows) out += `${JSON.stringify(row)}\n`;
-  return out;
-}
-
 /** Writes and waits while the socket's buffer is full; false once the client has gone. */
-async function write(res: Response, chunk: string): Promise<boolean> {
+async function write(res: Response, chunk: string | Uint8Array): Promise<boolean> {
   if (res.destroyed) return false;
-  if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  if (!res.write(chunk)) {
+    // The listener that did not fire goes too: left behind, one a wait, they piled up on the response.
+    const waited = new AbortController();
+    await Promise.race([once(res, 'drain', { signal: waited.signal }), once(res, 'close', { signal: waited.signal })]).finally(() => waited.abort());
+  }
   return !res.destroyed;
 }
 
 /**
  * `GET /export/{dataset}` (contract weft-ops §14): streamed as it is read, in
  * keyset order from one snapshot, as RFC 4180 CSV (header row, formula-safe
- * cells) or NDJSON. Memory stays one page deep whatever the export's size.
+ * cells) or NDJSON, read by `source` (on PostgreSQL, a thread of its own).
+ * Memory stays one or two pages deep whatever the export's size.
  */
-function exportRoute(exportsRepo: ExportRepo, dataset: ExportDataset): RouteSpec {
+function exportRoute(source: ExportSource, dataset: ExportDataset): RouteSpec {
   return defineRoute(
     {
       method: 'get',
@@ -51,17 +51,17 @@ function exportRoute(exportsRepo: ExportRepo, dataset: ExportDataset): RouteSpec
     async ({ query, req }) => {
       if (query.since && query.until && query.since > query.until) throw new AppError('BAD_REQUEST', 'since is after until');
       const res = req.res!;
-      const columns = exportsRepo.columns(dataset);
+      const columns = exportColumns(dataset);
       const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
       res.status(200);
       res.setHeader('content-type', MEDIA[query.format]);
       res.setHeader('content-disposition', `attachment; filename="weft-${dataset}-${stamp}.${query.format === 'csv' ? 'csv' : 'ndjson'}"`);
       res.setHeader('cache-control', 'no-store');
-      const encode = query.format === 'csv' ? (rows: ExportRow[]) => csvRecords(rows, columns) : ndjsonLines;
       if (query.format === 'csv') res.write(csvLine(columns));
       res.flushHeaders();
       try {
-        await exportsRepo.read(dataset, query, (rows) => write(res, encode(rows)));
+        const { format, since, until, workflow, status } = query;
+        await source.read({ dataset, format, filters: { since, until, workflow, status } }, (chunk) => write(res, chunk));
         res.end();
       } catch (err) {
         // The status is sent already: a broken stream is all a client can be told.
@@ -73,6 +73,6 @@ function exportRoute(exportsRepo: ExportRepo, dataset: ExportDataset): RouteSpec
 }
 
 /** The four export routes. */
-export function exportRoutes(exportsRepo: ExportRepo): RouteSpec[] {
-  return exportDatasets.map((dataset) => exportRoute(exportsRepo, dataset));
+export function exportRoutes(source: ExportSource): RouteSpec[] {
+  return exportDatasets.map((dataset) => exportRoute(source, dataset));
 }
