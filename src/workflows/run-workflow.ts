@@ -42,7 +42,7 @@ import {
 import { FailureType } from '../dag/failure-types.js';
 import { cancelled, failed, type NodeOutcome } from '../dag/outcome.js';
 import { compilePlan, type PlanNode } from '../dag/plan.js';
-import { agentEvent, nodeEvent, progressEvent } from '../dag/run-events.js';
+import { nodeEvent } from '../dag/run-events.js';
 import { RunMachine } from '../dag/run-machine.js';
 import { SEGMENT_EVENTS } from '../dag/run-state.js';
 import { reportStatus, runEvents } from './event-sink.js';
@@ -52,6 +52,7 @@ import { CARRY_INLINE_BYTES, loadStoredOutputs, STORE_CHUNK_BYTES, storeOutcome,
 import { startRunTimer } from './run-timer.js';
 import { approveUpdate, budgetSignal, pauseSignal, resumeSignal, RUN_WORKFLOW_TYPE, runStateQuery, decisionKey, type ApprovalDecision, type RunWorkflowInput, type RunWorkflowResult } from './messages.js';
 import type { RunContext } from './nodes/executor.js';
+import { runContext } from './run-context.js';
 import { executeNode, reportsOwnHooks } from './nodes/registry.js';
 import { WEFT_STATUS } from './search-attributes.js';
 
@@ -98,31 +99,7 @@ class RunShell {
       onChange: args.scope ? undefined : (id, record) => runEvents.append(info.workflowId, args.workflow, [nodeEvent(info.workflowId, id, record)]),
     });
     this.hooks = args.hooks?.length ? new HookOutbox(args.hooks, info.workflowId, args.workflow) : undefined;
-    this.context = {
-      runId: info.workflowId,
-      definition: args.definition,
-      input: args.input,
-      hooks: args.hooks,
-      maxParallel: plan.maxParallel,
-      cancelled: () => this.machine.status === 'cancelled',
-      wait: (id, output) => this.machine.wait(id, output),
-      waitCalls: (id, calls) => this.machine.waitCalls(id, calls),
-      agentEvent: (id, event) => {
-        if (!args.scope) runEvents.append(info.workflowId, args.workflow, [agentEvent({ ...event, runId: info.workflowId, nodeId: id })]);
-      },
-      paused: () => this.machine.paused,
-      progress: (id, done, total) => {
-        if (!args.scope) runEvents.append(info.workflowId, args.workflow, [progressEvent(info.workflowId, id, this.machine.record(id), done, total)]);
-      },
-      nodes: () => this.machine.nodes(),
-      remainingBudgetUsd: () => this.machine.remainingBudgetUsd(),
-      awaitDecision: async (id, timeoutMs) => {
-        const arrived = () => this.decisions.has(id);
-        if (timeoutMs === undefined) await condition(arrived);
-        else if (!(await condition(arrived, timeoutMs))) return null;
-        return this.decisions.get(id)!;
-      },
-    };
+    this.context = runContext(info.workflowId, args, this.machine, this.decisions);
   }
 
   /** Calls `then` once the interpreter first has nothing left to do in its activation (invariant 6). */

@@ -9,6 +9,7 @@ import { SESSION_COOKIE } from '../../src/api/sessions/cookies.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { agentNode, createHarness, definition, type Harness } from '../support/harness.js';
 import { claimsOf, startOidcProvider, type TestProvider } from '../support/oidc-provider.js';
+import { auditRecords } from '../support/audit.js';
 
 /**
  * Sign-in for teams (contract weft-ops §15) end to end: a real OpenID provider
@@ -114,7 +115,7 @@ describe('signing in through the provider', () => {
     expect(JSON.stringify(whoami.body)).not.toContain(cookie.value);
     // A mutation by the session, audited under the user.
     expect((await fromPage(admin, 'POST', '/api/v1/workflows', definition('by-alice', [agentNode('a', { text: 'x' })]))).status).toBe(201);
-    const audit = await h.api('GET', '/api/v1/audit?actor=user:alice@example.com');
+    const audit = await auditRecords(h, 'actor=user:alice@example.com', 2);
     expect(audit.body.items.map((r: { action: string }) => r.action)).toEqual(['workflow.define', 'user.sign-in']);
     expect(audit.body.items[0].actor).toMatchObject({ keyId: null, ref: 'user:alice@example.com', role: 'admin', name: 'Alice' });
 

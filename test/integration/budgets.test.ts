@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetAlerts } from '../../src/db/schema/budgets.js';
 import type { HookEvent } from '../../src/plugins/contract.js';
 import { PluginRegistry } from '../../src/plugins/registry.js';
 import { agentNode, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
 import { expectResponsesMatchDocument } from '../support/openapi-conformance.js';
+import { auditOf } from '../support/audit.js';
 
 /** Period budgets (weft-ops §7): spend and projection, refusal of new runs, and `onBudget` once per threshold and period. */
 let h: Harness;
@@ -100,21 +101,14 @@ describe('period budgets', () => {
 });
 
 describe('audit', () => {
-  /** Audit records are written once the response is sent: wait for the one a request left. */
-  const auditOf = (requestId: string) =>
-    vi.waitFor(async () => {
-      const found = (await h.api('GET', '/api/v1/audit?limit=200')).body.items.find((r: { requestId: string }) => r.requestId === requestId);
-      if (!found) throw new Error(`no audit record for ${requestId} yet`);
-      return found;
-    });
 
   it('records setting and removing a budget, and an operator refused, under budget.set and budget.delete', async () => {
     await h.api('PUT', '/api/v1/budgets/audited', { period: 'week', limitUsd: 2 }, { headers: { 'x-request-id': 'budget-set' } });
     await h.api('PUT', '/api/v1/budgets/audited', { period: 'week', limitUsd: 3 }, { key: OPERATOR_KEY, headers: { 'x-request-id': 'budget-denied' } });
     await h.api('DELETE', '/api/v1/budgets/audited', undefined, { headers: { 'x-request-id': 'budget-delete' } });
-    expect(await auditOf('budget-set')).toMatchObject({ action: 'budget.set', target: 'audited', outcome: 'ok', status: 200, details: { period: 'week', limitUsd: 2 } });
-    expect(await auditOf('budget-denied')).toMatchObject({ action: 'budget.set', target: 'audited', outcome: 'denied', status: 403 });
-    expect(await auditOf('budget-delete')).toMatchObject({ action: 'budget.delete', target: 'audited', outcome: 'ok', status: 204 });
+    expect(await auditOf(h, 'budget-set')).toMatchObject({ action: 'budget.set', target: 'audited', outcome: 'ok', status: 200, details: { period: 'week', limitUsd: 2 } });
+    expect(await auditOf(h, 'budget-denied')).toMatchObject({ action: 'budget.set', target: 'audited', outcome: 'denied', status: 403 });
+    expect(await auditOf(h, 'budget-delete')).toMatchObject({ action: 'budget.delete', target: 'audited', outcome: 'ok', status: 204 });
   });
 });
 

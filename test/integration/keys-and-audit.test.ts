@@ -2,9 +2,10 @@ import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { hashApiKey } from '../../src/db/api-keys-repo.js';
 import { apiKeys } from '../../src/db/schema/api-keys.js';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, createHarness, definition, OPERATOR_KEY, VIEWER_KEY, type Harness } from '../support/harness.js';
 import { expectResponsesMatchDocument } from '../support/openapi-conformance.js';
+import { auditOf } from '../support/audit.js';
 
 /** Contract weft-ops §3: keys, roles and the audit log, on the real API and PostgreSQL. */
 let h: Harness;
@@ -21,15 +22,6 @@ async function createKey(role: string, extra: Record<string, unknown> = {}) {
   return res.body as { id: string; key: string; prefix: string; role: string };
 }
 
-/** Audit records are written once the response is sent: wait for the one a request left. */
-async function auditOf(requestId: string) {
-  return vi.waitFor(async () => {
-    const res = await h.api('GET', `/api/v1/audit?limit=200`);
-    const found = res.body.items.find((r: { requestId: string }) => r.requestId === requestId);
-    if (!found) throw new Error(`no audit record for ${requestId} yet`);
-    return found;
-  });
-}
 
 describe('keys', () => {
   it('creates a key shown once, lists it without key or hash, and it works at its role', async () => {
@@ -127,7 +119,7 @@ describe('audit', () => {
     await h.api('POST', '/api/v1/workflows', {}, { key: null, headers: { 'x-request-id': 'audit-anonymous' } });
     await h.api('POST', '/api/v1/workflows/validate', definition('read-only', [{ id: 'a', type: 'transform', output: 1 }]), { key: VIEWER_KEY, headers: { 'x-request-id': 'audit-read' } });
 
-    expect(await auditOf('audit-ok')).toMatchObject({
+    expect(await auditOf(h, 'audit-ok')).toMatchObject({
       action: 'workflow.define',
       target: 'audited-wf@1',
       outcome: 'ok',
@@ -137,15 +129,15 @@ describe('audit', () => {
       userAgent: 'audit-test/1',
       at: expect.any(String),
     });
-    expect(await auditOf('audit-denied')).toMatchObject({ action: 'key.create', outcome: 'denied', status: 403, actor: { name: 'viewer', role: 'viewer' }, details: { code: 'FORBIDDEN' } });
-    expect(await auditOf('audit-error')).toMatchObject({ action: 'run.cancel', target: 'run_nope', outcome: 'error', status: 404, details: { code: 'NOT_FOUND' } });
-    const keyRecord = await auditOf('audit-key');
+    expect(await auditOf(h, 'audit-denied')).toMatchObject({ action: 'key.create', outcome: 'denied', status: 403, actor: { name: 'viewer', role: 'viewer' }, details: { code: 'FORBIDDEN' } });
+    expect(await auditOf(h, 'audit-error')).toMatchObject({ action: 'run.cancel', target: 'run_nope', outcome: 'error', status: 404, details: { code: 'NOT_FOUND' } });
+    const keyRecord = await auditOf(h, 'audit-key');
     expect(keyRecord).toMatchObject({ action: 'key.create', target: created.body.id, outcome: 'ok', details: { name: 'audited-key', role: 'viewer' } });
     expect(JSON.stringify(keyRecord)).not.toContain(created.body.key);
-    expect(await auditOf('audit-unrouted')).toMatchObject({ action: 'request.unrouted', target: 'POST /api/v1/nowhere', outcome: 'error', status: 404 });
+    expect(await auditOf(h, 'audit-unrouted')).toMatchObject({ action: 'request.unrouted', target: 'POST /api/v1/nowhere', outcome: 'error', status: 404 });
 
     // Anonymous calls did not pass authentication, and validation changes nothing: neither is audited.
-    await auditOf('audit-unrouted');
+    await auditOf(h, 'audit-unrouted');
     const all = (await h.api('GET', '/api/v1/audit?limit=200')).body.items.map((r: { requestId: string }) => r.requestId);
     expect(all).not.toContain('audit-anonymous');
     expect(all).not.toContain('audit-read');
@@ -153,8 +145,8 @@ describe('audit', () => {
 
   it('filters by actor, action, outcome and time, newest first, in keyset pages', async () => {
     for (let i = 0; i < 5; i++) await h.api('POST', '/api/v1/runs/run_nope/pause', undefined, { key: OPERATOR_KEY, headers: { 'x-request-id': `page-${i}` } });
-    await auditOf('page-4');
-    const operatorId = (await auditOf('page-0')).actor.keyId;
+    await auditOf(h, 'page-4');
+    const operatorId = (await auditOf(h, 'page-0')).actor.keyId;
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
