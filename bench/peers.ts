@@ -13,16 +13,15 @@
  * docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../test/support/ports.js';
-import { ROOT, spawnWeft, stopProcess } from '../test/support/processes.js';
+import { ROOT, spawnTsx, spawnWeft, stopProcess } from '../test/support/processes.js';
 import { startBackend } from './backend.js';
 import { cpuDuring } from './cpu.js';
 import { interpreterTable, type Measure, type ShapeResult, type Variant } from './interpreter-report.js';
@@ -73,17 +72,6 @@ async function peakRssDuring<T>(pids: Record<Variant, number>, work: () => Promi
   }
 }
 
-async function spawnHandWorker(env: NodeJS.ProcessEnv, nodeArgs: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/hand-worker.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stderr: string[] = [];
-  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the hand-written worker exited (${code}): ${stderr.join('')}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => line.includes('hand worker polling') && resolve());
-  });
-  return child;
-}
-
 interface Memory {
   /** Peak resident set while each repeat's runs ran. */
   load: Record<Variant, number>[];
@@ -116,7 +104,7 @@ async function main(): Promise<void> {
     processes.push(weftWorker);
     const api = await spawnWeft('api', { ...env, WEFT_LOG_LEVEL: 'info', WEFT_METRICS_PORT: String(await freePort()) }, 'Weft API listening', profile);
     processes.push(api);
-    const handWorker = await spawnHandWorker({ ...env, HAND_BUNDLE: handBundle }, profile);
+    const handWorker = await spawnTsx('the hand-written worker', ['bench/hand-worker.ts'], { ...env, HAND_BUNDLE: handBundle }, 'hand worker polling', profile);
     processes.push(handWorker);
     const url = `http://127.0.0.1:${port}/api/v1`;
     const connection = await Connection.connect({ address: backend.temporalAddress });

@@ -8,12 +8,21 @@ export const ROOT = join(import.meta.dirname, '..', '..');
  * Runs `weft <command>` from source as its own process and resolves once it
  * prints `readyLine`; rejects with its stderr if it exits first.
  */
-export async function spawnWeft(command: string, env: NodeJS.ProcessEnv, readyLine: string, nodeArgs: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnWeft(command: string, env: NodeJS.ProcessEnv, readyLine: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+  return spawnTsx(`weft ${command}`, ['src/cli/main.ts', command], env, readyLine, nodeArgs);
+}
+
+/**
+ * Runs a TypeScript file of this checkout (`args`: the file, then its
+ * arguments) through tsx as its own process and resolves once it prints
+ * `readyLine`; rejects with its stderr if it exits first. `name` says which in errors.
+ */
+export async function spawnTsx(name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
   await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`weft ${command} exited (${code}) before it was ready: ${stderr.join('')}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready: ${stderr.join('')}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (line.includes(readyLine)) resolve();
     });
