@@ -20,6 +20,8 @@ export async function typeAtEnd(page: Page, text: string): Promise<void> {
   await editor.focus();
   await page.keyboard.press('Control+End');
   await page.keyboard.insertText(text);
+  // The page renders the new text in a task React has queued by now: one frame and a task later it has run.
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => setTimeout(done)))');
 }
 
 /** Waits until the draft has been validated. */

@@ -105,7 +105,9 @@ function Studio({ name, saved, savedVersion, definition, kinds }: { name: string
     return nodes.find((n) => n.id === selected);
   }, [outline, selected]);
 
-  const { problems, checking } = useValidation(client, outline);
+  const { problems, checking: validating } = useValidation(client, outline);
+  // Text typed since the draft worker's last outline is not checked yet: it may not be saved until it is.
+  const checking = validating || outline?.text !== text;
   const marked = useRef(false);
   useEffect(() => {
     // No marks yet and none to make: a transaction here would only cost a large definition's first paint.
