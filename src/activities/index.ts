@@ -23,6 +23,7 @@ import type { WeftActivities } from './contract.js';
 import { createExecActivity } from './exec/exec-activity.js';
 import { metricsObserver } from './observers/attempt-metrics.js';
 import { createRunStoreActivities } from './run-store.js';
+import { runEndReader, type RunEnd } from './run-end.js';
 import { runEndCriticalPath } from './run-end-critical-path.js';
 import { runEndMetrics } from './run-end-metrics.js';
 import { createHttpActivity } from './http/http-activity.js';
@@ -76,7 +77,8 @@ export function createActivities(deps: ActivityDeps): WeftActivities & AlertActi
     ...(plugins.hookNames().includes(HookName.OnRunComplete) ? [(run: RunSnapshot) => hooks.deliver([runComplete(run)])] : []),
     ...(plugins.hookNames().includes(HookName.OnBudget) ? [budgetAlerts(deps.repos.budgets, hooks)] : []),
   ];
-  const countRunEnd = runEndMetrics({ runs: deps.repos.runs, runNodes: deps.repos.runNodes, workflows: deps.repos.workflows, logger });
+  const readRunEnd = runEndReader({ runNodes: deps.repos.runNodes, workflows: deps.repos.workflows });
+  const countRunEnd = runEndMetrics({ logger });
   const storeCriticalPath = runEndCriticalPath({ criticalPaths: deps.repos.criticalPaths, logger });
   return {
     runAgent: createAgentActivity({ providers, pricing: settings.pricing, tiers: settings.tiers, logger, envelope }),
@@ -114,9 +116,17 @@ export function createActivities(deps: ActivityDeps): WeftActivities & AlertActi
       runNodes: deps.repos.runNodes,
       executions: deps.repos.nodeExecutions,
       events: deps.repos.runEvents,
-      onStored: async (run, outcome) => {
-        await countRunEnd(run, outcome);
-        await storeCriticalPath(run);
+      onStored: async (snapshot, finished) => {
+        let end: RunEnd;
+        try {
+          end = await readRunEnd(snapshot, finished);
+        } catch (err) {
+          // Never a failed run end: the metrics miss this run, and its critical path is computed when first asked.
+          logger.warn({ runId: snapshot.id, err: (err as Error).message }, 'could not read the ended run for its metrics and critical path');
+          return;
+        }
+        countRunEnd(end);
+        await storeCriticalPath(end);
       },
       onFinished: async (run: RunSnapshot) => {
         for (const tell of onFinished) await tell(run);

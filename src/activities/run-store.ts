@@ -1,7 +1,7 @@
 import type { NodeExecutionsRepo } from '../db/node-executions-repo.js';
 import type { RunNodesRepo } from '../db/run-nodes-repo.js';
 import type { RunEventsRepo } from '../db/run-events-repo.js';
-import type { FinishOutcome, RunsRepo } from '../db/runs-repo.js';
+import type { FinishedRun, RunsRepo } from '../db/runs-repo.js';
 import { runEvent } from '../dag/run-events.js';
 import type { RunSnapshot } from '../dag/run-state.js';
 import type { FinishRunInput, SaveNodesInput } from './contract.js';
@@ -13,7 +13,7 @@ interface RunStoreDeps {
   /** The live streams' events: the run's final one is written here, after its last node events. */
   events: RunEventsRepo;
   /** Told what storing a run's final state did (a retried finishRun tells again, `rewritten`); never a child run's part. Told before `onFinished`. */
-  onStored?(run: Omit<RunSnapshot, 'nodes'>, outcome: FinishOutcome): Promise<void>;
+  onStored?(snapshot: RunSnapshot, finished: FinishedRun): Promise<void>;
   /** Told once a run's final state is stored (a retried finishRun tells again); never a child run's part. */
   onFinished?(run: RunSnapshot): Promise<void>;
 }
@@ -28,19 +28,18 @@ interface RunStoreDeps {
  */
 export function createRunStoreActivities(deps: RunStoreDeps) {
   async function saveNodes({ runId, nodes, scopeOnly }: SaveNodesInput): Promise<void> {
-    await deps.executions.fillFromRun(runId, nodes);
     // A child scope (loop iteration, map batch) is not a run of its own: its parent reports its nodes.
-    if (!scopeOnly) await deps.runNodes.save(runId, nodes);
+    await Promise.all([deps.executions.fillFromRun(runId, nodes), scopeOnly ? undefined : deps.runNodes.save(runId, nodes)]);
   }
 
   async function finishRun({ snapshot, scopeOnly }: FinishRunInput): Promise<void> {
     const { nodes, ...run } = snapshot;
-    await saveNodes({ runId: snapshot.id, nodes, ...(scopeOnly === undefined ? {} : { scopeOnly }) });
-    if (scopeOnly) return;
-    const outcome = await deps.runs.finish(run);
+    if (scopeOnly) return saveNodes({ runId: snapshot.id, nodes, scopeOnly });
+    // The records and the row are independent writes, made at once; the end event goes after both, so whoever it wakes reads the whole run.
+    const [finished] = await Promise.all([deps.runs.finish(run), saveNodes({ runId: snapshot.id, nodes })]);
     const { id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt } = snapshot;
     await deps.events.append(id, workflow, [runEvent({ runId: id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt }, 'end')]);
-    await deps.onStored?.(run, outcome);
+    await deps.onStored?.(snapshot, finished);
     await deps.onFinished?.(snapshot);
   }
 

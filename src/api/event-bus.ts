@@ -1,5 +1,5 @@
 import type { Database } from '../db/client.js';
-import { AGENT_TEXT_CHANNEL, RUN_EVENTS_CHANNEL } from '../db/run-events-repo.js';
+import { AGENT_TEXT_CHANNEL, ENDED_MARK, RUN_EVENTS_CHANNEL } from '../db/run-events-repo.js';
 
 /**
  * Wakes this API process's event streams and waiters when any process stored
@@ -7,7 +7,7 @@ import { AGENT_TEXT_CHANNEL, RUN_EVENTS_CHANNEL } from '../db/run-events-repo.js
  * A wake only says "look again"; what happened is read from the events table.
  */
 export class EventBus {
-  private readonly listeners = new Set<(runId: string) => void>();
+  private readonly listeners = new Set<(runId: string, ended: boolean) => void>();
   private listening: Promise<() => Promise<void>> | undefined;
   /** Streamed text's listeners by run: a payload is parsed once and goes to that run's streams only. */
   private readonly textListeners = new Map<string, Set<(event: unknown) => void>>();
@@ -46,10 +46,14 @@ export class EventBus {
     return unsubscribe;
   }
 
-  /** Calls `onWake` with the run id of every stored batch; resolves once listening, to the unsubscribe. */
-  async subscribe(onWake: (runId: string) => void): Promise<() => void> {
-    this.listening ??= this.listen(RUN_EVENTS_CHANNEL, (runId) => {
-      for (const listener of this.listeners) listener(runId);
+  /**
+   * Calls `onWake` with the run id of every stored batch, and whether the batch
+   * ended the run; resolves once listening, to the unsubscribe.
+   */
+  async subscribe(onWake: (runId: string, ended: boolean) => void): Promise<() => void> {
+    this.listening ??= this.listen(RUN_EVENTS_CHANNEL, (payload) => {
+      const [runId = '', mark] = payload.split(' ');
+      for (const listener of this.listeners) listener(runId, mark === ENDED_MARK);
     });
     this.listeners.add(onWake);
     try {

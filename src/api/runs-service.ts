@@ -37,6 +37,8 @@ import { rerunReuse, type RerunFrom } from './rerun-plan.js';
 const QUERY_DEADLINE_MS = 5_000;
 /** Stored versions whose node order is kept in memory (versions never change). */
 const NODE_ORDER_CACHE = 256;
+/** A `?wait=` reads the run's status at least this often, whether or not its end woke it. */
+const WAIT_RECHECK_MS = 5_000;
 
 export interface RunsServiceDeps {
   repos: Repositories;
@@ -215,26 +217,32 @@ export class RunsService {
 
   /**
    * The run once it has ended, or as it is when `ms` have passed first
-   * (contract weft-ops §2). Woken by the run's events, not by polling.
+   * (contract weft-ops §2). Woken by the run's end event, not by polling; a
+   * status read every {@link WAIT_RECHECK_MS} covers a wake lost while the
+   * listening connection reconnected.
    */
   async waitForEnd(id: string, ms: number): Promise<RunSnapshot & { priority: number; trigger: RunTrigger | null }> {
     const deadline = Date.now() + ms;
     const wakeup = new Wakeup();
-    const unsubscribe = await this.deps.bus.subscribe((runId) => {
-      if (runId === id) wakeup.wake();
+    let ended = false;
+    const unsubscribe = await this.deps.bus.subscribe((runId, end) => {
+      if (!end || runId !== id) return;
+      ended = true;
+      wakeup.wake();
     });
     try {
-      for (;;) {
-        // Every stored batch of the run's events wakes this: read its status alone, and the whole run once, at the end.
+      // The run's end is stored before its event (finishRun): once that came, the run is read as ended.
+      while (!ended) {
         const status = await this.deps.repos.runs.status(id);
         if (!status) throw new AppError('NOT_FOUND', `no run ${id}`);
         const left = deadline - Date.now();
-        if (isTerminalRun(status) || left <= 0) return this.get(id);
-        await wakeup.next(left);
+        if (isTerminalRun(status) || left <= 0) break;
+        await wakeup.next(Math.min(left, WAIT_RECHECK_MS));
       }
     } finally {
       unsubscribe();
     }
+    return this.get(id);
   }
 
   /**

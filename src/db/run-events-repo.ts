@@ -1,12 +1,30 @@
 import { and, asc, eq, gt, max, sql, type SQL } from 'drizzle-orm';
 import type { RunEvent } from '../dag/run-events.js';
 import type { Db } from './client.js';
+import { selectRows } from './raw-query.js';
 import { runEvents, type NewRunEvent, type RunEventKind, type RunEventRow } from './schema/run-events.js';
 
-/** The channel a NOTIFY names after events are stored; its payload is the run id. */
+/**
+ * The channel a NOTIFY names after events are stored. Its payload is the run
+ * id, followed by {@link ENDED_MARK} when the batch holds the run's end (its
+ * `run` event with `endedAt`): one who waits for the end wakes once, not at
+ * every node's change.
+ */
 export const RUN_EVENTS_CHANNEL = 'weft_run_events';
+/** What follows the run id, after a space, in the payload of a batch that ended the run. */
+export const ENDED_MARK = 'ended';
 /** The channel of streamed model text (`agent` events of kind `text`): never stored, the payload is the event itself. */
 export const AGENT_TEXT_CHANNEL = 'weft_agent_text';
+/** How long node and agent events wait for others to share their write (a `run` event does not wait). */
+export const COALESCE_MS = 100;
+
+/** Events that go out in one write; `send` sends them without waiting out the rest of {@link COALESCE_MS}. */
+interface Batch {
+  rows: NewRunEvent[];
+  done: Promise<ReadonlySet<string>>;
+  send(): void;
+}
+
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */
 export const NOTIFY_PAYLOAD_MAX_BYTES = 7999;
 
@@ -26,29 +44,44 @@ export interface RunEventFilter {
 export class RunEventsRepo {
   /** Appends go out one after another, so a process stores its events in the order they happened. */
   private tail: Promise<unknown> = Promise.resolve();
-  /** Events appended while the previous write was under way: they go out together in the next one. */
-  private pending: { rows: NewRunEvent[]; done: Promise<ReadonlySet<string>> } | undefined;
+  /** Events appended since the last write started: they go out together in the next one. */
+  private pending: Batch | undefined;
 
   constructor(private readonly db: Db) {}
 
   /**
    * Stores events of one run, in order, skipping any stored before (same dedup
-   * key), then tells listeners. Events appended while a write is under way are
-   * written together by the next one: one insert and one NOTIFY per batch, not
-   * per event (a workflow task may change a hundred nodes at once). Resolves to
+   * key), then tells listeners. Events go out in batches, one statement each
+   * (the insert and its NOTIFY): a batch gathers what is appended while the
+   * previous write is under way, and node and agent events for
+   * {@link COALESCE_MS} more, so runs in flight share writes instead of one
+   * per workflow task; a `run` event (a start, a pause, the end) sends its
+   * batch at once, so a waiter learns of a run's end without delay. Resolves to
    * the events this call stored, the ones stored before left out, so a caller
    * can count a change once however often it is reported.
    */
   append(runId: string, workflow: string, events: readonly RunEvent[]): Promise<RunEvent[]> {
     const rows = events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }));
     const stored = (done: Promise<ReadonlySet<string>>) => done.then((keys) => events.filter((e) => keys.has(e.dedup)));
+    const urgent = events.some((e) => e.kind === 'run');
     if (this.pending) {
       this.pending.rows.push(...rows);
+      if (urgent) this.pending.send();
       return stored(this.pending.done);
     }
-    const batch: { rows: NewRunEvent[]; done: Promise<ReadonlySet<string>> } = { rows, done: Promise.resolve(new Set()) };
+    let send = () => {};
+    const gathered = urgent
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, COALESCE_MS);
+          send = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+    const batch: Batch = { rows, done: Promise.resolve(new Set()), send: () => send() };
     this.pending = batch;
-    batch.done = this.tail.then(() => {
+    batch.done = Promise.all([this.tail, gathered]).then(() => {
       // From here on, appends start the next batch.
       if (this.pending === batch) this.pending = undefined;
       return this.insert(batch.rows);
@@ -89,9 +122,16 @@ export class RunEventsRepo {
   /** Inserts the rows not stored before; resolves to the dedup keys of those it stored. */
   private async insert(rows: readonly NewRunEvent[]): Promise<ReadonlySet<string>> {
     if (rows.length === 0) return new Set();
-    const inserted = await this.db.insert(runEvents).values([...rows]).onConflictDoNothing({ target: runEvents.dedup }).returning({ dedup: runEvents.dedup });
-    // One NOTIFY per run in the batch: listeners wake for the runs they follow.
-    for (const runId of new Set(rows.map((r) => r.runId))) await this.db.execute(sql`select pg_notify(${RUN_EVENTS_CHANNEL}, ${runId})`);
+    const insert = this.db.insert(runEvents).values([...rows]).onConflictDoNothing({ target: runEvents.dedup }).returning({ dedup: runEvents.dedup, runId: runEvents.runId, ended: sql`${runEvents.kind} = 'run' and ${runEvents.data}->>'endedAt' is not null`.as('ended') });
+    // One statement: the rows, and a NOTIFY for each run that got new ones. PostgreSQL sends
+    // a payload repeated within a transaction once, so listeners wake once per run (and
+    // once more with the end mark, for the batch that ended it); a batch of events stored
+    // before wakes nobody.
+    const inserted = await selectRows<{ dedup: string }>(
+      this.db,
+      sql`with stored as (${insert.getSQL()})
+        select dedup, pg_notify(${RUN_EVENTS_CHANNEL}, run_id || case when ended then ${` ${ENDED_MARK}`} else '' end) from stored`,
+    );
     return new Set(inserted.map((r) => r.dedup));
   }
 }

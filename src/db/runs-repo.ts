@@ -133,10 +133,11 @@ export class RunsRepo {
    * Writes a run's final state (its nodes' records go to `run_nodes`); inserts the row when the run was started outside the API.
    * Says what the write did, so a retried finish can tell it already ended the run:
    * `ended` (the API's running row), `inserted` (no row yet: a run started
-   * elsewhere) or `rewritten` (the row had ended already; written again the same).
+   * elsewhere) or `rewritten` (the row had ended already; written again the same);
+   * and, from the row, what the run's end reads next (its ad-hoc definition, its start).
    * `origin`: who started a run that has no row yet (a refused scheduled run), recorded when it is inserted.
    */
-  async finish(snapshot: Omit<RunSnapshot, 'nodes'>, origin?: { createdBy: string; trigger: RunTrigger }): Promise<FinishOutcome> {
+  async finish(snapshot: Omit<RunSnapshot, 'nodes'>, origin?: { createdBy: string; trigger: RunTrigger }): Promise<FinishedRun> {
     const final = {
       status: snapshot.status,
       degraded: snapshot.degraded,
@@ -145,21 +146,31 @@ export class RunsRepo {
       costUsd: snapshot.costUsd,
       endedAt: snapshot.endedAt ? new Date(snapshot.endedAt) : new Date(),
     };
-    const ended = await this.db
+    const pinned = { definition: runs.definition, startedAt: runs.startedAt };
+    const [ended] = await this.db
       .update(runs)
       .set(final)
       .where(and(eq(runs.id, snapshot.id), notInArray(runs.status, TERMINAL_STATUSES)))
-      .returning({ id: runs.id });
-    if (ended.length > 0) return 'ended';
-    const inserted = await this.db
+      .returning(pinned);
+    if (ended) return { outcome: 'ended', ...ended };
+    const [inserted] = await this.db
       .insert(runs)
       .values({ id: snapshot.id, workflowName: snapshot.workflow, workflowVersion: snapshot.version, input: snapshot.input, startedAt: new Date(snapshot.startedAt), ...origin, ...final })
       .onConflictDoNothing({ target: runs.id })
-      .returning({ id: runs.id });
-    if (inserted.length > 0) return 'inserted';
-    await this.db.update(runs).set(final).where(eq(runs.id, snapshot.id));
-    return 'rewritten';
+      .returning(pinned);
+    if (inserted) return { outcome: 'inserted', ...inserted };
+    const [rewritten] = await this.db.update(runs).set(final).where(eq(runs.id, snapshot.id)).returning(pinned);
+    return { outcome: 'rewritten', definition: rewritten?.definition ?? null, startedAt: rewritten?.startedAt ?? new Date(snapshot.startedAt) };
   }
+}
+
+/** What `RunsRepo.finish` did, and what the run's row says of the run's start. */
+export interface FinishedRun {
+  outcome: FinishOutcome;
+  /** The ad-hoc definition the run ran (null for a stored version's run). */
+  definition: Definition | null;
+  /** When the row says the run started: the API's clock, before the workflow's. */
+  startedAt: Date;
 }
 
 /** What `RunsRepo.finish` did: see there. */

@@ -38,7 +38,12 @@ export class CriticalPathsRepo {
       sql`select node_id, record->>'startedAt' as started_at, record->>'endedAt' as ended_at from run_nodes where run_id = ${runId}`,
     );
     const times = new Map<string, NodeTimes>(rows.map((r) => [r.node_id, { startedAt: r.started_at, endedAt: r.ended_at }]));
-    const nodes = criticalPath(compilePlan(run.def), times, isoTime(run.started_at)!);
+    return this.store(runId, run.def, times, isoTime(run.started_at)!);
+  }
+
+  /** Computes and stores (or stores again: idempotent) the path of an ended run whose definition and node times are at hand. */
+  async store(runId: string, definition: Definition, times: ReadonlyMap<string, NodeTimes>, startedAt: string): Promise<CriticalPathNode[]> {
+    const nodes = criticalPath(compilePlan(definition), times, startedAt);
     await this.db.insert(runCriticalPaths).values({ runId, nodes }).onConflictDoUpdate({ target: runCriticalPaths.runId, set: { nodes } });
     return nodes;
   }

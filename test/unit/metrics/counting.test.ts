@@ -1,7 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AttemptInfo } from '../../../src/activities/attempt-observer.js';
 import { composeObservers, tellObserver } from '../../../src/activities/attempt-observer.js';
+import { runEndReader } from '../../../src/activities/run-end.js';
 import { runEndMetrics } from '../../../src/activities/run-end-metrics.js';
+import type { Definition } from '../../../src/dag/schema.js';
+import type { FinishOutcome } from '../../../src/db/runs-repo.js';
 import { pendingRecord, type NodeRecord, type RunSnapshot } from '../../../src/dag/run-state.js';
 import { createLogger } from '../../../src/logger.js';
 import { metricsObserver } from '../../../src/activities/observers/attempt-metrics.js';
@@ -109,13 +112,13 @@ describe('run end metrics', () => {
     ['skipped', { ...record('skipped'), startedAt: null, endedAt: null }],
     ['kept', record('succeeded', { reused: true, reusedFrom: 'run-0' })],
   ]);
-  const counter = (stored = nodes) =>
-    runEndMetrics({
-      runs: { get: async () => ({ definition: { nodes: [{ id: 'draft', type: 'agent' }, { id: 'review', type: 'slack.post' }, { id: 'skipped', type: 'transform' }, { id: 'kept', type: 'agent' }] } }) as never },
-      runNodes: { listWithoutOutputs: async () => stored },
-      workflows: { get: async () => undefined },
-      logger: createLogger('silent'),
-    });
+  const definition = { nodes: [{ id: 'draft', type: 'agent' }, { id: 'review', type: 'slack.post' }, { id: 'skipped', type: 'transform' }, { id: 'kept', type: 'agent' }] } as Definition;
+  /** Counts a run whose final snapshot holds no record: they are read back from `run_nodes` (`stored`). */
+  const counter = (stored = nodes) => {
+    const read = runEndReader({ runNodes: { listWithoutOutputs: async () => stored }, workflows: { get: async () => undefined } });
+    const count = runEndMetrics({ logger: createLogger('silent') });
+    return async (ended: Omit<RunSnapshot, 'nodes'>, outcome: FinishOutcome) => count(await read({ ...ended, nodes: {} }, { outcome, definition, startedAt: new Date(ended.startedAt) }));
+  };
 
   it('counts the run, its duration and every node in a final state once, by type and state', async () => {
     await counter()(run(), 'ended');
@@ -152,26 +155,50 @@ describe('run end metrics', () => {
     expect(await value('weft_budget_exceeded_total', { workflow: 'wf' })).toBe(1);
     expect(await value('weft_runs_finished_total', { status: 'failed' })).toBe(1);
   });
+});
 
-  it('a failure to count is logged, never thrown into finishRun', async () => {
-    const count = runEndMetrics({
-      runs: { get: async () => Promise.reject(new Error('database down')) },
-      runNodes: { listWithoutOutputs: async () => new Map() },
-      workflows: { get: async () => undefined },
-      logger: createLogger('silent'),
+describe('a run end, read once for its metrics and critical path', () => {
+  const reader = (stored: Map<string, Omit<NodeRecord, 'output'>>) => {
+    const reads = { nodes: 0, versions: 0 };
+    const read = runEndReader({
+      runNodes: { listWithoutOutputs: async () => (reads.nodes++, stored) },
+      workflows: { get: async (name, version) => (reads.versions++, { definition: { nodes: [{ id: 'a' }, { id: 'b' }] } as Definition, name, version }) as never },
     });
-    await expect(count(run(), 'ended')).resolves.toBeUndefined();
+    return { read, reads };
+  };
+  const finished = { outcome: 'ended' as const, definition: null, startedAt: new Date('2025-01-01T00:00:00.000Z') };
+
+  it('takes the records from a final snapshot that has every node, and a stored version once', async () => {
+    const { read, reads } = reader(new Map());
+    const snapshot = { ...run(), nodes: { a: { ...record('succeeded'), output: 1 }, b: { ...record('failed'), output: null } } };
+    const end = await read(snapshot, finished);
+    await read(snapshot, finished);
+    expect([...end.nodes.keys()]).toEqual(['a', 'b']);
+    expect(end.definition?.nodes.map((n) => n.id)).toEqual(['a', 'b']);
+    expect(end.startedAt).toBe('2025-01-01T00:00:00.000Z');
+    expect(reads).toEqual({ nodes: 0, versions: 1 });
+  });
+
+  it('reads the stored records of a run whose snapshot lacks a node (stored before, or pending)', async () => {
+    const stored = new Map([['a', record('succeeded')], ['b', record('succeeded')]]);
+    const { read, reads } = reader(stored);
+    const end = await read({ ...run(), nodes: { b: { ...record('succeeded'), output: 1 } } }, finished);
+    expect(end.nodes).toBe(stored);
+    expect(reads.nodes).toBe(1);
+  });
+
+  it('takes an ad-hoc definition from the run row, and reads no version', async () => {
+    const { read, reads } = reader(new Map());
+    const adHoc = { nodes: [{ id: 'x', type: 'agent' }] } as Definition;
+    const end = await read({ ...run({ version: null }), nodes: { x: { ...record('succeeded'), output: 1 } } }, { ...finished, definition: adHoc });
+    expect(end.definition).toBe(adHoc);
+    expect(reads).toEqual({ nodes: 0, versions: 0 });
   });
 });
 
 describe('labels', () => {
   it('no series carries a run id, item index or key', async () => {
-    await runEndMetrics({
-      runs: { get: async () => undefined },
-      runNodes: { listWithoutOutputs: async () => new Map([['n', record('succeeded')]]) },
-      workflows: { get: async () => undefined },
-      logger: createLogger('silent'),
-    })(run({ id: 'run-secret-id' }), 'ended');
+    runEndMetrics({ logger: createLogger('silent') })({ run: run({ id: 'run-secret-id' }), outcome: 'ended', definition: undefined, startedAt: '2025-01-01T00:00:00.000Z', nodes: new Map([['n', record('succeeded')]]) });
     metricsObserver().failed(info(1, { runId: 'run-secret-id', nodeId: 'map[3]' }), { type: 'X', message: 'x' }, true);
     const text = await metricsRegistry.metrics();
     expect(text).not.toContain('run-secret-id');
