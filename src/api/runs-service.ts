@@ -8,6 +8,7 @@ import { assembleNodes, isTerminalRun, type RunReuse, type RunSnapshot, type Run
 import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
 import { formatWorkflowRef } from '../dag/workflow-ref.js';
+import type { BudgetStatus } from '../db/budgets-repo.js';
 import type { Repositories } from '../db/repositories.js';
 import type { RunRow } from '../db/schema/runs.js';
 import type { RunListRow } from '../db/runs-repo.js';
@@ -17,6 +18,7 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import {
   approveUpdate,
   budgetSignal,
+  ENGINE,
   pauseSignal,
   resumeSignal,
   RUN_WORKFLOW_TYPE,
@@ -96,7 +98,11 @@ export class RunsService {
     }
     let definition: Definition;
     let version: number | null = null;
+    let blocking: Promise<BudgetStatus | undefined> | undefined;
     if ('workflow' in request) {
+      // The budget is read while the definition is: both only need the workflow's name.
+      blocking = repos.budgets.blocking(request.workflow);
+      blocking.catch(() => {}); // Awaited in launch; a read that fails after the definition's has already failed is not unhandled.
       const stored = await repos.workflows.get(request.workflow, request.version);
       if (!stored) {
         throw new AppError('NOT_FOUND', `no stored workflow ${formatWorkflowRef(request.workflow, request.version)}`);
@@ -109,7 +115,7 @@ export class RunsService {
     const input = request.input ?? {};
     checkRunInput(definition, input);
     const priority = runPriority(request.priority, definition.limits);
-    return this.launch({ definition, version, input, priority, idempotencyKey: request.idempotencyKey ?? null, createdBy: actor, trigger: { type: 'api', keyId: actor } });
+    return this.launch({ definition, version, input, priority, idempotencyKey: request.idempotencyKey ?? null, createdBy: actor, trigger: { type: 'api', keyId: actor }, blocking });
   }
 
   /**
@@ -136,16 +142,28 @@ export class RunsService {
    * workflow is spent (409 `BUDGET_EXCEEDED`). A run Temporal does not accept
    * leaves no row behind.
    */
-  private async launch(run: { definition: Definition; version: number | null; input: unknown; priority: number; idempotencyKey: string | null; createdBy: string | null; trigger: RunTrigger; reuse?: RunReuse }): Promise<StartedRun> {
+  private async launch(run: {
+    definition: Definition;
+    version: number | null;
+    input: unknown;
+    priority: number;
+    idempotencyKey: string | null;
+    createdBy: string | null;
+    trigger: RunTrigger;
+    reuse?: RunReuse;
+    /** The workflow's spent `block` budget, when its read already started. */
+    blocking?: Promise<BudgetStatus | undefined> | undefined;
+  }): Promise<StartedRun> {
     const { repos } = this.deps;
     const { definition, version, input } = run;
-    const blocking = await repos.budgets.blocking(definition.name);
+    const blocking = await (run.blocking ?? repos.budgets.blocking(definition.name));
     if (blocking) {
       const { workflow, period, spentUsd, limitUsd } = blocking;
       throw new AppError('BUDGET_EXCEEDED', `the ${period} budget ${workflow} is spent ($${spentUsd} of $${limitUsd}); no new run of ${definition.name} starts until the period ends`, { workflow, period, spentUsd, limitUsd });
     }
     const id = newRunId();
-    const { row, created } = await repos.runs.insert({
+    const startedAt = new Date();
+    const insert = repos.runs.insert({
       id,
       workflowName: definition.name,
       workflowVersion: version,
@@ -155,11 +173,23 @@ export class RunsService {
       idempotencyKey: run.idempotencyKey,
       createdBy: run.createdBy,
       trigger: run.trigger,
+      startedAt,
     });
-    if (!created) return startedFrom(row);
-    // Before the workflow starts, so the start is the run's first event, ahead of any node's.
-    const startedAt = row.startedAt.toISOString();
-    await repos.runEvents.append(id, definition.name, [runEvent({ runId: id, workflow: definition.name, version, status: 'running', degraded: false, costUsd: 0, error: null, startedAt, endedAt: null }, 'start')]);
+    // Before the workflow starts, so the start is the run's first event, ahead of any node's; with
+    // the row at once, unless an idempotency key may name an earlier run (then there is no new start).
+    const start = () => repos.runEvents.append(id, definition.name, [runEvent({ runId: id, workflow: definition.name, version, status: 'running', degraded: false, costUsd: 0, error: null, startedAt: startedAt.toISOString(), endedAt: null }, 'start')]);
+    if (run.idempotencyKey) {
+      const { row, created } = await insert;
+      if (!created) return startedFrom(row);
+      await start();
+    } else {
+      const [inserted, started] = await Promise.allSettled([insert, start()]);
+      if (inserted.status === 'rejected' || started.status === 'rejected') {
+        // Nothing of a run that cannot start stays behind (a cleanup the outage prevents leaves a row the start's error explains).
+        await Promise.allSettled([inserted.status === 'fulfilled' ? repos.runs.delete(id) : undefined, repos.runEvents.forget(id)]);
+        throw inserted.status === 'rejected' ? inserted.reason : (started as PromiseRejectedResult).reason;
+      }
+    }
     const { segmentEvents } = this.deps;
     // Only when a hook is loaded: without one, runs schedule no hook activity at all.
     const hooks = this.deps.plugins.hookNames();
@@ -171,6 +201,7 @@ export class RunsService {
       ...(segmentEvents === undefined ? {} : { segmentEvents }),
       ...(hooks.length > 0 ? { hooks } : {}),
       ...(run.reuse ? { reuse: run.reuse } : {}),
+      engine: ENGINE,
     };
     try {
       const handle = await this.deps.temporal.client.workflow.start(RUN_WORKFLOW_TYPE, {

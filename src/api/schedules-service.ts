@@ -4,7 +4,7 @@ import { RUN_PRIORITY, runPriority, temporalPriority } from '../dag/priority.js'
 import type { Repositories } from '../db/repositories.js';
 import type { WorkflowVersionRow } from '../db/schema/workflows.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { SCHEDULED_RUN_WORKFLOW_TYPE, type ScheduledRunInput } from '../workflows/messages.js';
+import { ENGINE, SCHEDULED_RUN_WORKFLOW_TYPE, type ScheduledRunInput } from '../workflows/messages.js';
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../workflows/search-attributes.js';
 import { checkRunInput } from './definitions.js';
 import { AppError } from './errors.js';
@@ -180,6 +180,7 @@ export class SchedulesService {
       ...(version === undefined ? {} : { version }),
       ...(hooks.length > 0 ? { hooks } : {}),
       ...(this.deps.segmentEvents === undefined ? {} : { segmentEvents: this.deps.segmentEvents }),
+      engine: ENGINE,
     };
     return {
       type: 'startWorkflow',

@@ -8,6 +8,15 @@ import type { HookName } from '../plugins/contract.js';
 export const RUN_WORKFLOW_TYPE = 'weftRun';
 
 /** What a run is started with: the definition is captured here, so the run is pinned to it. */
+/**
+ * The interpreter revision the API and schedules start runs on; a run carries
+ * it in its input (continuing as new too), so its history replays the way it
+ * was made. Revisions: absent, the first; 2, the outcome written by a local
+ * activity and the drive loop woken without a `condition`, with no patch
+ * marker (each `patched()` costs a run a marker and a search-attribute upsert).
+ */
+export const ENGINE = 2;
+
 export interface RunWorkflowInput {
   definition: Definition;
   input: unknown;
@@ -27,6 +36,8 @@ export interface RunWorkflowInput {
   reuse?: RunReuse;
   /** The plugin hooks loaded where the run started; absent when none is, and then the run delivers no hook event itself. */
   hooks?: HookName[];
+  /** The interpreter revision ({@link ENGINE}) the run started on; absent on runs started before revisions. */
+  engine?: number;
 }
 
 /** The type name of a run started by a schedule (it prepares, then interprets, in one workflow). */
@@ -45,6 +56,8 @@ export interface ScheduledRunInput {
   priority?: number;
   hooks?: HookName[];
   segmentEvents?: number;
+  /** The interpreter revision the schedule's runs start on (see {@link ENGINE}); absent on schedules made before revisions. */
+  engine?: number;
 }
 
 /** What a run returns when it ends. */

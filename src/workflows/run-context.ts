@@ -17,6 +17,7 @@ export function runContext(runId: string, args: RunWorkflowInput, machine: RunMa
     definition: args.definition,
     input: args.input,
     hooks: args.hooks,
+    engine: args.engine,
     maxParallel: machine.plan.maxParallel,
     cancelled: () => machine.status === 'cancelled',
     wait: (id, output) => machine.wait(id, output),

@@ -17,8 +17,9 @@ const storeOptions = {
 } as const;
 const { finishRun, saveNodes, loadOutputs } = proxyActivities<WeftActivities>(storeOptions);
 /**
- * Runs from this patch on write their outcome in a local activity: one marker
- * event instead of a server round trip through the task queue, on every run's
+ * Runs from this patch (and every run of interpreter revision 2 on, with no
+ * patch marker) write their outcome in a local activity: one marker event
+ * instead of a server round trip through the task queue, on every run's
  * critical path. Earlier histories keep the activity.
  */
 const LOCAL_FINISH_PATCH = 'weft-local-finish-run';
@@ -38,14 +39,17 @@ export async function storeSettled(machine: RunMachine, scopeOnly: boolean): Pro
   }
 }
 
-/** Writes the run's outcome; a large run stores its records in chunks first, so finishRun's payload stays small. */
-export async function storeOutcome(machine: RunMachine, scopeOnly: boolean): Promise<void> {
+/**
+ * Writes the run's outcome; a large run stores its records in chunks first, so finishRun's payload stays small.
+ * @param engine the interpreter revision the run started on (`RunWorkflowInput.engine`).
+ */
+export async function storeOutcome(machine: RunMachine, scopeOnly: boolean, engine: number): Promise<void> {
   let snapshot = machine.snapshot(workflowInfo().workflowId);
   if (JSON.stringify(snapshot).length > STORE_CHUNK_BYTES) {
     await storeSettled(machine, scopeOnly);
     snapshot = machine.snapshot(workflowInfo().workflowId);
   }
-  const finish = patched(LOCAL_FINISH_PATCH) ? local.finishRun : finishRun;
+  const finish = engine >= 2 || patched(LOCAL_FINISH_PATCH) ? local.finishRun : finishRun;
   await finish({ snapshot, scopeOnly });
 }
 

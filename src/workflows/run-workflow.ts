@@ -5,10 +5,10 @@
  * kind's executor (`./nodes`). This file only wires them to Temporal.
  *
  * Invariants:
- * 1. One suspension point: the loop in `drive` waits on a single `condition`
- *    for "something changed" (a node settled, a signal, the run timer). Nodes
+ * 1. One suspension point: the loop in `drive` waits on one `DriveWake` for
+ *    "something changed" (a node settled, a signal, the run timer). Nodes
  *    run as promises the loop does not await; each settles into the machine
- *    and sets `changed`.
+ *    and marks the wake.
  * 2. One cancellation scope, `nodes`, holds every node: fail-fast and run
  *    cancellation cancel it as a whole (a scope per node would cost three more
  *    promises each, and the SDK captures a stack for every promise).
@@ -55,6 +55,7 @@ import type { RunContext } from './nodes/executor.js';
 import { runContext } from './run-context.js';
 import { executeNode, reportsOwnHooks } from './nodes/registry.js';
 import { WEFT_STATUS } from './search-attributes.js';
+import { DriveWake } from './drive-wake.js';
 
 /** The interpreter workflow. */
 export async function weftRun(args: RunWorkflowInput): Promise<RunWorkflowResult> {
@@ -74,7 +75,7 @@ class RunShell {
   private readonly context: RunContext;
   private readonly hooks: HookOutbox | undefined;
   private running = 0;
-  private changed = false;
+  private readonly wake: DriveWake;
   /** Whether the run waits on what only the outside brings: stored outputs, or the drive loop's next change. */
   private parked = false;
   /** Whether the drive loop is over: the run is ending, or continuing as new. */
@@ -84,6 +85,7 @@ class RunShell {
 
   constructor(private readonly args: RunWorkflowInput) {
     const info = workflowInfo();
+    this.wake = new DriveWake((args.engine ?? 1) >= 2);
     const plan = compilePlan(args.definition);
     this.machine = new RunMachine({
       plan,
@@ -105,7 +107,7 @@ class RunShell {
   /** Calls `then` once the interpreter first has nothing left to do in its activation (invariant 6). */
   whenIdle(then: () => void): void {
     // Not cancellable: a cancelled run still answers late decisions with NOT_WAITING, not with "no handler".
-    void CancellationScope.nonCancellable(() => condition(() => this.driven || (this.parked && !this.changed))).then(then);
+    void CancellationScope.nonCancellable(() => condition(() => this.driven || (this.parked && !this.wake.pending))).then(then);
   }
 
   /** Refuses a decision for a node that is not an approval waiting for one (the API answers 409). */
@@ -123,7 +125,7 @@ class RunShell {
 
   /** Wakes the loop when a signal changed something. */
   changedIf(changed: boolean): void {
-    if (changed) this.changed = true;
+    if (changed) this.wake.mark();
   }
 
   /** A pause or resume: wakes the loop and reports the run's new status. */
@@ -138,7 +140,7 @@ class RunShell {
     const timer = startRunTimer(this.args.definition.limits?.timeout, this.machine.startedAt, (timeout) => {
       if (!this.machine.timeOut(timeout)) return;
       this.stopNodes();
-      this.changed = true;
+      this.wake.mark();
     });
     log.info('run started', { workflow: this.args.workflow, version: this.args.version, continued: this.args.carry !== undefined });
     try {
@@ -169,7 +171,7 @@ class RunShell {
       // without them registered would reject the upsert and the run could never complete.
       if (workflowInfo().typedSearchAttributes.get(WEFT_STATUS) !== undefined) upsertSearchAttributes([{ key: WEFT_STATUS, value: machine.status }]);
       await this.hooks?.flush();
-      await storeOutcome(machine, this.args.scope !== undefined);
+      await storeOutcome(machine, this.args.scope !== undefined, this.args.engine ?? 1);
     });
     // Rethrowing marks the Temporal execution itself as cancelled.
     if (cancellation) throw cancellation;
@@ -197,9 +199,8 @@ class RunShell {
         // Work is queued: the history is full, or the run is paused (then wait for resume or cancel).
         if (!machine.paused) return 'continue';
       }
-      this.changed = false;
       this.parked = true;
-      await condition(() => this.changed);
+      await this.wake.next();
       this.parked = false;
     }
   }
@@ -264,7 +265,7 @@ class RunShell {
 
   private settle(node: PlanNode, outcome: NodeOutcome): void {
     this.running -= 1;
-    this.changed = true;
+    this.wake.mark();
     if (this.machine.settle(node, outcome)) this.stopNodes();
     if (this.hooks && !reportsOwnHooks(node) && outcome.kind !== 'condition-false') this.hooks.ended(node.id, this.machine.record(node.id));
   }

@@ -30,5 +30,6 @@ export async function weftScheduledRun(args: ScheduledRunInput): Promise<RunWork
     version: prepared.version,
     ...(args.hooks ? { hooks: args.hooks } : {}),
     ...(args.segmentEvents === undefined ? {} : { segmentEvents: args.segmentEvents }),
+    ...(args.engine === undefined ? {} : { engine: args.engine }),
   });
 }

@@ -16,12 +16,13 @@ export const { loadWorkflow } = proxyActivities<WeftActivities>({
 /**
  * Runs a definition as a child run of this one, named `<this run's id>.<suffix>`:
  * a part of this run (a loop iteration, a batch of map items), or a stored
- * workflow's run of its own. It delivers the same hooks as its parent.
+ * workflow's run of its own. It delivers the same hooks as its parent, and
+ * runs on the same interpreter revision.
  */
 export function runChild(run: RunContext, suffix: string, input: RunWorkflowInput): Promise<RunWorkflowResult> {
   return executeChild(RUN_WORKFLOW_TYPE, {
     workflowId: `${run.runId}.${suffix}`,
-    args: [run.hooks ? { ...input, hooks: run.hooks } : input],
+    args: [{ ...input, ...(run.hooks ? { hooks: run.hooks } : {}), ...(run.engine === undefined ? {} : { engine: run.engine }) }],
     typedSearchAttributes: [
       { key: WEFT_WORKFLOW, value: input.workflow },
       { key: WEFT_STATUS, value: 'running' },

@@ -15,6 +15,8 @@ export interface RunContext {
   input: unknown;
   /** The plugin hooks the run delivers, which its child runs deliver too. */
   hooks?: HookName[] | undefined;
+  /** The interpreter revision the run started on, which its child runs start on too. */
+  engine?: number | undefined;
   /** Whether the run has been cancelled (a node's own time limit did not end it then). */
   cancelled(): boolean;
   /** The run-wide parallelism limit. */
