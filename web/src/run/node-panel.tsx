@@ -21,12 +21,15 @@ export function NodePanel({ run, nodeId, spec, agent, onClose }: { run: Run; nod
   const record = run.nodes[nodeId];
   const path = `/runs/${encodeURIComponent(run.id)}/nodes/${encodeURIComponent(nodeId)}`;
   // Read again when the node changes, and for an agent loop when a turn or call moves (its conversation and waiting calls).
-  // A read that failed (a busy worker let the run's live query time out) is tried again while the panel is open: a waiting node may not change for a long time.
+  // While the node waits, and after a read that failed (a busy worker let the run's live query time out), it is read
+  // every 2 s too: a waiting node may not change for a long time, and a change the stream showed may be read before
+  // the run's live state has it.
+  const waits = record?.status === 'waiting' && run.endedAt === null;
   const node = useQuery({
     queryKey: [path, record?.status, record?.attempts, agent?.seen ?? 0],
     queryFn: () => client.get<NodeDetail>(path),
     placeholderData: (previous) => previous,
-    refetchInterval: (query) => (query.state.status === 'error' ? 2_000 : false),
+    refetchInterval: (query) => (query.state.status === 'error' || waits ? 2_000 : false),
   });
   const conversation = node.data?.conversation as ConversationTurn[] | undefined;
   const rerun = useRunAction(run.id);
