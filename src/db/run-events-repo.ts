@@ -15,8 +15,12 @@ export const RUN_EVENTS_CHANNEL = 'weft_run_events';
 export const ENDED_MARK = 'ended';
 /** The channel of streamed model text (`agent` events of kind `text`): never stored, the payload is the event itself. */
 export const AGENT_TEXT_CHANNEL = 'weft_agent_text';
-/** How long node and agent events wait for others to share their write (a `run` event does not wait). */
-export const COALESCE_MS = 100;
+/**
+ * How long node and agent events wait for others to share their write (a `run`
+ * event does not wait): short beside a stream's p95 target of 100 ms from a
+ * node's change to its client (docs/benchmarks.md, bench:api (a)).
+ */
+export const COALESCE_MS = 50;
 
 /** Events that go out in one write; `send` sends them without waiting out the rest of {@link COALESCE_MS}. */
 interface Batch {
