@@ -15,18 +15,10 @@ export const RUN_EVENTS_CHANNEL = 'weft_run_events';
 export const ENDED_MARK = 'ended';
 /** The channel of streamed model text (`agent` events of kind `text`): never stored, the payload is the event itself. */
 export const AGENT_TEXT_CHANNEL = 'weft_agent_text';
-/**
- * How long node and agent events wait for others to share their write (a `run`
- * event does not wait): short beside a stream's p95 target of 100 ms from a
- * node's change to its client (docs/benchmarks.md, bench:api (a)).
- */
-export const COALESCE_MS = 50;
-
-/** Events that go out in one write; `send` sends them without waiting out the rest of {@link COALESCE_MS}. */
+/** Events that go out in one write. */
 interface Batch {
   rows: NewRunEvent[];
   done: Promise<ReadonlySet<string>>;
-  send(): void;
 }
 
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */
@@ -48,44 +40,29 @@ export interface RunEventFilter {
 export class RunEventsRepo {
   /** Appends go out one after another, so a process stores its events in the order they happened. */
   private tail: Promise<unknown> = Promise.resolve();
-  /** Events appended since the last write started: they go out together in the next one. */
+  /** Events appended while the previous write was under way: they go out together in the next one. */
   private pending: Batch | undefined;
 
   constructor(private readonly db: Db) {}
 
   /**
    * Stores events of one run, in order, skipping any stored before (same dedup
-   * key), then tells listeners. Events go out in batches, one statement each
-   * (the insert and its NOTIFY): a batch gathers what is appended while the
-   * previous write is under way, and node and agent events for
-   * {@link COALESCE_MS} more, so runs in flight share writes instead of one
-   * per workflow task; a `run` event (a start, a pause, the end) sends its
-   * batch at once, so a waiter learns of a run's end without delay. Resolves to
-   * the events this call stored, the ones stored before left out, so a caller
-   * can count a change once however often it is reported.
+   * key), then tells listeners. Events appended while a write is under way are
+   * written together by the next one: one statement per batch (the insert and
+   * its NOTIFY), not per event (a workflow task may change a hundred nodes at
+   * once). Resolves to the events this call stored, the ones stored before left
+   * out, so a caller can count a change once however often it is reported.
    */
   append(runId: string, workflow: string, events: readonly RunEvent[]): Promise<RunEvent[]> {
     const rows = events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }));
     const stored = (done: Promise<ReadonlySet<string>>) => done.then((keys) => events.filter((e) => keys.has(e.dedup)));
-    const urgent = events.some((e) => e.kind === 'run');
     if (this.pending) {
       this.pending.rows.push(...rows);
-      if (urgent) this.pending.send();
       return stored(this.pending.done);
     }
-    let send = () => {};
-    const gathered = urgent
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, COALESCE_MS);
-          send = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-    const batch: Batch = { rows, done: Promise.resolve(new Set()), send: () => send() };
+    const batch: Batch = { rows, done: Promise.resolve(new Set()) };
     this.pending = batch;
-    batch.done = Promise.all([this.tail, gathered]).then(() => {
+    batch.done = this.tail.then(() => {
       // From here on, appends start the next batch.
       if (this.pending === batch) this.pending = undefined;
       return this.insert(batch.rows);

@@ -97,7 +97,8 @@ describe('an agent node\'s conversation', () => {
     await page.locator('[data-run-status="succeeded"]').waitFor({ timeout: 30_000 });
     const turn2 = conversation.getByRole('region', { name: 'Turn 2' });
     await turn2.getByText('Published one, the other was refused.').waitFor();
-    // The results under turn 1: the echo of the edited call, and the rejection.
+    // The results under turn 1 (turn 2's text may stream in before the stored conversation is read again): the echo of the edited call, and the rejection.
+    await expect.poll(() => turn1.locator('.tool-result pre.json').count(), { timeout: 15_000 }).toBe(2);
     const results = await turn1.locator('.tool-result pre.json').allTextContents();
     expect(results[0]).toContain('"title": "Final"');
     expect(results[1]).toContain('"rejected": true');
