@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lineDiff } from '../../web/src/workflows/line-diff.js';
 import { startDashboardRig, type DashboardRig } from '../support/browser.js';
 import { OPERATOR_KEY } from '../support/harness.js';
-import { editorText, node, tabTo, typeAtEnd } from '../support/studio-page.js';
+import { chooserByKey, editorText, node, tabTo, typeAtEnd } from '../support/studio-page.js';
 
 /**
  * The studio (weft-ops §12) without a mouse, in real headless Chromium against
@@ -163,9 +163,8 @@ describe('keyboard only', () => {
     const downloaded = readFileSync(await (await download).path(), 'utf8');
     expect(downloaded.trimEnd()).toBe(fixed.trimEnd());
     await tabTo(page, page.getByLabel('Import a file'));
-    const chooser = page.waitForEvent('filechooser');
-    await page.keyboard.press('Space');
-    await (await chooser).setFiles({ name: 'kb-flow.yaml', mimeType: 'application/yaml', buffer: Buffer.from(downloaded.replace('nodes:\n', 'description: imported\nnodes:\n')) });
+    const chooser = await chooserByKey(page, page.getByLabel('Import a file'));
+    await chooser.setFiles({ name: 'kb-flow.yaml', mimeType: 'application/yaml', buffer: Buffer.from(downloaded.replace('nodes:\n', 'description: imported\nnodes:\n')) });
     await expect.poll(() => editorText(page)).toContain('description: imported');
 
     // Save version: Ctrl+S opens the review (once the imported text is checked), Confirm save saves.

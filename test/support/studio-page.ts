@@ -1,4 +1,4 @@
-import type { Locator, Page } from 'playwright-core';
+import type { FileChooser, Locator, Page } from 'playwright-core';
 
 /** Helpers of the studio's browser tests (test/browser/studio*.test.ts). */
 
@@ -29,6 +29,24 @@ export const validated = (page: Page) => page.locator('[data-validation]:not([da
 
 /** Whether `target` has the focus (inside a shadow root too: the YAML editor's text is in one). */
 const focused = (target: Locator) => target.evaluate((el) => (el.getRootNode() as unknown as { activeElement: unknown }).activeElement === el).catch(() => false);
+
+/**
+ * Opens the file chooser of the focused file input `target` with the Space key,
+ * as a keyboard user would. A press that opened nothing (one CI's loaded
+ * Chromium lost) is made again, up to three times, while the input keeps the focus.
+ */
+export async function chooserByKey(page: Page, target: Locator): Promise<FileChooser> {
+  for (let attempt = 1; ; attempt++) {
+    if (!(await focused(target))) throw new Error(`${String(target)} lost the focus before its chooser opened`);
+    const chooser = page.waitForEvent('filechooser', { timeout: 10_000 });
+    await page.keyboard.press('Space');
+    try {
+      return await chooser;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
 
 /**
  * Moves the focus to `target` with the Tab key only (no click, no programmatic
