@@ -14,6 +14,9 @@ export const RUN_WORKFLOW_TYPE = 'weftRun';
  * was made. Revisions: absent, the first; 2, the outcome written by a local
  * activity and the drive loop woken without a `condition`, with no patch
  * marker (each `patched()` costs a run a marker and a search-attribute upsert).
+ * Unlike a patch, a revision is chosen where the run starts, not by the worker
+ * that first runs it: workers must know it before an API or schedule sets it
+ * (docs/deploy.md, Upgrades: roll the workers first).
  */
 export const ENGINE = 2;
 
