@@ -103,3 +103,51 @@ export class Wakeup {
     this.pending = false;
   }
 }
+
+/**
+ * The end of one run, heard from before that run's id is known: opened before
+ * a run starts, it cannot miss the run's end, so whoever started the run needs
+ * no status read to learn it has not ended yet. Until `follow` names the run,
+ * it keeps the ids of the runs that ended meanwhile (the few milliseconds of a
+ * start).
+ */
+export class EndWatch {
+  readonly wakeup = new Wakeup();
+  private run: string | undefined;
+  private readonly early = new Set<string>();
+  private heard = false;
+  private unsubscribe: () => void = () => {};
+
+  /** Listens from now on; resolves once listening. */
+  static async open(bus: EventBus): Promise<EndWatch> {
+    const watch = new EndWatch();
+    watch.unsubscribe = await bus.subscribe((runId, ended) => watch.hear(runId, ended));
+    return watch;
+  }
+
+  /** From now on only `runId`'s end counts (heard already if it came since `open`). */
+  follow(runId: string): void {
+    this.run = runId;
+    this.heard ||= this.early.has(runId);
+    this.early.clear();
+  }
+
+  /** Whether the followed run's end was heard. */
+  get ended(): boolean {
+    return this.heard;
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private hear(runId: string, ended: boolean): void {
+    if (!ended) return;
+    if (this.run === undefined) {
+      this.early.add(runId);
+    } else if (runId === this.run) {
+      this.heard = true;
+      this.wakeup.wake();
+    }
+  }
+}

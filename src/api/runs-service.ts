@@ -31,7 +31,7 @@ import { checkRunInput, receiveDefinition, storedWorkflowExists } from './defini
 import { schemaViolations } from '../json-schema/validator.js';
 import { conversationView } from './conversation-view.js';
 import { AppError } from './errors.js';
-import { Wakeup, type EventBus } from './event-bus.js';
+import { EndWatch, type EventBus } from './event-bus.js';
 import { newRunId } from './ids.js';
 import { rerunReuse, type RerunFrom } from './rerun-plan.js';
 
@@ -64,6 +64,15 @@ export interface StartedRun {
   version: number | null;
 }
 
+/** A run as the API answers with it: its state, with its priority and what started it. */
+export type RunView = RunSnapshot & { priority: number; trigger: RunTrigger | null };
+
+/** What starting a run did: the run, and whether this call created it (not the run of an earlier call's idempotency key). */
+interface Launched {
+  started: StartedRun;
+  created: boolean;
+}
+
 export interface RunSummary {
   id: string;
   workflow: string;
@@ -91,10 +100,30 @@ export class RunsService {
    * matches its schema. The same idempotency key returns the same run.
    */
   async start(request: StartRunRequest, actor: string | null): Promise<StartedRun> {
+    return (await this.startRun(request, actor)).started;
+  }
+
+  /**
+   * `POST /runs?wait=`: starts a run as `start` does, its end listened for
+   * from before it starts, and answers with the run once it ended within `ms`
+   * (see `waitForEnd`), or as it was started.
+   */
+  async startAndWait(request: StartRunRequest, actor: string | null, ms: number): Promise<{ started: StartedRun; run: RunView }> {
+    const watch = await EndWatch.open(this.deps.bus);
+    try {
+      const { started, created } = await this.startRun(request, actor);
+      return { started, run: await this.waitForEnd(started.id, ms, { watch, running: created }) };
+    } finally {
+      watch.close();
+    }
+  }
+
+  /** Starts a run, or finds the one of the same idempotency key (`created` false). */
+  private async startRun(request: StartRunRequest, actor: string | null): Promise<Launched> {
     const { repos } = this.deps;
     if (request.idempotencyKey) {
       const existing = await repos.runs.findByIdempotencyKey(request.idempotencyKey);
-      if (existing) return startedFrom(existing);
+      if (existing) return { started: startedFrom(existing), created: false };
     }
     let definition: Definition;
     let version: number | null = null;
@@ -133,7 +162,7 @@ export class RunsService {
     const plan = compilePlan(definition);
     if (from !== 'failed' && !plan.byId.has(from)) throw new AppError('NOT_FOUND', `run ${id} has no node ${from}`, { path: '/from' });
     const reuse = rerunReuse(plan, await repos.runNodes.list(id), from, id);
-    const started = await this.launch({ definition, version: row.workflowVersion, input: row.input ?? {}, priority: row.priority, idempotencyKey: null, createdBy: actor, trigger: { type: 'rerun', runId: id }, reuse });
+    const { started } = await this.launch({ definition, version: row.workflowVersion, input: row.input ?? {}, priority: row.priority, idempotencyKey: null, createdBy: actor, trigger: { type: 'rerun', runId: id }, reuse });
     return { ...started, rerunOf: id };
   }
 
@@ -153,7 +182,7 @@ export class RunsService {
     reuse?: RunReuse;
     /** The workflow's spent `block` budget, when its read already started. */
     blocking?: Promise<BudgetStatus | undefined> | undefined;
-  }): Promise<StartedRun> {
+  }): Promise<Launched> {
     const { repos } = this.deps;
     const { definition, version, input } = run;
     const blocking = await (run.blocking ?? repos.budgets.blocking(definition.name));
@@ -180,7 +209,7 @@ export class RunsService {
     const start = () => repos.runEvents.append(id, definition.name, [runEvent({ runId: id, workflow: definition.name, version, status: 'running', degraded: false, costUsd: 0, error: null, startedAt: startedAt.toISOString(), endedAt: null }, 'start')]);
     if (run.idempotencyKey) {
       const { row, created } = await insert;
-      if (!created) return startedFrom(row);
+      if (!created) return { started: startedFrom(row), created: false };
       await start();
     } else {
       const [inserted, started] = await Promise.allSettled([insert, start()]);
@@ -230,7 +259,7 @@ export class RunsService {
     // Counted once Temporal holds the run: a replayed idempotency key returned above, a refused start threw.
     runsStarted.inc({ workflow: definition.name });
     runsActive.inc({ workflow: definition.name });
-    return { id, status: 'running', workflow: definition.name, version };
+    return { started: { id, status: 'running', workflow: definition.name, version }, created: true };
   }
 
   /**
@@ -238,11 +267,12 @@ export class RunsService {
    * ended. Node records stored as the run went (`run_nodes`) complete the live
    * answer, which holds only the current execution's nodes.
    */
-  async get(id: string): Promise<RunSnapshot & { priority: number; trigger: RunTrigger | null }> {
-    const row = await this.deps.repos.runs.get(id);
-    if (!row) throw new AppError('NOT_FOUND', `no run ${id}`);
-    const run = isTerminalRun(row.status) ? snapshotFrom(row) : await this.live(row);
-    const [stored, order] = await Promise.all([this.deps.repos.runNodes.list(id), this.nodeOrder(row)]);
+  async get(id: string): Promise<RunView> {
+    const found = await this.deps.repos.runs.getWithNodes(id);
+    if (!found) throw new AppError('NOT_FOUND', `no run ${id}`);
+    const { row, nodes } = found;
+    const run = nodes ? snapshotFrom(row) : await this.live(row);
+    const [stored, order] = await Promise.all([nodes ?? this.deps.repos.runNodes.list(id), this.nodeOrder(row)]);
     return { ...run, priority: row.priority, trigger: row.trigger, nodes: assembleNodes(order, stored, run.nodes) };
   }
 
@@ -250,28 +280,29 @@ export class RunsService {
    * The run once it has ended, or as it is when `ms` have passed first
    * (contract weft-ops §2). Woken by the run's end event, not by polling; a
    * status read every {@link WAIT_RECHECK_MS} covers a wake lost while the
-   * listening connection reconnected.
+   * listening connection reconnected. `watch`, opened before this caller
+   * started the run (`running`), spares the first status read.
    */
-  async waitForEnd(id: string, ms: number): Promise<RunSnapshot & { priority: number; trigger: RunTrigger | null }> {
+  async waitForEnd(id: string, ms: number, opened?: { watch: EndWatch; running: boolean }): Promise<RunView> {
     const deadline = Date.now() + ms;
-    const wakeup = new Wakeup();
-    let ended = false;
-    const unsubscribe = await this.deps.bus.subscribe((runId, end) => {
-      if (!end || runId !== id) return;
-      ended = true;
-      wakeup.wake();
-    });
+    const watch = opened?.watch ?? (await EndWatch.open(this.deps.bus));
+    watch.follow(id);
+    let read = !opened?.running;
     try {
       // The run's end is stored before its event (finishRun): once that came, the run is read as ended.
-      while (!ended) {
-        const status = await this.deps.repos.runs.status(id);
-        if (!status) throw new AppError('NOT_FOUND', `no run ${id}`);
+      while (!watch.ended) {
+        if (read) {
+          const status = await this.deps.repos.runs.status(id);
+          if (!status) throw new AppError('NOT_FOUND', `no run ${id}`);
+          if (isTerminalRun(status)) break;
+        }
         const left = deadline - Date.now();
-        if (isTerminalRun(status) || left <= 0) break;
-        await wakeup.next(Math.min(left, WAIT_RECHECK_MS));
+        if (left <= 0) break;
+        read = true;
+        await watch.wakeup.next(Math.min(left, WAIT_RECHECK_MS));
       }
     } finally {
-      unsubscribe();
+      if (!opened) watch.close();
     }
     return this.get(id);
   }

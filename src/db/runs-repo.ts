@@ -1,8 +1,10 @@
-import { and, desc, eq, notInArray, sql, type SQL } from 'drizzle-orm';
-import { isTerminalRun, runStatuses, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
+import { and, desc, eq, getTableColumns, notInArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { isTerminalRun, runStatuses, type NodeRecord, type RunSnapshot, type RunStatus } from '../dag/run-state.js';
 import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
+import { selectRows } from './raw-query.js';
+import { runNodes } from './schema/run-nodes.js';
 import { runs, type RunRow } from './schema/runs.js';
 
 export interface NewRun {
@@ -92,6 +94,27 @@ export class RunsRepo {
     return row;
   }
 
+  /**
+   * The run's row and, once it has ended, its stored node records, in one
+   * statement (what answering an ended run needs; a `?wait=` reads it once per
+   * run). A live run's records are left out: they are read after its workflow
+   * answers, so a chunk stored in between is not missed.
+   */
+  async getWithNodes(id: string): Promise<{ row: RunRow; nodes: Map<string, NodeRecord> | undefined } | undefined> {
+    const ended = sql.join(TERMINAL_STATUSES.map((s) => sql`${s}`), sql`, `);
+    const [found] = await this.db
+      .select({
+        ...getTableColumns(runs),
+        // [[node id, record], …] as JSON text, so both drivers hand it over alike; null while the run lives.
+        storedNodes: sql<string | null>`case when ${runs.status} in (${ended}) then (select coalesce(json_agg(json_build_array(${runNodes.nodeId}, ${runNodes.record})), '[]'::json)::text from ${runNodes} where ${runNodes.runId} = ${runs.id}) end`,
+      })
+      .from(runs)
+      .where(eq(runs.id, id));
+    if (!found) return undefined;
+    const { storedNodes, ...row } = found;
+    return { row, nodes: storedNodes === null ? undefined : new Map(JSON.parse(storedNodes) as [string, NodeRecord][]) };
+  }
+
   /** A run's status alone, or undefined without the run: what a `?wait=` reads at each wake, not the row's definition and input (10,000 nodes' worth on a big ad-hoc run). */
   async status(id: string): Promise<RunStatus | undefined> {
     const [row] = await this.db.select({ status: runs.status }).from(runs).where(eq(runs.id, id));
@@ -137,7 +160,7 @@ export class RunsRepo {
    * and, from the row, what the run's end reads next (its ad-hoc definition, its start).
    * `origin`: who started a run that has no row yet (a refused scheduled run), recorded when it is inserted.
    */
-  async finish(snapshot: Omit<RunSnapshot, 'nodes'>, origin?: { createdBy: string; trigger: RunTrigger }): Promise<FinishedRun> {
+  async finish(snapshot: Omit<RunSnapshot, 'nodes'>, origin?: { createdBy: string; trigger: RunTrigger }, alongside: readonly SQLWrapper[] = []): Promise<FinishedRun> {
     const final = {
       status: snapshot.status,
       degraded: snapshot.degraded,
@@ -147,11 +170,12 @@ export class RunsRepo {
       endedAt: snapshot.endedAt ? new Date(snapshot.endedAt) : new Date(),
     };
     const pinned = { definition: runs.definition, startedAt: runs.startedAt };
-    const [ended] = await this.db
+    const end = this.db
       .update(runs)
       .set(final)
       .where(and(eq(runs.id, snapshot.id), notInArray(runs.status, TERMINAL_STATUSES)))
       .returning(pinned);
+    const [ended] = alongside.length === 0 ? await end : await this.endAlongside(end.getSQL(), alongside);
     if (ended) return { outcome: 'ended', ...ended };
     const [inserted] = await this.db
       .insert(runs)
@@ -161,6 +185,18 @@ export class RunsRepo {
     if (inserted) return { outcome: 'inserted', ...inserted };
     const [rewritten] = await this.db.update(runs).set(final).where(eq(runs.id, snapshot.id)).returning(pinned);
     return { outcome: 'rewritten', definition: rewritten?.definition ?? null, startedAt: rewritten?.startedAt ?? new Date(snapshot.startedAt) };
+  }
+
+  /**
+   * The row's end and `alongside` (the run's last records) as one statement of
+   * data-modifying CTEs: PostgreSQL runs each exactly once, whatever the update
+   * finds, so on a retried finish they are written again (they are idempotent)
+   * even though the row has ended already.
+   */
+  private async endAlongside(end: SQL, alongside: readonly SQLWrapper[]): Promise<Pick<FinishedRun, 'definition' | 'startedAt'>[]> {
+    const writes = alongside.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write.getSQL()}), `);
+    const rows = await selectRows<{ definition: Definition | null; started_at: string | Date }>(this.db, sql`with ${sql.join(writes)}ended as (${end}) select definition, started_at from ended`);
+    return rows.map((r) => ({ definition: r.definition, startedAt: new Date(r.started_at) }));
   }
 }
 

@@ -38,10 +38,10 @@ export function runRoutes(runs: RunsService): RouteSpec[] {
       },
     },
     async ({ body, query, req }) => {
-        const started = await runs.start(body, req.identity?.id ?? null);
-        const audit = { target: started.id, details: { workflow: started.workflow, version: started.version } };
+        const actor = req.identity?.id ?? null;
         // `?wait=`: 200 with the run if it ended in time, else 202 as without it (contract weft-ops §2).
-        const ended = query.wait === undefined ? undefined : await runs.waitForEnd(started.id, query.wait);
+        const { started, run: ended } = query.wait === undefined ? { started: await runs.start(body, actor), run: undefined } : await runs.startAndWait(body, actor, query.wait);
+        const audit = { target: started.id, details: { workflow: started.workflow, version: started.version } };
         return ended && isTerminalRun(ended.status) ? reply(200, ended, audit) : reply(202, started, audit);
       },
     ),
