@@ -126,7 +126,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities & AlertActi
           return;
         }
         countRunEnd(end);
-        await storeCriticalPath(end);
+        storeCriticalPath(end);
       },
       onFinished: async (run: RunSnapshot) => {
         for (const tell of onFinished) await tell(run);

@@ -35,8 +35,9 @@ export function createRunStoreActivities(deps: RunStoreDeps) {
   async function finishRun({ snapshot, scopeOnly }: FinishRunInput): Promise<void> {
     const { nodes, ...run } = snapshot;
     if (scopeOnly) return saveNodes({ runId: snapshot.id, nodes, scopeOnly });
-    // The records and the row are independent writes, made at once; the end event goes after both, so whoever it wakes reads the whole run.
-    const [finished] = await Promise.all([deps.runs.finish(run), saveNodes({ runId: snapshot.id, nodes })]);
+    // The records and the row go out at once (one statement when the records fit one write each); the end event goes after both, so whoever it wakes reads the whole run.
+    const records = [...deps.runNodes.saving(snapshot.id, nodes), ...deps.executions.filling(snapshot.id, nodes)];
+    const [finished] = records.length <= 2 ? [await deps.runs.finish(run, undefined, records)] : await Promise.all([deps.runs.finish(run), saveNodes({ runId: snapshot.id, nodes })]);
     const { id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt } = snapshot;
     await deps.events.append(id, workflow, [runEvent({ runId: id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt }, 'end')]);
     await deps.onStored?.(snapshot, finished);

@@ -26,6 +26,11 @@ export class NodeExecutionsRepo {
    * whose worker died, writes lost to a database outage) is filled in.
    */
   async fillFromRun(runId: string, nodes: Record<string, NodeRecord>): Promise<void> {
+    for (const write of this.filling(runId, nodes)) await write;
+  }
+
+  /** The writes `fillFromRun` makes, one per chunk of attempts, not sent yet (so they can go out with other writes). */
+  filling(runId: string, nodes: Record<string, NodeRecord>) {
     const rows: NewNodeExecution[] = [];
     for (const [nodeId, record] of Object.entries(nodes)) {
       for (let attempt = 1; attempt <= record.attempts; attempt++) {
@@ -45,9 +50,9 @@ export class NodeExecutionsRepo {
         });
       }
     }
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await this.db.insert(nodeExecutions).values(rows.slice(i, i + INSERT_CHUNK)).onConflictDoNothing();
-    }
+    const writes = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) writes.push(this.db.insert(nodeExecutions).values(rows.slice(i, i + INSERT_CHUNK)).onConflictDoNothing());
+    return writes;
   }
 
   /** Per node of a workflow, the lowest and highest cost of its successful attempts in earlier runs. */

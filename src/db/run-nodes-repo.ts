@@ -11,13 +11,22 @@ export class RunNodesRepo {
 
   /** Writes records; writing a node again replaces its record (idempotent, for retried activities). */
   async save(runId: string, nodes: Record<string, NodeRecord>): Promise<void> {
+    for (const write of this.saving(runId, nodes)) await write;
+  }
+
+  /** The writes `save` makes, one per chunk of records, not sent yet (so they can go out with other writes). */
+  saving(runId: string, nodes: Record<string, NodeRecord>) {
     const rows = Object.entries(nodes).map(([nodeId, record]) => ({ runId, nodeId, record }));
+    const writes = [];
     for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
-      await this.db
-        .insert(runNodes)
-        .values(rows.slice(i, i + UPSERT_CHUNK))
-        .onConflictDoUpdate({ target: [runNodes.runId, runNodes.nodeId], set: { record: sql`excluded.record` } });
+      writes.push(
+        this.db
+          .insert(runNodes)
+          .values(rows.slice(i, i + UPSERT_CHUNK))
+          .onConflictDoUpdate({ target: [runNodes.runId, runNodes.nodeId], set: { record: sql`excluded.record` } }),
+      );
     }
+    return writes;
   }
 
   /** The outputs of some of a run's stored nodes, by node id. */

@@ -44,8 +44,17 @@ export class CriticalPathsRepo {
   /** Computes and stores (or stores again: idempotent) the path of an ended run whose definition and node times are at hand. */
   async store(runId: string, definition: Definition, times: ReadonlyMap<string, NodeTimes>, startedAt: string): Promise<CriticalPathNode[]> {
     const nodes = criticalPath(compilePlan(definition), times, startedAt);
-    await this.db.insert(runCriticalPaths).values({ runId, nodes }).onConflictDoUpdate({ target: runCriticalPaths.runId, set: { nodes } });
+    await this.storeMany([{ runId, nodes }]);
     return nodes;
+  }
+
+  /** Stores (or stores again: idempotent) computed paths, in one write. */
+  async storeMany(paths: readonly { runId: string; nodes: CriticalPathNode[] }[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.db
+      .insert(runCriticalPaths)
+      .values([...paths])
+      .onConflictDoUpdate({ target: runCriticalPaths.runId, set: { nodes: sql`excluded.nodes` } });
   }
 
   /**

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRunStoreActivities } from '../../src/activities/run-store.js';
+import type { NodeRecord, RunSnapshot } from '../../src/dag/run-state.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { createRepositories, type Repositories } from '../../src/db/repositories.js';
+import type { FinishOutcome } from '../../src/db/runs-repo.js';
+import { createTestDatabase } from '../support/harness.js';
+
+/**
+ * `finishRun` stores a run's end (its row, its node records, every attempt they
+ * count) in one statement when the records fit one write, in chunks otherwise,
+ * on PostgreSQL and PGlite alike; a retried finish changes nothing and says so.
+ */
+const record = (attempts: number, at: string): NodeRecord => ({ status: 'succeeded', attempts, startedAt: at, endedAt: at, output: { text: 'done' }, error: null, costUsd: 0.5, degraded: false, fallback: null, skippedReason: null });
+
+function snapshot(id: string, nodes: number, attempts = 1): RunSnapshot {
+  const at = new Date().toISOString();
+  return {
+    id, workflow: 'wf', version: null, status: 'succeeded', degraded: false, input: {}, output: { ok: true }, error: null, costUsd: nodes * 0.5, startedAt: at, endedAt: at,
+    nodes: Object.fromEntries(Array.from({ length: nodes }, (_, i) => [`n${i}`, record(attempts, at)])),
+  };
+}
+
+for (const kind of ['postgres', 'pglite'] as const) {
+  describe(`finishRun on ${kind}`, () => {
+    let database: Database;
+    let repos: Repositories;
+    let dataDir: string;
+    const outcomes: FinishOutcome[] = [];
+    let store: ReturnType<typeof createRunStoreActivities>;
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'weft-finish-'));
+      database = await openDatabase({ url: kind === 'postgres' ? await createTestDatabase() : undefined, dataDir, migrate: true, maxConnections: 2 });
+      repos = createRepositories(database.db);
+      store = createRunStoreActivities({ runs: repos.runs, runNodes: repos.runNodes, executions: repos.nodeExecutions, events: repos.runEvents, onStored: async (_s, finished) => void outcomes.push(finished.outcome) });
+    }, 60_000);
+    afterAll(async () => {
+      await database?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    async function started(run: RunSnapshot): Promise<void> {
+      const definition = { apiVersion: 'weft/v1', name: 'wf', nodes: Object.keys(run.nodes).map((id) => ({ id, type: 'transform', transform: {} })) };
+      await repos.runs.insert({ id: run.id, workflowName: 'wf', workflowVersion: null, definition: definition as never, input: {}, idempotencyKey: null, createdBy: null, trigger: { type: 'api', keyId: null }, priority: 3 });
+    }
+
+    it('ends the row and stores every record and attempt; a retry finds it ended and rewrites the same', async () => {
+      const run = snapshot(`run_small_${kind}`, 10, 2);
+      await started(run);
+      outcomes.length = 0;
+      await store.finishRun({ snapshot: run });
+      await store.finishRun({ snapshot: run });
+      expect(outcomes).toEqual(['ended', 'rewritten']);
+      const found = await repos.runs.getWithNodes(run.id);
+      expect(found?.row.status).toBe('succeeded');
+      expect(found?.row.costUsd).toBe(5);
+      expect([...found!.nodes!.keys()].sort()).toEqual(Object.keys(run.nodes).sort());
+      const attempts = await repos.nodeExecutions.list(run.id);
+      expect(attempts).toHaveLength(20);
+      expect(attempts.filter((a) => a.status === 'failed')).toHaveLength(10);
+      const events = await repos.runEvents.after(0, { runId: run.id }, 10);
+      expect(events.map((e) => e.kind)).toEqual(['run']);
+    });
+
+    it('stores a run too big for one write in chunks', async () => {
+      const run = snapshot(`run_big_${kind}`, 700);
+      await started(run);
+      outcomes.length = 0;
+      await store.finishRun({ snapshot: run });
+      expect(outcomes).toEqual(['ended']);
+      expect((await repos.runs.getWithNodes(run.id))?.nodes?.size).toBe(700);
+      expect(await repos.nodeExecutions.list(run.id)).toHaveLength(700);
+    });
+
+    it('reads a live run without its records, an unknown one as undefined', async () => {
+      const run = snapshot(`run_live_${kind}`, 3);
+      await started(run);
+      const found = await repos.runs.getWithNodes(run.id);
+      expect(found?.row.status).toBe('running');
+      expect(found?.nodes).toBeUndefined();
+      expect(await repos.runs.getWithNodes('run_nope')).toBeUndefined();
+    });
+  });
+}
