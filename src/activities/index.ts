@@ -8,6 +8,7 @@ import { HookDispatcher } from '../plugins/hook-dispatcher.js';
 import { hookObserver } from './observers/hook-observer.js';
 import { PluginRegistry } from '../plugins/registry.js';
 import type { AlertActivities } from '../alerts/contract.js';
+import { RUN_END_KINDS } from '../alerts/evaluate.js';
 import { createAlertActivities } from './alerts/alert-activities.js';
 import { createAgentActivity } from './agents/agent-activity.js';
 import { createMcpActivities } from './agents/mcp-activities.js';
@@ -73,7 +74,7 @@ export function createActivities(deps: ActivityDeps): WeftActivities & AlertActi
   const { onRunEnded, ...alertActivities } = createAlertActivities({ alerts: deps.repos.alerts, budgets: deps.repos.budgets, hooks, retry: settings.alertRetry, logger });
   // What a stored run's end tells: the alert rules it may fire at once, then the plugins when a hook listens (its completion, the budgets it crossed).
   const onFinished = [
-    onRunEnded,
+    (run: RunSnapshot, alerting: boolean) => (alerting ? onRunEnded(run) : Promise.resolve()),
     ...(plugins.hookNames().includes(HookName.OnRunComplete) ? [(run: RunSnapshot) => hooks.deliver([runComplete(run)])] : []),
     ...(plugins.hookNames().includes(HookName.OnBudget) ? [budgetAlerts(deps.repos.budgets, hooks)] : []),
   ];
@@ -128,8 +129,9 @@ export function createActivities(deps: ActivityDeps): WeftActivities & AlertActi
         countRunEnd(end);
         storeCriticalPath(end);
       },
-      onFinished: async (run: RunSnapshot) => {
-        for (const tell of onFinished) await tell(run);
+      alerting: (workflow) => deps.repos.alerts.watching(RUN_END_KINDS, workflow),
+      onFinished: async (run, alerting) => {
+        for (const tell of onFinished) await tell(run, alerting);
       },
     }),
     loadWorkflow: createLoadWorkflowActivity({ workflows: deps.repos.workflows }),

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { NodeExecutionsRepo } from '../db/node-executions-repo.js';
 import type { RunNodesRepo } from '../db/run-nodes-repo.js';
 import type { RunEventsRepo } from '../db/run-events-repo.js';
@@ -14,8 +15,10 @@ interface RunStoreDeps {
   events: RunEventsRepo;
   /** Told what storing a run's final state did (a retried finishRun tells again, `rewritten`); never a child run's part. Told before `onFinished`. */
   onStored?(snapshot: RunSnapshot, finished: FinishedRun): Promise<void>;
-  /** Told once a run's final state is stored (a retried finishRun tells again); never a child run's part. */
-  onFinished?(run: RunSnapshot): Promise<void>;
+  /** Whether alert rules watch a workflow's run ends, as a condition read with the run's end (unset: they are assumed to). */
+  alerting?(workflow: string): SQL;
+  /** Told once a run's final state is stored (a retried finishRun tells again), and whether alert rules watch it; never a child run's part. */
+  onFinished?(run: RunSnapshot, alerting: boolean): Promise<void>;
 }
 
 /**
@@ -35,13 +38,21 @@ export function createRunStoreActivities(deps: RunStoreDeps) {
   async function finishRun({ snapshot, scopeOnly }: FinishRunInput): Promise<void> {
     const { nodes, ...run } = snapshot;
     if (scopeOnly) return saveNodes({ runId: snapshot.id, nodes, scopeOnly });
-    // The records and the row go out at once (one statement when the records fit one write each); the end event goes after both, so whoever it wakes reads the whole run.
-    const records = [...deps.runNodes.saving(snapshot.id, nodes), ...deps.executions.filling(snapshot.id, nodes)];
-    const [finished] = records.length <= 2 ? [await deps.runs.finish(run, undefined, records)] : await Promise.all([deps.runs.finish(run), saveNodes({ runId: snapshot.id, nodes })]);
     const { id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt } = snapshot;
-    await deps.events.append(id, workflow, [runEvent({ runId: id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt }, 'end')]);
+    const end = [runEvent({ runId: id, workflow, version, status, degraded, costUsd, error, startedAt, endedAt }, 'end')];
+    const records = [...deps.runNodes.saving(id, nodes), ...deps.executions.filling(id, nodes)];
+    let finished: FinishedRun;
+    if (records.length <= 2) {
+      // One statement: the row, the records and the end event (after this process's earlier events of the run, so it is the last).
+      await deps.events.settled();
+      finished = await deps.runs.finish(run, undefined, { writes: records, events: deps.events.storing(id, workflow, end), ...(deps.alerting ? { alerting: deps.alerting(workflow) } : {}) });
+    } else {
+      // Records in chunks, at once with the row; the end event after both, so whoever it wakes reads the whole run.
+      [finished] = await Promise.all([deps.runs.finish(run), saveNodes({ runId: id, nodes })]);
+      await deps.events.append(id, workflow, end);
+    }
     await deps.onStored?.(snapshot, finished);
-    await deps.onFinished?.(snapshot);
+    await deps.onFinished?.(snapshot, finished.alerting ?? true);
   }
 
   async function loadOutputs({ runId, nodeIds }: { runId: string; nodeIds: string[] }): Promise<Record<string, unknown>> {

@@ -100,21 +100,55 @@ export class RunEventsRepo {
     return row?.id ?? 0;
   }
 
+  /** Resolves once every append made so far has gone out (stored, or failed): a write after it comes after them. */
+  async settled(): Promise<void> {
+    await this.tail;
+  }
+
+  /**
+   * One run's events as parts of a statement of the caller's (the run's end
+   * with its row, `RunsRepo.finish`): `insert` is a CTE body, `notify(cte)`
+   * selects a NOTIFY per stored row of that CTE (the statement must read it, or
+   * PostgreSQL never runs it). Await `settled` first, so they come after this
+   * process's earlier events.
+   */
+  storing(runId: string, workflow: string, events: readonly RunEvent[]): EventsStatement {
+    return { insert: this.insertSql(events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }))), notify: notifySql };
+  }
+
   /** Inserts the rows not stored before; resolves to the dedup keys of those it stored. */
   private async insert(rows: readonly NewRunEvent[]): Promise<ReadonlySet<string>> {
     if (rows.length === 0) return new Set();
-    const insert = this.db.insert(runEvents).values([...rows]).onConflictDoNothing({ target: runEvents.dedup }).returning({ dedup: runEvents.dedup, runId: runEvents.runId, ended: sql`${runEvents.kind} = 'run' and ${runEvents.data}->>'endedAt' is not null`.as('ended') });
     // One statement: the rows, and a NOTIFY for each run that got new ones. PostgreSQL sends
     // a payload repeated within a transaction once, so listeners wake once per run (and
     // once more with the end mark, for the batch that ended it); a batch of events stored
     // before wakes nobody.
-    const inserted = await selectRows<{ dedup: string }>(
-      this.db,
-      sql`with stored as (${insert.getSQL()})
-        select dedup, pg_notify(${RUN_EVENTS_CHANNEL}, run_id || case when ended then ${` ${ENDED_MARK}`} else '' end) from stored`,
-    );
+    const inserted = await selectRows<{ dedup: string }>(this.db, sql`with stored as (${this.insertSql(rows)}) select dedup, ${notifyExpression} from stored`);
     return new Set(inserted.map((r) => r.dedup));
   }
+
+  /** The insert of rows not stored before, returning each stored row's dedup key and run, and whether it ended the run. */
+  private insertSql(rows: readonly NewRunEvent[]): SQL {
+    return this.db
+      .insert(runEvents)
+      .values([...rows])
+      .onConflictDoNothing({ target: runEvents.dedup })
+      .returning({ dedup: runEvents.dedup, runId: runEvents.runId, ended: sql`${runEvents.kind} = 'run' and ${runEvents.data}->>'endedAt' is not null`.as('ended') })
+      .getSQL();
+  }
+}
+
+/** See `RunEventsRepo.storing`. */
+export interface EventsStatement {
+  insert: SQL;
+  notify(cte: string): SQL;
+}
+
+/** The NOTIFY of a stored row (its run id, and the end mark when it ended the run). */
+const notifyExpression = sql`pg_notify(${RUN_EVENTS_CHANNEL}, run_id || case when ended then ${` ${ENDED_MARK}`} else '' end)`;
+
+function notifySql(cte: string): SQL {
+  return sql`select ${notifyExpression} from ${sql.identifier(cte)}`;
 }
 
 function conditions(filter: RunEventFilter): SQL[] {

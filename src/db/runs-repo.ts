@@ -4,6 +4,7 @@ import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
 import { selectRows } from './raw-query.js';
+import type { EventsStatement } from './run-events-repo.js';
 import { runNodes } from './schema/run-nodes.js';
 import { runs, type RunRow } from './schema/runs.js';
 
@@ -160,7 +161,7 @@ export class RunsRepo {
    * and, from the row, what the run's end reads next (its ad-hoc definition, its start).
    * `origin`: who started a run that has no row yet (a refused scheduled run), recorded when it is inserted.
    */
-  async finish(snapshot: Omit<RunSnapshot, 'nodes'>, origin?: { createdBy: string; trigger: RunTrigger }, alongside: readonly SQLWrapper[] = []): Promise<FinishedRun> {
+  async finish(snapshot: Omit<RunSnapshot, 'nodes'>, origin?: { createdBy: string; trigger: RunTrigger }, alongside?: EndAlongside): Promise<FinishedRun> {
     const final = {
       status: snapshot.status,
       degraded: snapshot.degraded,
@@ -175,8 +176,9 @@ export class RunsRepo {
       .set(final)
       .where(and(eq(runs.id, snapshot.id), notInArray(runs.status, TERMINAL_STATUSES)))
       .returning(pinned);
-    const [ended] = alongside.length === 0 ? await end : await this.endAlongside(end.getSQL(), alongside);
-    if (ended) return { outcome: 'ended', ...ended };
+    const together = alongside && (await this.endAlongside(end.getSQL(), alongside));
+    const [ended] = together ? (together.ended ? [together.ended] : []) : await end;
+    if (ended) return { outcome: 'ended', ...ended, ...(together ? { alerting: together.alerting } : {}) };
     const [inserted] = await this.db
       .insert(runs)
       .values({ id: snapshot.id, workflowName: snapshot.workflow, workflowVersion: snapshot.version, input: snapshot.input, startedAt: new Date(snapshot.startedAt), ...origin, ...final })
@@ -188,21 +190,41 @@ export class RunsRepo {
   }
 
   /**
-   * The row's end and `alongside` (the run's last records) as one statement of
-   * data-modifying CTEs: PostgreSQL runs each exactly once, whatever the update
-   * finds, so on a retried finish they are written again (they are idempotent)
-   * even though the row has ended already.
+   * The row's end and what goes `alongside` as one statement of
+   * data-modifying CTEs: PostgreSQL runs each exactly once whatever the update
+   * finds (a retried finish writes the records again: they are idempotent, and
+   * an event stored before is skipped), and a NOTIFY is delivered at commit, so
+   * whoever the end event wakes reads the whole run.
    */
-  private async endAlongside(end: SQL, alongside: readonly SQLWrapper[]): Promise<Pick<FinishedRun, 'definition' | 'startedAt'>[]> {
-    const writes = alongside.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write.getSQL()}), `);
-    const rows = await selectRows<{ definition: Definition | null; started_at: string | Date }>(this.db, sql`with ${sql.join(writes)}ended as (${end}) select definition, started_at from ended`);
-    return rows.map((r) => ({ definition: r.definition, startedAt: new Date(r.started_at) }));
+  private async endAlongside(end: SQL, alongside: EndAlongside): Promise<{ ended: Pick<FinishedRun, 'definition' | 'startedAt'> | undefined; alerting: boolean }> {
+    const ctes = [...alongside.writes.map((write, i) => sql`${sql.identifier(`w${i}`)} as (${write.getSQL()})`), ...(alongside.events ? [sql`ev as (${alongside.events.insert})`] : []), sql`ended as (${end})`];
+    const notified = alongside.events ? sql`(select count(*) from (${alongside.events.notify('ev')}) n)::int` : sql`0`;
+    const [row] = await selectRows<{ definition: Definition | null; started_at: string | Date | null; notified: number; alerting: boolean }>(
+      this.db,
+      sql`with ${sql.join(ctes, sql`, `)}
+        select e.definition, e.started_at, ${notified} as notified, ${alongside.alerting ?? sql`true`} as alerting
+        from (select 1) one left join ended e on true`,
+    );
+    // started_at is never null in a row: null here means the update ended nothing.
+    return { ended: row?.started_at ? { definition: row.definition, startedAt: new Date(row.started_at) } : undefined, alerting: row?.alerting ?? true };
   }
+}
+
+/** What goes out with a run's end, in the statement that ends its row (see `RunsRepo.finish`). */
+export interface EndAlongside {
+  /** Idempotent writes: the run's last records. */
+  writes: readonly SQLWrapper[];
+  /** The run's end event, stored and notified in the same transaction as the row. */
+  events?: EventsStatement;
+  /** A condition read with the end: whether alert rules watch the run (true when not given). */
+  alerting?: SQL;
 }
 
 /** What `RunsRepo.finish` did, and what the run's row says of the run's start. */
 export interface FinishedRun {
   outcome: FinishOutcome;
+  /** Whether alert rules watch the run's end, when read with it (`EndAlongside.alerting`). */
+  alerting?: boolean;
   /** The ad-hoc definition the run ran (null for a stored version's run). */
   definition: Definition | null;
   /** When the row says the run started: the API's clock, before the workflow's. */

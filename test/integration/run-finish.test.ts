@@ -1,11 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunStoreActivities } from '../../src/activities/run-store.js';
+import { RUN_END_KINDS } from '../../src/alerts/evaluate.js';
 import type { NodeRecord, RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
+import { ENDED_MARK, RUN_EVENTS_CHANNEL } from '../../src/db/run-events-repo.js';
 import type { FinishOutcome } from '../../src/db/runs-repo.js';
 import { createTestDatabase } from '../support/harness.js';
 
@@ -30,13 +32,17 @@ for (const kind of ['postgres', 'pglite'] as const) {
     let repos: Repositories;
     let dataDir: string;
     const outcomes: FinishOutcome[] = [];
+    const alerting: boolean[] = [];
     let store: ReturnType<typeof createRunStoreActivities>;
 
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'weft-finish-'));
       database = await openDatabase({ url: kind === 'postgres' ? await createTestDatabase() : undefined, dataDir, migrate: true, maxConnections: 2 });
       repos = createRepositories(database.db);
-      store = createRunStoreActivities({ runs: repos.runs, runNodes: repos.runNodes, executions: repos.nodeExecutions, events: repos.runEvents, onStored: async (_s, finished) => void outcomes.push(finished.outcome) });
+      store = createRunStoreActivities({ runs: repos.runs, runNodes: repos.runNodes, executions: repos.nodeExecutions, events: repos.runEvents, onStored: async (_s, finished) => void outcomes.push(finished.outcome),
+        alerting: (workflow) => repos.alerts.watching(RUN_END_KINDS, workflow),
+        onFinished: async (_run, watched) => void alerting.push(watched),
+      });
     }, 60_000);
     afterAll(async () => {
       await database?.close();
@@ -48,13 +54,17 @@ for (const kind of ['postgres', 'pglite'] as const) {
       await repos.runs.insert({ id: run.id, workflowName: 'wf', workflowVersion: null, definition: definition as never, input: {}, idempotencyKey: null, createdBy: null, trigger: { type: 'api', keyId: null }, priority: 3 });
     }
 
-    it('ends the row and stores every record and attempt; a retry finds it ended and rewrites the same', async () => {
+    it('ends the row and stores every record, attempt and the end event, which wakes listeners; a retry finds it ended and rewrites the same', async () => {
       const run = snapshot(`run_small_${kind}`, 10, 2);
       await started(run);
       outcomes.length = 0;
+      const heard: string[] = [];
+      const unlisten = await database.listen(RUN_EVENTS_CHANNEL, (payload) => heard.push(payload));
       await store.finishRun({ snapshot: run });
+      await vi.waitFor(() => expect(heard).toContain(`${run.id} ${ENDED_MARK}`));
       await store.finishRun({ snapshot: run });
       expect(outcomes).toEqual(['ended', 'rewritten']);
+      await unlisten();
       const found = await repos.runs.getWithNodes(run.id);
       expect(found?.row.status).toBe('succeeded');
       expect(found?.row.costUsd).toBe(5);
@@ -74,6 +84,18 @@ for (const kind of ['postgres', 'pglite'] as const) {
       expect(outcomes).toEqual(['ended']);
       expect((await repos.runs.getWithNodes(run.id))?.nodes?.size).toBe(700);
       expect(await repos.nodeExecutions.list(run.id)).toHaveLength(700);
+    });
+
+    it('reads with the end whether alert rules watch the workflow', async () => {
+      alerting.length = 0;
+      const first = snapshot(`run_unwatched_${kind}`, 1);
+      await started(first);
+      await store.finishRun({ snapshot: first });
+      await repos.alerts.createRule({ name: `failures-${kind}`, kind: 'run_failed', workflow: 'wf', params: {}, forMs: 0, forText: '0s', severity: 'warning', channels: [], repeatIntervalMs: 3_600_000, repeatIntervalText: '1h', enabled: true });
+      const second = snapshot(`run_watched_${kind}`, 1);
+      await started(second);
+      await store.finishRun({ snapshot: second });
+      expect(alerting).toEqual([false, true]);
     });
 
     it('reads a live run without its records, an unknown one as undefined', async () => {

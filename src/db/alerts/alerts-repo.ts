@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, ne, sql, type SQL } from 'drizzle-orm';
 import type { AlertRecord } from '../../alerts/lifecycle.js';
 import type { Db } from '../client.js';
 import {
@@ -11,6 +11,7 @@ import {
   alertSilences,
   type AlertChannelRow,
   type AlertDeliveryRow,
+  type AlertKind,
   type AlertNotificationRow,
   type AlertRow,
   type AlertRuleRow,
@@ -57,6 +58,11 @@ export class AlertsRepo {
 
   rule(id: string): Promise<AlertRuleRow | undefined> {
     return this.db.query.alertRules.findFirst({ where: eq(alertRules.id, id) });
+  }
+
+  /** Whether an enabled rule of one of `kinds` watches `workflow` (or every workflow), as an SQL condition for a statement of the caller's. */
+  watching(kinds: readonly AlertKind[], workflow: string): SQL {
+    return sql`exists (select 1 from ${alertRules} where ${and(eq(alertRules.enabled, true), inArray(alertRules.kind, [...kinds]), inArray(alertRules.workflow, [workflow, '*']))})`;
   }
 
   rules(): Promise<AlertRuleRow[]> {
