@@ -192,32 +192,27 @@ export class RunsService {
     }
     const id = newRunId();
     const startedAt = new Date();
-    const insert = repos.runs.insert({
+    const row = {
       id,
       workflowName: definition.name,
       workflowVersion: version,
       definition: version === null ? definition : null,
       input,
       priority: run.priority,
-      idempotencyKey: run.idempotencyKey,
       createdBy: run.createdBy,
       trigger: run.trigger,
       startedAt,
-    });
-    // Before the workflow starts, so the start is the run's first event, ahead of any node's; with
-    // the row at once, unless an idempotency key may name an earlier run (then there is no new start).
-    const start = () => repos.runEvents.append(id, definition.name, [runEvent({ runId: id, workflow: definition.name, version, status: 'running', degraded: false, costUsd: 0, error: null, startedAt: startedAt.toISOString(), endedAt: null }, 'start')]);
+    };
+    // Before the workflow starts, so the start is the run's first event, ahead of any node's.
+    const start = [runEvent({ runId: id, workflow: definition.name, version, status: 'running', degraded: false, costUsd: 0, error: null, startedAt: startedAt.toISOString(), endedAt: null }, 'start')];
     if (run.idempotencyKey) {
-      const { row, created } = await insert;
-      if (!created) return { started: startedFrom(row), created: false };
-      await start();
+      // The key may name an earlier run: then there is no new start.
+      const { row: stored, created } = await repos.runs.insert({ ...row, idempotencyKey: run.idempotencyKey });
+      if (!created) return { started: startedFrom(stored), created: false };
+      await repos.runEvents.append(id, definition.name, start);
     } else {
-      const [inserted, started] = await Promise.allSettled([insert, start()]);
-      if (inserted.status === 'rejected' || started.status === 'rejected') {
-        // Nothing of a run that cannot start stays behind (a cleanup the outage prevents leaves a row the start's error explains).
-        await Promise.allSettled([inserted.status === 'fulfilled' ? repos.runs.delete(id) : undefined, repos.runEvents.forget(id)]);
-        throw inserted.status === 'rejected' ? inserted.reason : (started as PromiseRejectedResult).reason;
-      }
+      // The row and its start event in one statement: a failed one leaves neither.
+      await repos.runs.insertWithEvents({ ...row, idempotencyKey: null }, repos.runEvents.storing(id, definition.name, start));
     }
     const { segmentEvents } = this.deps;
     // Only when a hook is loaded: without one, runs schedule no hook activity at all.

@@ -85,6 +85,16 @@ export class RunsRepo {
     return { row: existing, created: false };
   }
 
+  /**
+   * Inserts a new run without an idempotency key and its first events in one
+   * statement (the events' NOTIFY is delivered at commit): nothing of it stays
+   * behind when the statement fails.
+   */
+  async insertWithEvents(run: NewRun & { idempotencyKey: null }, events: EventsStatement): Promise<void> {
+    const insert = this.db.insert(runs).values({ ...run, status: 'running' }).returning({ id: runs.id });
+    await selectRows(this.db, sql`with r as (${insert.getSQL()}), ev as (${events.insert}) select (select count(*) from (${events.notify('ev')}) n)::int as notified, (select count(*) from r)::int as inserted`);
+  }
+
   async findByIdempotencyKey(key: string): Promise<RunRow | undefined> {
     const [row] = await this.db.select().from(runs).where(eq(runs.idempotencyKey, key));
     return row;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunStoreActivities } from '../../src/activities/run-store.js';
 import { RUN_END_KINDS } from '../../src/alerts/evaluate.js';
+import { runEvent } from '../../src/dag/run-events.js';
 import type { NodeRecord, RunSnapshot } from '../../src/dag/run-state.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
@@ -12,7 +13,7 @@ import type { FinishOutcome } from '../../src/db/runs-repo.js';
 import { createTestDatabase } from '../support/harness.js';
 
 /**
- * `finishRun` stores a run's end (its row, its node records, every attempt they
+ * A run's start and end statements. `finishRun` stores a run's end (its row, its node records, every attempt they
  * count) in one statement when the records fit one write, in chunks otherwise,
  * on PostgreSQL and PGlite alike; a retried finish changes nothing and says so.
  */
@@ -96,6 +97,22 @@ for (const kind of ['postgres', 'pglite'] as const) {
       await started(second);
       await store.finishRun({ snapshot: second });
       expect(alerting).toEqual([false, true]);
+    });
+
+    it('a run starts with its row and start event in one statement: both or neither', async () => {
+      const id = `run_start_${kind}`;
+      const row = { id, workflowName: 'wf', workflowVersion: null, definition: null, input: {}, idempotencyKey: null, createdBy: null, trigger: { type: 'api' as const, keyId: null }, priority: 3 };
+      const start = (runId: string) => repos.runEvents.storing(runId, 'wf', [runEvent({ runId, workflow: 'wf', version: null, status: 'running', degraded: false, costUsd: 0, error: null, startedAt: new Date().toISOString(), endedAt: null }, 'start')]);
+      const heard: string[] = [];
+      const unlisten = await database.listen(RUN_EVENTS_CHANNEL, (payload) => heard.push(payload));
+      await repos.runs.insertWithEvents(row, start(id));
+      await vi.waitFor(() => expect(heard).toContain(id));
+      expect((await repos.runs.get(id))?.status).toBe('running');
+      expect((await repos.runEvents.after(0, { runId: id }, 10)).map((e) => e.kind)).toEqual(['run']);
+      // The same id again: the row's insert fails, and its event (another run's id here) is not stored either.
+      await expect(repos.runs.insertWithEvents(row, start(`${id}_other`))).rejects.toThrow();
+      expect(await repos.runEvents.after(0, { runId: `${id}_other` }, 10)).toEqual([]);
+      await unlisten();
     });
 
     it('reads a live run without its records, an unknown one as undefined', async () => {
