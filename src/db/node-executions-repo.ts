@@ -1,6 +1,7 @@
-import { and, asc, eq, isNotNull, max, min } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, max, min, sql, type SQL } from 'drizzle-orm';
 import type { NodeError, NodeRecord } from '../dag/run-state.js';
 import type { Db } from './client.js';
+import { jsonRows } from './raw-query.js';
 import { nodeExecutions, type NewNodeExecution, type NodeExecutionRow } from './schema/node-executions.js';
 import { runs } from './schema/runs.js';
 
@@ -26,18 +27,17 @@ export class NodeExecutionsRepo {
    * whose worker died, writes lost to a database outage) is filled in.
    */
   async fillFromRun(runId: string, nodes: Record<string, NodeRecord>): Promise<void> {
-    for (const write of this.filling(runId, nodes)) await write;
+    for (const write of this.filling(runId, nodes)) await this.db.execute(write);
   }
 
-  /** The writes `fillFromRun` makes, one per chunk of attempts, not sent yet (so they can go out with other writes). */
-  filling(runId: string, nodes: Record<string, NodeRecord>) {
-    const rows: NewNodeExecution[] = [];
+  /** The writes `fillFromRun` makes, one per chunk of attempts, not sent yet (so they can go out with other writes); the attempts travel as one JSON parameter each. */
+  filling(runId: string, nodes: Record<string, NodeRecord>): SQL[] {
+    const rows: Omit<NewNodeExecution, 'runId'>[] = [];
     for (const [nodeId, record] of Object.entries(nodes)) {
       for (let attempt = 1; attempt <= record.attempts; attempt++) {
         const last = attempt === record.attempts;
         const lostError: NodeError = { type: 'ATTEMPT_FAILED', message: 'this attempt failed; its worker recorded no details' };
         rows.push({
-          runId,
           nodeId,
           attempt,
           status: last ? record.status : 'failed',
@@ -50,8 +50,15 @@ export class NodeExecutionsRepo {
         });
       }
     }
-    const writes = [];
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) writes.push(this.db.insert(nodeExecutions).values(rows.slice(i, i + INSERT_CHUNK)).onConflictDoNothing());
+    const writes: SQL[] = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      // A JSON null (no output, no error) is stored as SQL null, as a row written value by value is.
+      writes.push(sql`insert into node_executions (run_id, node_id, attempt, status, fallback, started_at, ended_at, output, error, cost_usd)
+        select ${runId}, r->>'nodeId', (r->>'attempt')::int, r->>'status', (r->>'fallback')::int, (r->>'startedAt')::timestamptz, (r->>'endedAt')::timestamptz,
+          nullif(r->'output', 'null'::jsonb), nullif(r->'error', 'null'::jsonb), (r->>'costUsd')::float8
+        from ${jsonRows(rows.slice(i, i + INSERT_CHUNK))}
+        on conflict do nothing`);
+    }
     return writes;
   }
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, max, sql, type SQL } from 'drizzle-orm';
 import type { RunEvent } from '../dag/run-events.js';
 import type { Db } from './client.js';
-import { selectRows } from './raw-query.js';
+import { jsonRows, selectRows } from './raw-query.js';
 import { runEvents, type NewRunEvent, type RunEventKind, type RunEventRow } from './schema/run-events.js';
 
 /**
@@ -113,7 +113,7 @@ export class RunEventsRepo {
    * process's earlier events.
    */
   storing(runId: string, workflow: string, events: readonly RunEvent[]): EventsStatement {
-    return { insert: this.insertSql(events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }))), notify: notifySql };
+    return { insert: insertSql(events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }))), notify: notifySql };
   }
 
   /** Inserts the rows not stored before; resolves to the dedup keys of those it stored. */
@@ -123,19 +123,22 @@ export class RunEventsRepo {
     // a payload repeated within a transaction once, so listeners wake once per run (and
     // once more with the end mark, for the batch that ended it); a batch of events stored
     // before wakes nobody.
-    const inserted = await selectRows<{ dedup: string }>(this.db, sql`with stored as (${this.insertSql(rows)}) select dedup, ${notifyExpression} from stored`);
+    const inserted = await selectRows<{ dedup: string }>(this.db, sql`with stored as (${insertSql(rows)}) select dedup, ${notifyExpression} from stored`);
     return new Set(inserted.map((r) => r.dedup));
   }
+}
 
-  /** The insert of rows not stored before, returning each stored row's dedup key and run, and whether it ended the run. */
-  private insertSql(rows: readonly NewRunEvent[]): SQL {
-    return this.db
-      .insert(runEvents)
-      .values([...rows])
-      .onConflictDoNothing({ target: runEvents.dedup })
-      .returning({ dedup: runEvents.dedup, runId: runEvents.runId, ended: sql`${runEvents.kind} = 'run' and ${runEvents.data}->>'endedAt' is not null`.as('ended') })
-      .getSQL();
-  }
+/**
+ * The insert of rows not stored before, in their order (ids grow with it),
+ * returning each stored row's dedup key and run, and whether it ended the run.
+ * The rows travel as one JSON parameter: built value by value, a batch's
+ * insert cost the worker more CPU than PostgreSQL spent running it.
+ */
+function insertSql(rows: readonly Pick<NewRunEvent, 'runId' | 'workflow' | 'kind' | 'dedup' | 'data'>[]): SQL {
+  return sql`insert into run_events (run_id, workflow, kind, dedup, data)
+    select r->>'runId', r->>'workflow', r->>'kind', r->>'dedup', r->'data' from ${jsonRows(rows)} order by n
+    on conflict (dedup) do nothing
+    returning dedup, run_id, kind = 'run' and data->>'endedAt' is not null as ended`;
 }
 
 /** See `RunEventsRepo.storing`. */

@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { NodeRecord } from '../dag/run-state.js';
 import type { Db } from './client.js';
+import { jsonRows } from './raw-query.js';
 import { runNodes } from './schema/run-nodes.js';
 
 const UPSERT_CHUNK = 500;
@@ -11,20 +12,17 @@ export class RunNodesRepo {
 
   /** Writes records; writing a node again replaces its record (idempotent, for retried activities). */
   async save(runId: string, nodes: Record<string, NodeRecord>): Promise<void> {
-    for (const write of this.saving(runId, nodes)) await write;
+    for (const write of this.saving(runId, nodes)) await this.db.execute(write);
   }
 
-  /** The writes `save` makes, one per chunk of records, not sent yet (so they can go out with other writes). */
-  saving(runId: string, nodes: Record<string, NodeRecord>) {
-    const rows = Object.entries(nodes).map(([nodeId, record]) => ({ runId, nodeId, record }));
-    const writes = [];
-    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
-      writes.push(
-        this.db
-          .insert(runNodes)
-          .values(rows.slice(i, i + UPSERT_CHUNK))
-          .onConflictDoUpdate({ target: [runNodes.runId, runNodes.nodeId], set: { record: sql`excluded.record` } }),
-      );
+  /** The writes `save` makes, one per chunk of records, not sent yet (so they can go out with other writes); the records travel as one JSON parameter each. */
+  saving(runId: string, nodes: Record<string, NodeRecord>): SQL[] {
+    const entries = Object.entries(nodes);
+    const writes: SQL[] = [];
+    for (let i = 0; i < entries.length; i += UPSERT_CHUNK) {
+      writes.push(sql`insert into run_nodes (run_id, node_id, record)
+        select ${runId}, r->>0, r->1 from ${jsonRows(entries.slice(i, i + UPSERT_CHUNK))}
+        on conflict (run_id, node_id) do update set record = excluded.record`);
     }
     return writes;
   }

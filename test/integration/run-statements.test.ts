@@ -10,6 +10,8 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { createRepositories, type Repositories } from '../../src/db/repositories.js';
 import { ENDED_MARK, RUN_EVENTS_CHANNEL } from '../../src/db/run-events-repo.js';
 import type { FinishOutcome } from '../../src/db/runs-repo.js';
+import { sql } from 'drizzle-orm';
+import { selectRows } from '../../src/db/raw-query.js';
 import { createTestDatabase } from '../support/harness.js';
 
 /**
@@ -73,6 +75,9 @@ for (const kind of ['postgres', 'pglite'] as const) {
       const attempts = await repos.nodeExecutions.list(run.id);
       expect(attempts).toHaveLength(20);
       expect(attempts.filter((a) => a.status === 'failed')).toHaveLength(10);
+      // An attempt without output or error stores SQL nulls, not JSON nulls (what `is null` filters and reports find).
+      const [nulls] = await selectRows<{ output: number; error: number }>(database.db, sql`select count(*) filter (where output is null)::int as output, count(*) filter (where error is null)::int as error from node_executions where run_id = ${run.id}`);
+      expect(nulls).toEqual({ output: 10, error: 10 });
       const events = await repos.runEvents.after(0, { runId: run.id }, 10);
       expect(events.map((e) => e.kind)).toEqual(['run']);
     });
