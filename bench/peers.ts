@@ -1,12 +1,13 @@
 /**
- * `npm run bench:peers [-- --server dev|production --repeats 3 --runs 7 --concurrency 8 --throughput-runs 24 --only '10-step']`:
+ * `npm run bench:peers [-- --server dev|production --repeats 3 --runs 7 --concurrency 8 --throughput-runs 24 --blocks 4 --only '10-step']`:
  * Weft as a user runs it against the same DAG shapes written by hand as plain
  * Temporal workflows, every side in processes of its own (issue 20, items 1
  * and 2). A Weft run is started with `POST /runs?wait=` on `weft api` and run
  * by `weft worker`; the hand-written workflow is started and awaited with the
  * SDK's client and run by bench/hand-worker.ts, a worker with the same
  * activities. Both call the same no-op activity on the same Temporal server and
- * database; runs of the two alternate, so load drift affects both alike.
+ * database; runs of the two alternate, and so do their throughput blocks, so
+ * load drift affects both alike.
  * Reports, per shape, p50 wall time, runs/s at a fixed concurrency, CPU per
  * run and the ratios, and each worker's memory: its peak resident set while
  * the runs ran and its high-water mark since it started. Writes its section of
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '7' },
     concurrency: { type: 'string', default: '8' },
     'throughput-runs': { type: 'string', default: '24' },
+    /** Throughput blocks per side and repeat, in alternating order. */
+    blocks: { type: 'string', default: '4' },
     out: { type: 'string', default: 'docs/benchmarks.md' },
     /** A directory for CPU profiles of both workers (every thread's) and \`weft api\`, written when they stop. */
     profile: { type: 'string' },
@@ -47,6 +50,7 @@ const SERVER = values.server === 'production' ? 'production' : 'dev';
 const RUNS = Number(values.runs);
 const CONCURRENCY = Number(values.concurrency);
 const THROUGHPUT_RUNS = Number(values['throughput-runs']);
+const BLOCKS = Number(values.blocks);
 const KEY = `bench-peers-${randomBytes(12).toString('hex')}`;
 
 /** The processes whose CPU a run costs: the bench's client side, Weft's API, the worker of the side measured, the Temporal server. */
@@ -169,18 +173,28 @@ async function measureShape(url: string, client: Client, shape: Shape, sides: Re
       times[variant].push(performance.now() - t0);
     }
   }
+  // Throughput in blocks whose order alternates (weft, hand, hand, weft, …), so drift in the machine's speed during a repeat falls on both sides alike.
+  const spent: Record<Variant, { ms: number; runs: number; cpu: Record<string, number> }> = { weft: { ms: 0, runs: 0, cpu: {} }, hand: { ms: 0, runs: 0, cpu: {} } };
+  for (let block = 0; block < BLOCKS; block++) {
+    for (const variant of block % 2 === 0 ? variants : [...variants].reverse()) {
+      let next = 0;
+      const t0 = performance.now();
+      const { cpu } = await cpuDuring(sides[variant], () =>
+        Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (next++ < THROUGHPUT_RUNS) await runOnce(url, client, shape, variant);
+          }),
+        ),
+      );
+      const side = spent[variant];
+      side.ms += performance.now() - t0;
+      side.runs += THROUGHPUT_RUNS;
+      for (const [name, ms] of Object.entries(cpu)) side.cpu[name] = (side.cpu[name] ?? 0) + ms;
+    }
+  }
   const result = {} as Record<Variant, Measure>;
   for (const variant of variants) {
-    let next = 0;
-    const t0 = performance.now();
-    const { cpu } = await cpuDuring(sides[variant], () =>
-      Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next++ < THROUGHPUT_RUNS) await runOnce(url, client, shape, variant);
-        }),
-      ),
-    );
-    const runsPerSecond = THROUGHPUT_RUNS / ((performance.now() - t0) / 1000);
+    const { ms, runs, cpu } = spent[variant];
     // The hand-written side has no API: the API process's idle CPU is not the baseline's.
     if (variant === 'hand') cpu.api = 0;
     // A Weft run's answer may come before its last workflow task completes (the run's row is written in it): its history is read once the workflow has closed.
@@ -189,8 +203,8 @@ async function measureShape(url: string, client: Client, shape: Shape, sides: Re
     const history = await handle.fetchHistory();
     result[variant] = {
       medianMs: median(times[variant]),
-      runsPerSecond,
-      cpuPerRun: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, ms / THROUGHPUT_RUNS])),
+      runsPerSecond: runs / (ms / 1000),
+      cpuPerRun: Object.fromEntries(Object.entries(cpu).map(([name, total]) => [name, total / runs])),
       eventsPerNode: (history.events?.length ?? 0) / shape.nodes,
     };
   }
@@ -213,15 +227,15 @@ record in PostgreSQL) on the same Temporal server and database; runs of the two
 alternate, so load drift affects both alike. Weft's runs are of stored
 workflows (\`{"workflow": name}\`), as a user's would be.
 
-Command: \`${SERVER === 'dev' ? '' : 'WEFT_TEMPORAL_SERVER=… WEFT_TEMPORAL_SQL_TOOL=… '}npm run bench:peers -- --server ${SERVER}${values.only ? ` --only '${values.only}'` : ''} --repeats ${REPEATS} --runs ${RUNS} --concurrency ${CONCURRENCY} --throughput-runs ${THROUGHPUT_RUNS}\`
+Command: \`${SERVER === 'dev' ? '' : 'WEFT_TEMPORAL_SERVER=… WEFT_TEMPORAL_SQL_TOOL=… '}npm run bench:peers -- --server ${SERVER}${values.only ? ` --only '${values.only}'` : ''} --repeats ${REPEATS} --runs ${RUNS} --concurrency ${CONCURRENCY} --throughput-runs ${THROUGHPUT_RUNS} --blocks ${BLOCKS}\`
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; ${temporal}; load average ${loadavg()[0]!.toFixed(1)} at the end.
 Date: ${new Date().toISOString().slice(0, 10)}. Each figure: the median of ${REPEATS} repeats, with their range; ratios are Weft ÷ hand-written within each repeat.
 
 ${table}
 
 - *p50 ms*: median wall time of ${RUNS} runs one at a time, from the request (or \`execute\`) to the answer with the ended run.
-- *runs/s*: ${THROUGHPUT_RUNS} runs with ${CONCURRENCY} in flight.
-- *CPU ms/run*: user + system time from \`/proc/<pid>/stat\` while the runs/s figure was measured, ÷ runs: the bench process (the client side: HTTP for Weft, the SDK's client for the baseline), \`weft api\` (Weft only), the side's worker, and the Temporal server; PostgreSQL's backends are not counted.
+- *runs/s*: blocks of ${THROUGHPUT_RUNS} runs with ${CONCURRENCY} in flight, ${BLOCKS} per side and repeat, the sides' blocks in alternating order (Weft, hand-written, hand-written, Weft, …) so the machine's drift within a repeat falls on both alike; runs ÷ the time of that side's blocks.
+- *CPU ms/run*: user + system time from \`/proc/<pid>/stat\` during that side's blocks, ÷ runs: the bench process (the client side: HTTP for Weft, the SDK's client for the baseline), \`weft api\` (Weft only), the side's worker, and the Temporal server; PostgreSQL's backends are not counted.
 
 | worker's memory | \`weft worker\` | hand-written worker | **ratio** | target |
 | --- | ---: | ---: | ---: | --- |
