@@ -127,11 +127,7 @@ export class RunsService {
     }
     let definition: Definition;
     let version: number | null = null;
-    let blocking: Promise<BudgetStatus | undefined> | undefined;
     if ('workflow' in request) {
-      // The budget is read while the definition is: both only need the workflow's name.
-      blocking = repos.budgets.blocking(request.workflow);
-      blocking.catch(() => {}); // Awaited in launch; a read that fails after the definition's has already failed is not unhandled.
       const stored = await repos.workflows.get(request.workflow, request.version);
       if (!stored) {
         throw new AppError('NOT_FOUND', `no stored workflow ${formatWorkflowRef(request.workflow, request.version)}`);
@@ -144,7 +140,7 @@ export class RunsService {
     const input = request.input ?? {};
     checkRunInput(definition, input);
     const priority = runPriority(request.priority, definition.limits);
-    return this.launch({ definition, version, input, priority, idempotencyKey: request.idempotencyKey ?? null, createdBy: actor, trigger: { type: 'api', keyId: actor }, blocking });
+    return this.launch({ definition, version, input, priority, idempotencyKey: request.idempotencyKey ?? null, createdBy: actor, trigger: { type: 'api', keyId: actor } });
   }
 
   /**
@@ -180,16 +176,9 @@ export class RunsService {
     createdBy: string | null;
     trigger: RunTrigger;
     reuse?: RunReuse;
-    /** The workflow's spent `block` budget, when its read already started. */
-    blocking?: Promise<BudgetStatus | undefined> | undefined;
   }): Promise<Launched> {
     const { repos } = this.deps;
     const { definition, version, input } = run;
-    const blocking = await (run.blocking ?? repos.budgets.blocking(definition.name));
-    if (blocking) {
-      const { workflow, period, spentUsd, limitUsd } = blocking;
-      throw new AppError('BUDGET_EXCEEDED', `the ${period} budget ${workflow} is spent ($${spentUsd} of $${limitUsd}); no new run of ${definition.name} starts until the period ends`, { workflow, period, spentUsd, limitUsd });
-    }
     const id = newRunId();
     const startedAt = new Date();
     const row = {
@@ -206,13 +195,16 @@ export class RunsService {
     // Before the workflow starts, so the start is the run's first event, ahead of any node's.
     const start = [runEvent({ runId: id, workflow: definition.name, version, status: 'running', degraded: false, costUsd: 0, error: null, startedAt: startedAt.toISOString(), endedAt: null }, 'start')];
     if (run.idempotencyKey) {
+      const blocking = await repos.budgets.blocking(definition.name);
+      if (blocking) throw budgetExceeded(blocking, definition.name);
       // The key may name an earlier run: then there is no new start.
       const { row: stored, created } = await repos.runs.insert({ ...row, idempotencyKey: run.idempotencyKey });
       if (!created) return { started: startedFrom(stored), created: false };
       await repos.runEvents.append(id, definition.name, start);
     } else {
-      // The row and its start event in one statement: a failed one leaves neither.
-      await repos.runs.insertWithEvents({ ...row, idempotencyKey: null }, repos.runEvents.storing(id, definition.name, start));
+      // The budget check, the row and its start event in one statement: a refused or failed one leaves nothing.
+      const { refused } = await repos.runs.insertWithEvents({ ...row, idempotencyKey: null }, repos.runEvents.storing(id, definition.name, start), repos.budgets.blockingSql(definition.name));
+      if (refused) throw budgetExceeded(repos.budgets.statusOf(refused), definition.name);
     }
     const { segmentEvents } = this.deps;
     // Only when a hook is loaded: without one, runs schedule no hook activity at all.
@@ -468,6 +460,11 @@ const ACCEPTED_UPDATE_COMPLETED_WORKFLOW = 'AcceptedUpdateCompletedWorkflow';
 /** An update the workflow (or the server for it) refused with a failure of this type. */
 function isRefusal(err: unknown, type: string): err is WorkflowUpdateFailedError & { cause: ApplicationFailure } {
   return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === type;
+}
+
+/** 409 for a run of `workflow` that a spent `block` budget refuses. */
+function budgetExceeded({ workflow, period, spentUsd, limitUsd }: BudgetStatus, name: string): AppError {
+  return new AppError('BUDGET_EXCEEDED', `the ${period} budget ${workflow} is spent ($${spentUsd} of $${limitUsd}); no new run of ${name} starts until the period ends`, { workflow, period, spentUsd, limitUsd });
 }
 
 function startedFrom(row: RunRow): StartedRun {

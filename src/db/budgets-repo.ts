@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { attemptCost, attemptRun } from './analytics/run-scope.js';
 import { isoTime, selectRows } from './raw-query.js';
@@ -59,43 +59,23 @@ export class BudgetsRepo {
    * the period, so live runs count as they go.
    */
   async status(workflows?: string[]): Promise<BudgetStatus[]> {
-    const only = workflows ? sql`where b.workflow in (${sql.join(workflows.map((w) => sql`${w}`), sql`, `)})` : sql``;
-    const rows = await selectRows<StatusRow>(
-      this.db,
-      sql`
-        select b.workflow, b.period, b.limit_usd, b.on_exceed, b.alert_at, p.period_start, p.period_end,
-               s.spent_usd,
-               (s.spent_usd * extract(epoch from p.period_end - p.period_start) / greatest(extract(epoch from now() - p.period_start), 1))::float8 as projected_usd
-        from budgets b
-        cross join lateral (
-          select date_trunc(b.period, now(), 'UTC') as period_start,
-                 date_trunc(b.period, now(), 'UTC') + ('1 ' || b.period)::interval as period_end
-        ) p
-        cross join lateral (
-          select coalesce(sum(${attemptCost}), 0)::float8 as spent_usd
-          from node_executions ne ${attemptRun}
-          where ne.ended_at >= p.period_start and ne.ended_at < p.period_end
-            and (b.workflow = '*' or r.workflow_name = b.workflow)
-        ) s
-        ${only}
-        order by b.workflow`,
-    );
-    return rows.map((r) => ({
-      workflow: r.workflow,
-      period: r.period,
-      limitUsd: r.limit_usd,
-      onExceed: r.on_exceed,
-      alertAt: r.alert_at,
-      periodStart: isoTime(r.period_start)!,
-      periodEnd: isoTime(r.period_end)!,
-      spentUsd: r.spent_usd,
-      projectedUsd: r.projected_usd,
-    }));
+    return (await selectRows<StatusRow>(this.db, statusSql(workflows))).map(statusOf);
   }
 
   /** The budget that refuses new runs of `workflow`: a `block` one, its own or `*`, whose spend reached its limit. */
   async blocking(workflow: string): Promise<BudgetStatus | undefined> {
-    return (await this.status([workflow, '*'])).find((b) => b.onExceed === 'block' && b.spentUsd >= b.limitUsd);
+    const [row] = await selectRows<StatusRow>(this.db, blockingSql(workflow));
+    return row && statusOf(row);
+  }
+
+  /** `blocking` as a query for a statement of the caller's (`RunsRepo.insertWithEvents`); `statusOf` reads its row. */
+  blockingSql(workflow: string): SQL {
+    return blockingSql(workflow);
+  }
+
+  /** A budget's status from a row of `blockingSql`'s query (or its JSON). */
+  statusOf(row: Record<string, unknown>): BudgetStatus {
+    return statusOf(row as unknown as StatusRow);
   }
 
   /** Records that a budget crossed a threshold this period; true only for the first to record it. */
@@ -107,4 +87,49 @@ export class BudgetsRepo {
       .returning({ threshold: budgetAlerts.threshold });
     return inserted.length > 0;
   }
+}
+
+/**
+ * Every budget (or those of the given workflow names, `*` included only when
+ * named) with its spend in the current UTC period: attempts whose end falls in
+ * the period, so live runs count as they go.
+ */
+function statusSql(workflows?: string[]): SQL {
+  const only = workflows ? sql`where b.workflow in (${sql.join(workflows.map((w) => sql`${w}`), sql`, `)})` : sql``;
+  return sql`
+    select b.workflow, b.period, b.limit_usd, b.on_exceed, b.alert_at, p.period_start, p.period_end,
+           s.spent_usd,
+           (s.spent_usd * extract(epoch from p.period_end - p.period_start) / greatest(extract(epoch from now() - p.period_start), 1))::float8 as projected_usd
+    from budgets b
+    cross join lateral (
+      select date_trunc(b.period, now(), 'UTC') as period_start,
+             date_trunc(b.period, now(), 'UTC') + ('1 ' || b.period)::interval as period_end
+    ) p
+    cross join lateral (
+      select coalesce(sum(${attemptCost}), 0)::float8 as spent_usd
+      from node_executions ne ${attemptRun}
+      where ne.ended_at >= p.period_start and ne.ended_at < p.period_end
+        and (b.workflow = '*' or r.workflow_name = b.workflow)
+    ) s
+    ${only}
+    order by b.workflow`;
+}
+
+/** The `block` budget, its own or `*`, whose spend reached its limit: what refuses new runs of `workflow`. */
+function blockingSql(workflow: string): SQL {
+  return sql`select * from (${statusSql([workflow, '*'])}) st where st.on_exceed = 'block' and st.spent_usd >= st.limit_usd`;
+}
+
+function statusOf(r: StatusRow): BudgetStatus {
+  return {
+    workflow: r.workflow,
+    period: r.period,
+    limitUsd: r.limit_usd,
+    onExceed: r.on_exceed,
+    alertAt: r.alert_at,
+    periodStart: isoTime(r.period_start)!,
+    periodEnd: isoTime(r.period_end)!,
+    spentUsd: r.spent_usd,
+    projectedUsd: r.projected_usd,
+  };
 }

@@ -107,13 +107,14 @@ export class RunEventsRepo {
 
   /**
    * One run's events as parts of a statement of the caller's (the run's end
-   * with its row, `RunsRepo.finish`): `insert` is a CTE body, `notify(cte)`
+   * with its row, `RunsRepo.finish`): `insert()` is a CTE body, `notify(cte)`
    * selects a NOTIFY per stored row of that CTE (the statement must read it, or
    * PostgreSQL never runs it). Await `settled` first, so they come after this
    * process's earlier events.
    */
   storing(runId: string, workflow: string, events: readonly RunEvent[]): EventsStatement {
-    return { insert: insertSql(events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }))), notify: notifySql };
+    const rows = events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }));
+    return { insert: (onlyIf) => insertSql(rows, onlyIf), notify: notifySql };
   }
 
   /** Inserts the rows not stored before; resolves to the dedup keys of those it stored. */
@@ -134,16 +135,17 @@ export class RunEventsRepo {
  * The rows travel as one JSON parameter: built value by value, a batch's
  * insert cost the worker more CPU than PostgreSQL spent running it.
  */
-function insertSql(rows: readonly Pick<NewRunEvent, 'runId' | 'workflow' | 'kind' | 'dedup' | 'data'>[]): SQL {
+function insertSql(rows: readonly Pick<NewRunEvent, 'runId' | 'workflow' | 'kind' | 'dedup' | 'data'>[], onlyIf?: SQL): SQL {
   return sql`insert into run_events (run_id, workflow, kind, dedup, data)
-    select r->>'runId', r->>'workflow', r->>'kind', r->>'dedup', r->'data' from ${jsonRows(rows)} order by n
+    select r->>'runId', r->>'workflow', r->>'kind', r->>'dedup', r->'data' from ${jsonRows(rows)} ${onlyIf ? sql`where ${onlyIf} ` : sql``}order by n
     on conflict (dedup) do nothing
     returning dedup, run_id, kind = 'run' and data->>'endedAt' is not null as ended`;
 }
 
 /** See `RunEventsRepo.storing`. */
 export interface EventsStatement {
-  insert: SQL;
+  /** The insert, a CTE body; with `onlyIf`, only when that condition holds (it may read the statement's other CTEs). */
+  insert(onlyIf?: SQL): SQL;
   notify(cte: string): SQL;
 }
 

@@ -3,7 +3,7 @@ import { isTerminalRun, runStatuses, type NodeRecord, type RunSnapshot, type Run
 import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
-import { selectRows } from './raw-query.js';
+import { jsonRows, selectRows } from './raw-query.js';
 import type { EventsStatement } from './run-events-repo.js';
 import { runNodes } from './schema/run-nodes.js';
 import { runs, type RunRow } from './schema/runs.js';
@@ -87,12 +87,25 @@ export class RunsRepo {
 
   /**
    * Inserts a new run without an idempotency key and its first events in one
-   * statement (the events' NOTIFY is delivered at commit): nothing of it stays
+   * statement (the events' NOTIFY is delivered at commit), unless `refusal`
+   * (a query, see `BudgetsRepo.blockingSql`) finds a row: then nothing is
+   * written, and that row (as JSON) is returned. Nothing of the run stays
    * behind when the statement fails.
    */
-  async insertWithEvents(run: NewRun & { idempotencyKey: null }, events: EventsStatement): Promise<void> {
-    const insert = this.db.insert(runs).values({ ...run, status: 'running' }).returning({ id: runs.id });
-    await selectRows(this.db, sql`with r as (${insert.getSQL()}), ev as (${events.insert}) select (select count(*) from (${events.notify('ev')}) n)::int as notified, (select count(*) from r)::int as inserted`);
+  async insertWithEvents(run: NewRun & { idempotencyKey: null }, events: EventsStatement, refusal: SQL = sql`select 1 where false`): Promise<{ refused: Record<string, unknown> | undefined }> {
+    const [row] = await selectRows<{ refused: string | null }>(
+      this.db,
+      sql`with refusal as (${refusal} limit 1),
+        r as (
+          insert into runs (id, workflow_name, workflow_version, definition, status, input, priority, created_by, trigger, started_at)
+          select r->>'id', r->>'workflowName', (r->>'workflowVersion')::int, nullif(r->'definition', 'null'::jsonb), 'running', nullif(r->'input', 'null'::jsonb),
+            (r->>'priority')::int, r->>'createdBy', nullif(r->'trigger', 'null'::jsonb), coalesce((r->>'startedAt')::timestamptz, now())
+          from ${jsonRows([run])} where not exists (select 1 from refusal)
+          returning id),
+        ev as (${events.insert(sql`exists (select 1 from r)`)})
+        select (select count(*) from (${events.notify('ev')}) n)::int as notified, (select row_to_json(x)::text from refusal x) as refused`,
+    );
+    return { refused: row?.refused ? (JSON.parse(row.refused) as Record<string, unknown>) : undefined };
   }
 
   async findByIdempotencyKey(key: string): Promise<RunRow | undefined> {
@@ -207,7 +220,7 @@ export class RunsRepo {
    * whoever the end event wakes reads the whole run.
    */
   private async endAlongside(end: SQL, alongside: EndAlongside): Promise<{ ended: Pick<FinishedRun, 'definition' | 'startedAt'> | undefined; alerting: boolean }> {
-    const ctes = [...alongside.writes.map((write, i) => sql`${sql.identifier(`w${i}`)} as (${write.getSQL()})`), ...(alongside.events ? [sql`ev as (${alongside.events.insert})`] : []), sql`ended as (${end})`];
+    const ctes = [...alongside.writes.map((write, i) => sql`${sql.identifier(`w${i}`)} as (${write.getSQL()})`), ...(alongside.events ? [sql`ev as (${alongside.events.insert()})`] : []), sql`ended as (${end})`];
     const notified = alongside.events ? sql`(select count(*) from (${alongside.events.notify('ev')}) n)::int` : sql`0`;
     const [row] = await selectRows<{ definition: Definition | null; started_at: string | Date | null; notified: number; alerting: boolean }>(
       this.db,

@@ -104,7 +104,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       expect(alerting).toEqual([false, true]);
     });
 
-    it('a run starts with its row and start event in one statement: both or neither', async () => {
+    it('a run starts with its row and start event in one statement: both or neither, and neither when refused', async () => {
       const id = `run_start_${kind}`;
       const row = { id, workflowName: 'wf', workflowVersion: null, definition: null, input: {}, idempotencyKey: null, createdBy: null, trigger: { type: 'api' as const, keyId: null }, priority: 3 };
       const start = (runId: string) => repos.runEvents.storing(runId, 'wf', [runEvent({ runId, workflow: 'wf', version: null, status: 'running', degraded: false, costUsd: 0, error: null, startedAt: new Date().toISOString(), endedAt: null }, 'start')]);
@@ -114,6 +114,11 @@ for (const kind of ['postgres', 'pglite'] as const) {
       await vi.waitFor(() => expect(heard).toContain(id));
       expect((await repos.runs.get(id))?.status).toBe('running');
       expect((await repos.runEvents.after(0, { runId: id }, 10)).map((e) => e.kind)).toEqual(['run']);
+      // A refusal (a spent budget's row) writes nothing and is handed back.
+      const refused = await repos.runs.insertWithEvents({ ...row, id: `${id}_refused` }, start(`${id}_refused`), sql`select 'wf' as workflow, 1.5::float8 as spent_usd`);
+      expect(refused.refused).toEqual({ workflow: 'wf', spent_usd: 1.5 });
+      expect(await repos.runs.get(`${id}_refused`)).toBeUndefined();
+      expect(await repos.runEvents.after(0, { runId: `${id}_refused` }, 10)).toEqual([]);
       // The same id again: the row's insert fails, and its event (another run's id here) is not stored either.
       await expect(repos.runs.insertWithEvents(row, start(`${id}_other`))).rejects.toThrow();
       expect(await repos.runEvents.after(0, { runId: `${id}_other` }, 10)).toEqual([]);
