@@ -62,7 +62,8 @@ export class RunEventsRepo {
     }
     const batch: Batch = { rows, done: Promise.resolve(new Set()) };
     this.pending = batch;
-    batch.done = this.tail.then(() => {
+    // After the I/O already queued (other runs' workflow tasks completing now): their events join this write.
+    batch.done = this.tail.then(nextTurn).then(() => {
       // From here on, appends start the next batch.
       if (this.pending === batch) this.pending = undefined;
       return this.insert(batch.rows);
@@ -140,6 +141,11 @@ function insertSql(rows: readonly Pick<NewRunEvent, 'runId' | 'workflow' | 'kind
     select r->>'runId', r->>'workflow', r->>'kind', r->>'dedup', r->'data' from ${jsonRows(rows)} ${onlyIf ? sql`where ${onlyIf} ` : sql``}order by n
     on conflict (dedup) do nothing
     returning dedup, run_id, kind = 'run' and data->>'endedAt' is not null as ended`;
+}
+
+/** Resolves in the event loop's next turn, after the callbacks of I/O that is ready now. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** See `RunEventsRepo.storing`. */
