@@ -2,7 +2,8 @@ import type { Request, Router } from 'express';
 import { z } from 'zod';
 import { accessFor } from './access.js';
 import { authorize } from './auth.js';
-import type { ErrorCode } from './errors.js';
+import { holdsNul } from './body-limits.js';
+import { AppError, type ErrorCode } from './errors.js';
 import { parseRequest } from './schemas.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -115,6 +116,8 @@ export function mountRoutes(router: Router, routes: readonly RouteSpec[], option
       },
       ...authorize(route.method, pattern),
       async (req, res) => {
+        // As for bodies (body-limits.ts): PostgreSQL takes no NUL in text, and a streamed answer would break mid-way.
+        if (holdsNul(req.params) || holdsNul(req.query)) throw new AppError('BAD_REQUEST', 'a path or query parameter holds the character U+0000 (NUL), which Weft cannot store or look up');
         const reply = await route.handle({
           params: route.params ? parseRequest(route.params, req.params, 'path parameters') : undefined,
           query: route.query ? parseRequest(route.query, req.query, 'query') : undefined,

@@ -91,6 +91,13 @@ describe('bodies', () => {
     expect((await h.api('GET', '/api/v1/runs?workflow=nul-body')).body).toEqual(before.body);
     expect((await h.api('GET', '/api/v1/workflows/nul-body')).status).toBe(404);
   });
+
+  it('answers NUL (U+0000) in a query or path parameter with 400 before anything is read, a streamed export included (it broke the stream mid-way)', async () => {
+    for (const path of ['/api/v1/export/runs?status=%00', '/api/v1/export/node-executions?workflow=a%00b', '/api/v1/runs?workflow=%00', '/api/v1/runs/run%00x', '/api/v1/workflows/%00']) {
+      const res = await h.api('GET', path, undefined, { key: await freshKey() });
+      expect([path, res.status, res.body.error?.code]).toEqual([path, 400, 'BAD_REQUEST']);
+    }
+  });
 });
 
 describe('headers', () => {
