@@ -149,7 +149,7 @@ Date: ${new Date().toISOString().slice(0, 10)}. Each figure: the median of ${REP
 | (b) \`GET /runs/{id}/critical-path\`, stored (median of 3 asks) | ${stat((r) => r.criticalStored)} | < 1 s |
 | (c) \`GET /analytics/workflows/{name}\` over the workflow's runs (1 to ${REPEATS} runs of ${n} nodes) | ${stat((r) => r.workflow)} | < 2 s |
 
-- A run computes and stores its critical path when it ends (\`run_critical_paths\`); (b)'s first ask is the path of a run stored without one, the dearer case. Before, both (b) and (c) walked the run's graph in recursive SQL over CTEs without indexes: ~20 s each at 10,000 nodes.
+- A run computes its critical path when it ends and stores it with the paths of the runs ending within 250 ms (\`run_critical_paths\`); (b)'s first ask is the path of a run stored without one, the dearer case. Before, both (b) and (c) walked the run's graph in recursive SQL over CTEs without indexes: ~20 s each at 10,000 nodes.
 - (a) was quadratic in the chain's length when nodes read a node further up than their needs: ancestor sets walked per question (no answer in 30 s at 10,000 nodes). The run is stored as a finished run stores itself (its row and ${n} node records), not run through ${n} activities.
 `;
 }
