@@ -54,7 +54,7 @@ export class RunEventsRepo {
    * out, so a caller can count a change once however often it is reported.
    */
   append(runId: string, workflow: string, events: readonly RunEvent[]): Promise<RunEvent[]> {
-    const rows = events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }));
+    const rows = rowsOf(runId, workflow, events);
     const stored = (done: Promise<ReadonlySet<string>>) => done.then((keys) => events.filter((e) => keys.has(e.dedup)));
     if (this.pending) {
       this.pending.rows.push(...rows);
@@ -108,14 +108,14 @@ export class RunEventsRepo {
 
   /**
    * One run's events as parts of a statement of the caller's (the run's end
-   * with its row, `RunsRepo.finish`): `insert()` is a CTE body, `notify(cte)`
-   * selects a NOTIFY per stored row of that CTE (the statement must read it, or
-   * PostgreSQL never runs it). Await `settled` first, so they come after this
-   * process's earlier events.
+   * with its row, `RunsRepo.finish`): `insert()` is a CTE body, `notified(cte)`
+   * a scalar that sends a NOTIFY per stored row of that CTE (the statement must
+   * select it, or PostgreSQL never runs it). Await `settled` first, so they come
+   * after this process's earlier events.
    */
   storing(runId: string, workflow: string, events: readonly RunEvent[]): EventsStatement {
-    const rows = events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }));
-    return { insert: (onlyIf) => insertSql(rows, onlyIf), notify: notifySql };
+    const rows = rowsOf(runId, workflow, events);
+    return { insert: (onlyIf) => insertSql(rows, onlyIf), notified: notifiedSql };
   }
 
   /** Inserts the rows not stored before; resolves to the dedup keys of those it stored. */
@@ -152,14 +152,20 @@ function nextTurn(): Promise<void> {
 export interface EventsStatement {
   /** The insert, a CTE body; with `onlyIf`, only when that condition holds (it may read the statement's other CTEs). */
   insert(onlyIf?: SQL): SQL;
-  notify(cte: string): SQL;
+  /** How many NOTIFYs the rows the CTE named `cte` stored sent (sending them). */
+  notified(cte: string): SQL;
 }
 
 /** The NOTIFY of a stored row (its run id, and the end mark when it ended the run). */
 const notifyExpression = sql`pg_notify(${RUN_EVENTS_CHANNEL}, run_id || case when ended then ${` ${ENDED_MARK}`} else '' end)`;
 
-function notifySql(cte: string): SQL {
-  return sql`select ${notifyExpression} from ${sql.identifier(cte)}`;
+function notifiedSql(cte: string): SQL {
+  return sql`(select count(*) from (select ${notifyExpression} from ${sql.identifier(cte)}) n)::int`;
+}
+
+/** Events of one run as `run_events` rows. */
+function rowsOf(runId: string, workflow: string, events: readonly RunEvent[]): NewRunEvent[] {
+  return events.map((e) => ({ runId, workflow, kind: e.kind, dedup: e.dedup, data: e.data as unknown as Record<string, unknown> }));
 }
 
 function conditions(filter: RunEventFilter): SQL[] {

@@ -103,7 +103,7 @@ export class RunsRepo {
           from ${jsonRows([run])} where not exists (select 1 from refusal)
           returning id),
         ev as (${events.insert(sql`exists (select 1 from r)`)})
-        select (select count(*) from (${events.notify('ev')}) n)::int as notified, (select row_to_json(x)::text from refusal x) as refused`,
+        select ${events.notified('ev')} as notified, (select row_to_json(x)::text from refusal x) as refused`,
     );
     return { refused: row?.refused ? (JSON.parse(row.refused) as Record<string, unknown>) : undefined };
   }
@@ -221,7 +221,8 @@ export class RunsRepo {
    */
   private async endAlongside(end: SQL, alongside: EndAlongside): Promise<{ ended: Pick<FinishedRun, 'definition' | 'startedAt'> | undefined; alerting: boolean }> {
     const ctes = [...alongside.writes.map((write, i) => sql`${sql.identifier(`w${i}`)} as (${write.getSQL()})`), ...(alongside.events ? [sql`ev as (${alongside.events.insert()})`] : []), sql`ended as (${end})`];
-    const notified = alongside.events ? sql`(select count(*) from (${alongside.events.notify('ev')}) n)::int` : sql`0`;
+    // Selected so that PostgreSQL sends the NOTIFYs (an unread CTE of a select never runs).
+    const notified = alongside.events ? alongside.events.notified('ev') : sql`0`;
     const [row] = await selectRows<{ definition: Definition | null; started_at: string | Date | null; notified: number; alerting: boolean }>(
       this.db,
       sql`with ${sql.join(ctes, sql`, `)}

@@ -42,7 +42,7 @@ export class CriticalPathsRepo {
   }
 
   /** Computes and stores (or stores again: idempotent) the path of an ended run whose definition and node times are at hand. */
-  async store(runId: string, definition: Definition, times: ReadonlyMap<string, NodeTimes>, startedAt: string): Promise<CriticalPathNode[]> {
+  private async store(runId: string, definition: Definition, times: ReadonlyMap<string, NodeTimes>, startedAt: string): Promise<CriticalPathNode[]> {
     const nodes = criticalPath(compilePlan(definition), times, startedAt);
     await this.storeMany([{ runId, nodes }]);
     return nodes;
