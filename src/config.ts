@@ -57,6 +57,12 @@ export const configSchema = z.object({
   WEFT_EXEC_SANDBOX_READONLY: list.default([]),
   /** MCP servers given by `command` (stdio), started on the worker under the exec sandbox; off unless set. */
   WEFT_MCP_STDIO: flag,
+  /**
+   * `on`: the worker's workflow threads collect a stack for every promise, for Temporal's stack-trace
+   * queries (the UI's Stack Trace tab). Off by default: it cost the interpreter a fifth of its
+   * workflow thread, and a run's state (`GET /runs/{id}`) says more about where it waits.
+   */
+  WEFT_WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
   /** History events after which a run continues as new; lower it only to exercise continue-as-new. */
   WEFT_SEGMENT_EVENTS: z.coerce.number().int().min(100).max(9_000).default(SEGMENT_EVENTS),
   /** Comma-separated plugins to load: shipped names (webhook, slack, github), module specifiers or file paths. */

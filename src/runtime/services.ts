@@ -81,6 +81,7 @@ export async function startWorker(input: {
     activities: createActivities({ repos: services.repos, logger, settings: services.settings, plugins: services.plugins, hooks: new HookDispatcher(services.plugins, { logger }) }),
     sinks: runEventSinks(services.repos.runEvents, logger),
     workflowBundle: input.workflowBundle ?? (await bundleWorkflows(bundlerLogger(logger))),
+    stackTraces: config.WEFT_WORKFLOW_STACK_TRACES === 'on',
   });
   const running = worker.run();
   running.catch((err) => logger.fatal({ err }, 'worker stopped with an error'));

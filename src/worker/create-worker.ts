@@ -18,12 +18,21 @@ export interface WeftWorkerOptions {
   sinks?: InjectedSinks<WeftSinks>;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles `src/workflows`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Collect a stack for every promise workflow code creates, for Temporal's stack-trace queries
+   * (default: off, `WEFT_WORKFLOW_STACK_TRACES`). Process-wide: the setting reaches the SDK's
+   * workflow threads through the environment they copy when they start.
+   */
+  stackTraces?: boolean;
   /** Extra worker tuning, e.g. concurrency limits. */
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
 }
 
 /** Creates the Weft worker: the interpreter workflow plus every node activity. */
 export async function createWeftWorker(options: WeftWorkerOptions): Promise<Worker> {
+  // Read by the SDK's workflow threads (patches/@temporalio+worker+1.24.0.patch); threads copy the
+  // environment when they start, which is within Worker.create.
+  process.env.TEMPORAL_WORKFLOW_STACK_TRACES = options.stackTraces ? 'on' : 'off';
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

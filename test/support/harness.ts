@@ -149,7 +149,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const client = new Client({ connection });
 
   // Loaded once and shared by the worker and the API, as the runtime does.
-  const settings = activitySettings(loadConfig(options.workerEnv ?? {}), options.workerEnv ?? {});
+  const workerConfig = loadConfig(options.workerEnv ?? {});
+  const settings = activitySettings(workerConfig, options.workerEnv ?? {});
   const plugins = options.plugins ?? PluginRegistry.empty();
   let worker: Worker | null = null;
   let workerRun: Promise<void> | null = null;
@@ -163,6 +164,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       activities: createActivities({ repos, logger, settings, plugins, hooks: new HookDispatcher(plugins, { logger }) }),
       sinks: runEventSinks(repos.runEvents, logger),
       workflowBundle,
+      stackTraces: workerConfig.WEFT_WORKFLOW_STACK_TRACES === 'on',
       ...(options.workerTuning ? { tuning: options.workerTuning } : {}),
     });
     workerRun = worker.run();
