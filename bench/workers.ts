@@ -14,6 +14,7 @@ import { runEventSinks } from '../src/worker/run-event-sinks.js';
 import { RUN_WORKFLOW_TYPE } from '../src/workflows/messages.js';
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
 import { BIG_HISTORY_CHANNEL } from '../test/support/executions.js';
+import { workflowBundleOptions } from '../src/worker/bundle-options.js';
 import type { Backend } from './backend.js';
 
 /** Weft's task queue and the hand-written workflows' in the benchmark process. */
@@ -41,19 +42,19 @@ export async function startBenchWorkers(backend: Backend, env: NodeJS.ProcessEnv
   const repos = createRepositories(database.db);
   const native = await NativeConnection.connect({ address: backend.temporalAddress });
   const activities = createActivities({ repos, logger: createLogger('silent'), settings: activitySettings(loadConfig(env), {}) });
-  const workerFor = async (workflowsPath: string, taskQueue: string) =>
+  const workerFor = async (bundle: { workflowsPath: string; preloadModules?: string[] }, taskQueue: string) =>
     Worker.create({
       connection: native,
       taskQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quiet }),
+      workflowBundle: await bundleWorkflowCode({ ...bundle, logger: quiet }),
       activities,
       // The run events `weft worker` writes (the live streams read them): Weft's runs do that work here too.
       sinks: runEventSinks(repos.runEvents, createLogger('silent')),
       maxHeartbeatThrottleInterval: '2 seconds',
       defaultHeartbeatThrottleInterval: '2 seconds',
     });
-  const worker = await workerFor(new URL('../src/workflows/index.ts', import.meta.url).pathname, TASK_QUEUE);
-  const handWorker = await workerFor(new URL('./workflows/index.ts', import.meta.url).pathname, HAND_TASK_QUEUE);
+  const worker = await workerFor(workflowBundleOptions(), TASK_QUEUE);
+  const handWorker = await workerFor({ workflowsPath: new URL('./workflows/index.ts', import.meta.url).pathname }, HAND_TASK_QUEUE);
   const connection = await Connection.connect({ address: backend.temporalAddress, ...BIG_HISTORY_CHANNEL });
   return {
     client: new Client({ connection }),

@@ -17,6 +17,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import type { AgentActivityInput, WeftActivities } from '../src/activities/contract.js';
 import { findTemporalCli, startTemporalDevServer } from '../src/runtime/temporal-dev-server.js';
 import { installTemporalRuntime } from '../src/runtime/temporal-runtime.js';
+import { workflowBundleOptions } from '../src/worker/bundle-options.js';
 import { freePort } from '../test/support/ports.js';
 import { median } from './report.js';
 import { shapes } from './shapes.js';
@@ -73,18 +74,18 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
-  const workerFor = async (workflowsPath: string, taskQueue: string) =>
+  const workerFor = async (bundle: { workflowsPath: string; preloadModules?: string[] }, taskQueue: string) =>
     Worker.create({
       connection: native,
       taskQueue,
       debugMode: true,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quiet }),
+      workflowBundle: await bundleWorkflowCode({ ...bundle, logger: quiet }),
       activities: stubActivities(),
       // Weft's run events go nowhere here: a sink call makes no promise in workflow code.
       sinks: { runEvents: { append: { fn: () => {} } } },
     });
-  const weft = await workerFor(new URL('../src/workflows/index.ts', import.meta.url).pathname, TASK_QUEUE);
-  const hand = await workerFor(new URL('./workflows/index.ts', import.meta.url).pathname, HAND_TASK_QUEUE);
+  const weft = await workerFor(workflowBundleOptions(), TASK_QUEUE);
+  const hand = await workerFor({ workflowsPath: new URL('./workflows/index.ts', import.meta.url).pathname }, HAND_TASK_QUEUE);
   try {
     await weft.runUntil(() =>
       hand.runUntil(async () => {

@@ -1,5 +1,4 @@
-import type jsonata from 'jsonata';
-import { loadJsonata } from './jsonata-lazy.js';
+import jsonata from 'jsonata';
 
 /**
  * JSONata expressions and `{{ expr }}` templates (contract 1.1).
@@ -41,8 +40,16 @@ interface JsonataError {
   position?: number;
 }
 
+// JSONata 1.x stores its regex engine on its exported function at every compile. In the
+// workflow bundle this module and JSONata's are preloaded: shared by a thread's runs and
+// frozen, where that assignment throws. Its engine here is always RegExp, held by an
+// accessor that ignores the assignment.
+Object.defineProperty(jsonata, 'RegexEngine', { get: () => RegExp, set: () => {} });
+
 /**
- * Compiled expressions by source; parsing dominates short templates' cost. Kept
+ * Compiled expressions by source, shared by a workflow thread's runs (this
+ * module is preloaded: src/worker/bundle-options.ts); parsing dominates short
+ * templates' cost. Kept
  * small on purpose: inside the workflow sandbox a compiled expression held ~150 kB,
  * and a 10,000-node run's worker peaked at 1,350 MiB RSS with 5,000 cached, 903 MiB
  * with 200 (`npm run bench -- --big-only`). Repeats (map items, loop bodies) still hit.
@@ -56,7 +63,7 @@ export function compileExpression(source: string): jsonata.Expression {
   if (known) return known;
   let expr: jsonata.Expression;
   try {
-    expr = loadJsonata()(source);
+    expr = jsonata(source);
   } catch (err) {
     const e = err as JsonataError;
     throw new ExpressionError(`${e.message ?? 'syntax error'}${e.position === undefined ? '' : ` at position ${e.position}`}`, source, e.position);
@@ -113,9 +120,8 @@ const KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'in', 'true', 'false
 
 /**
  * The value of a template that only reads a path of plain objects (most
- * templates: `nodes.draft.output.text`), without parsing it as JSONata: a run's
- * module state, the compiled cache included, starts empty in every workflow, so
- * each such template used to cost a parse. Anything JSONata would treat
+ * templates: `nodes.draft.output.text`), without parsing or evaluating it as
+ * JSONata, which costs far more than the lookups. Anything JSONata would treat
  * differently (an array on the way, which it maps over; a missing field; a
  * keyword, bounds too tight for the path's few steps) is left to JSONata, so
  * the value and the verdict are always the ones it gives.

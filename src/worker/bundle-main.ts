@@ -5,9 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from './create-worker.js';
+import { workflowBundleOptions } from './bundle-options.js';
 
 const line = (level: string) => (message: string) => void process.stdout.write(`${level}\t${message.replaceAll('\n', ' ')}\n`);
 const logger = { trace: line('TRACE'), debug: line('DEBUG'), info: line('INFO'), warn: line('WARN'), error: line('ERROR'), log: (level: string, message: string) => line(level)(message) };
-const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger });
+const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger });
 writeFileSync(process.argv[2]!, code);

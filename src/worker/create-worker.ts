@@ -1,13 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { WeftActivities } from '../activities/contract.js';
 import type { WeftSinks } from '../workflows/event-sink.js';
-
-/** Where the workflow bundle starts: `.ts` when run from source (tsx, tests), `.js` when built. */
-export function workflowsPath(): string {
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return fileURLToPath(new URL(`../workflows/index.${ext}`, import.meta.url));
-}
+import { workflowBundleOptions } from './bundle-options.js';
 
 export interface WeftWorkerOptions {
   connection: NativeConnection;
@@ -39,11 +33,17 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...(options.sinks ? { sinks: options.sinks } : {}),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : bundledHere()),
     // Cancellation reaches an activity only with a heartbeat's answer; the SDK's
     // default throttle (80% of the heartbeat timeout) would delay it by up to 24s.
     maxHeartbeatThrottleInterval: '2 seconds',
     defaultHeartbeatThrottleInterval: '2 seconds',
     ...options.tuning,
   });
+}
+
+/** The worker's options to bundle the workflows itself, as `bundleWorkflows` would. */
+function bundledHere(): Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'> {
+  const { workflowsPath, preloadModules } = workflowBundleOptions();
+  return { workflowsPath, bundlerOptions: { preloadModules } };
 }

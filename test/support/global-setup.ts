@@ -5,7 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { findTemporalCli, startTemporalDevServer } from '../../src/runtime/temporal-dev-server.js';
-import { workflowsPath } from '../../src/worker/create-worker.js';
+import { workflowBundleOptions } from '../../src/worker/bundle-options.js';
 import { quietBundlerLogger } from './bundler-logger.js';
 import { startThrowawayPostgres } from './postgres-cluster.js';
 import { freePort } from './ports.js';
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const [server, postgres, bundle] = await Promise.all([
     freePort().then((port) => startTemporalDevServer({ binary: findTemporalCli(process.env.TEMPORAL_CLI), port, headless: true })),
     process.env.DATABASE_URL ? Promise.resolve({ url: process.env.DATABASE_URL, stop: () => {} }) : startThrowawayPostgres(),
-    bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger }),
+    bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietBundlerLogger }),
   ]);
   const bundlePath = join(scratch, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);

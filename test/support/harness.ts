@@ -26,7 +26,8 @@ import { createLogger } from '../../src/logger.js';
 import { HookDispatcher } from '../../src/plugins/hook-dispatcher.js';
 import { PluginRegistry } from '../../src/plugins/registry.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
-import { createWeftWorker, workflowsPath, type WeftWorkerOptions } from '../../src/worker/create-worker.js';
+import { workflowBundleOptions } from '../../src/worker/bundle-options.js';
+import { createWeftWorker, type WeftWorkerOptions } from '../../src/worker/create-worker.js';
 import { runEventSinks } from '../../src/worker/run-event-sinks.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -255,7 +256,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       harness.worker = worker;
     },
     async replaceWorker({ workflowInterceptorModules }) {
-      const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules, logger: quietBundlerLogger });
+      const bundle = await bundleWorkflowCode({ ...workflowBundleOptions(), workflowInterceptorModules, logger: quietBundlerLogger });
       if (worker && workerRun) {
         worker.shutdown();
         await workerRun;
