@@ -11,6 +11,8 @@ const PINO_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn',
  */
 export function temporalLogger(logger: Logger): TemporalLogger {
   const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    // The SDK logs every activity's start and end at debug: below the level, build nothing.
+    if (!logger.isLevelEnabled(PINO_LEVEL[level])) return;
     const { runId, workflowId, ...rest } = meta ?? {};
     logger[PINO_LEVEL[level]]({ ...rest, ...(workflowId === undefined ? {} : { runId: workflowId }), ...(runId === undefined ? {} : { temporalRunId: runId }) }, message);
   };
