@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, type BundleOptions, NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities/index.js';
 import { activitySettings } from '../src/activities/settings.js';
 import { loadConfig } from '../src/config.js';
@@ -10,11 +10,11 @@ import { openDatabase } from '../src/db/client.js';
 import { createRepositories } from '../src/db/repositories.js';
 import { createLogger } from '../src/logger.js';
 import type { Definition } from '../src/dag/schema.js';
+import { workflowBundleOptions } from '../src/worker/bundle-options.js';
 import { runEventSinks } from '../src/worker/run-event-sinks.js';
 import { RUN_WORKFLOW_TYPE } from '../src/workflows/messages.js';
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
 import { BIG_HISTORY_CHANNEL } from '../test/support/executions.js';
-import { workflowBundleOptions } from '../src/worker/bundle-options.js';
 import type { Backend } from './backend.js';
 
 /** Weft's task queue and the hand-written workflows' in the benchmark process. */
@@ -42,7 +42,7 @@ export async function startBenchWorkers(backend: Backend, env: NodeJS.ProcessEnv
   const repos = createRepositories(database.db);
   const native = await NativeConnection.connect({ address: backend.temporalAddress });
   const activities = createActivities({ repos, logger: createLogger('silent'), settings: activitySettings(loadConfig(env), {}) });
-  const workerFor = async (bundle: { workflowsPath: string; preloadModules?: string[] }, taskQueue: string) =>
+  const workerFor = async (bundle: Pick<BundleOptions, 'workflowsPath' | 'preloadModules'>, taskQueue: string) =>
     Worker.create({
       connection: native,
       taskQueue,

@@ -13,7 +13,7 @@
 import { promiseHooks } from 'node:v8';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, type BundleOptions, NativeConnection, Worker } from '@temporalio/worker';
 import type { AgentActivityInput, WeftActivities } from '../src/activities/contract.js';
 import { findTemporalCli, startTemporalDevServer } from '../src/runtime/temporal-dev-server.js';
 import { installTemporalRuntime } from '../src/runtime/temporal-runtime.js';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
-  const workerFor = async (bundle: { workflowsPath: string; preloadModules?: string[] }, taskQueue: string) =>
+  const workerFor = async (bundle: Pick<BundleOptions, 'workflowsPath' | 'preloadModules'>, taskQueue: string) =>
     Worker.create({
       connection: native,
       taskQueue,
