@@ -19,7 +19,7 @@ import { loadPlugins, pluginSources } from '../plugins/loader.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { createWeftWorker, type WeftWorkerOptions } from '../worker/create-worker.js';
 import { runEventSinks } from '../worker/run-event-sinks.js';
-import { bundleWorkflows } from '../worker/workflow-bundle.js';
+import { withWorkflowBundle } from '../worker/workflow-bundle.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { bundlerLogger } from './temporal-logger.js';
 import { ensureAlertsSchedule } from '../alerts/schedule.js';
@@ -74,15 +74,17 @@ export async function startWorker(input: {
     await admin.close();
   }
   const connection = input.connection ?? (await NativeConnection.connect({ address: input.address }));
-  const worker = await createWeftWorker({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.WEFT_TASK_QUEUE,
-    activities: createActivities({ repos: services.repos, logger, settings: services.settings, plugins: services.plugins, hooks: new HookDispatcher(services.plugins, { logger }) }),
-    sinks: runEventSinks(services.repos.runEvents, logger),
-    workflowBundle: input.workflowBundle ?? (await bundleWorkflows(bundlerLogger(logger))),
-    stackTraces: config.WEFT_WORKFLOW_STACK_TRACES === 'on',
-  });
+  const create = (workflowBundle: WeftWorkerOptions['workflowBundle']) =>
+    createWeftWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.WEFT_TASK_QUEUE,
+      activities: createActivities({ repos: services.repos, logger, settings: services.settings, plugins: services.plugins, hooks: new HookDispatcher(services.plugins, { logger }) }),
+      sinks: runEventSinks(services.repos.runEvents, logger),
+      workflowBundle,
+      stackTraces: config.WEFT_WORKFLOW_STACK_TRACES === 'on',
+    });
+  const worker = input.workflowBundle ? await create(input.workflowBundle) : await withWorkflowBundle(bundlerLogger(logger), create);
   const running = worker.run();
   running.catch((err) => logger.fatal({ err }, 'worker stopped with an error'));
   return {

@@ -1,5 +1,5 @@
 /**
- * The child process of {@link bundleWorkflows}: bundles `src/workflows` with
+ * The child process of {@link withWorkflowBundle}: bundles `src/workflows` with
  * the SDK's bundler (webpack) into the file named by its argument. Its log
  * lines go to stdout as `LEVEL<TAB>message` for the parent to log.
  */

@@ -42,8 +42,8 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
   });
 }
 
-/** The worker's options to bundle the workflows itself, as `bundleWorkflows` would. */
+/** The worker's options to bundle the workflows itself, as `withWorkflowBundle` would. */
 function bundledHere(): Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'> {
-  const { workflowsPath, preloadModules } = workflowBundleOptions();
-  return { workflowsPath, bundlerOptions: { preloadModules } };
+  const { workflowsPath, ...bundlerOptions } = workflowBundleOptions();
+  return { workflowsPath, bundlerOptions };
 }

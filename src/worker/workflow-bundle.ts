@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,13 @@ const run = promisify(execFile);
  * once grown: bundled in the worker itself, that stayed in every worker's
  * resident set for its whole life (issue 20: a worker at about twice the
  * memory of a hand-written one). The child ends and takes it with it.
+ * `use` gets the bundle's file, removed once `use` settles (the SDK reads it
+ * in `Worker.create`). Handed a path rather than the code, the worker keeps
+ * one copy of the bundle instead of two: the SDK copies code it is handed, to
+ * point the source map at a file.
  * `logger` receives the bundler's lines (see `bundlerLogger`).
  */
-export async function bundleWorkflows(logger: TemporalLogger): Promise<{ code: string }> {
+export async function withWorkflowBundle<T>(logger: TemporalLogger, use: (bundle: { codePath: string }) => Promise<T>): Promise<T> {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(new URL(`./bundle-main.${fromSource ? 'ts' : 'js'}`, import.meta.url));
   // From source the child needs tsx as this process has it (bin/weft.js registers it without a flag).
@@ -29,7 +33,7 @@ export async function bundleWorkflows(logger: TemporalLogger): Promise<{ code: s
       const tab = text.indexOf('\t');
       if (tab > 0) logger.log(text.slice(0, tab) as LogLevel, text.slice(tab + 1));
     }
-    return { code: await readFile(out, 'utf8') };
+    return await use({ codePath: out });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
