@@ -43,7 +43,8 @@ describe('the README walk-through', () => {
     const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve) =>
       execFile('bash', ['-euo', 'pipefail', '-c', script], { cwd, timeout: 90_000 }, (err, out, errOut) => resolve({ stdout: out, stderr: errOut, code: err ? ((err as { code?: number }).code ?? null) : 0 })),
     );
-    expect(code, stderr).toBe(0);
+    // Both streams on failure: curl's errors go to stderr, but where the walk-through got to is in stdout.
+    expect(code, `exit ${code}\nstderr:\n${stderr}\nstdout:\n${stdout}`).toBe(0);
     // curl prints no newline of its own: the stored workflow, then `echo "$RUN"`, then the run, then the agent's run.
     const printed = /^(\{.*\})(run_\w+)\n(\{.*\})(\{.*\})$/.exec(stdout.trim());
     expect(printed, stdout).not.toBeNull();
