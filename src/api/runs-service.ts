@@ -255,12 +255,21 @@ export class RunsService {
    * answer, which holds only the current execution's nodes.
    */
   async get(id: string): Promise<RunView> {
+    return (await this.read(id)).view;
+  }
+
+  /**
+   * `get`'s answer, and whether its nodes are every node the run has: not when
+   * the run lives, its workflow did not answer, and the definition that would
+   * name its nodes is no longer stored (then only its stored records tell).
+   */
+  private async read(id: string): Promise<{ view: RunView; whole: boolean }> {
     const found = await this.deps.repos.runs.getWithNodes(id);
     if (!found) throw new AppError('NOT_FOUND', `no run ${id}`);
     const { row, nodes } = found;
-    const run = nodes ? snapshotFrom(row) : await this.live(row);
+    const { snapshot: run, answered } = nodes ? { snapshot: snapshotFrom(row), answered: true } : await this.live(row);
     const [stored, order] = await Promise.all([nodes ?? this.deps.repos.runNodes.list(id), this.nodeOrder(row)]);
-    return { ...run, priority: row.priority, trigger: row.trigger, nodes: assembleNodes(order, stored, run.nodes) };
+    return { view: { ...run, priority: row.priority, trigger: row.trigger, nodes: assembleNodes(order, stored, run.nodes) }, whole: answered || order.length > 0 };
   }
 
   /**
@@ -311,17 +320,20 @@ export class RunsService {
     return definition;
   }
 
-  /** A running run's state from its workflow, or from its row when the workflow cannot answer. */
-  private async live(row: RunRow): Promise<RunSnapshot> {
+  /**
+   * A running run's state from its workflow, or from its row when the workflow
+   * cannot answer; `answered` is false then, unless the row says the run has ended.
+   */
+  private async live(row: RunRow): Promise<{ snapshot: RunSnapshot; answered: boolean }> {
     try {
       const handle = this.deps.temporal.client.workflow.getHandle(row.id);
-      return await this.deps.temporal.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(runStateQuery));
+      return { snapshot: await this.deps.temporal.client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(runStateQuery)), answered: true };
     } catch (err) {
       // The run may have just ended (its row is written a moment later) or no
       // worker may be up to answer: the stored row is the best answer left.
       const fresh = (await this.deps.repos.runs.get(row.id)) ?? row;
       if (!(err instanceof WorkflowNotFoundError)) this.deps.logger.warn({ runId: row.id, err: (err as Error).message }, 'live run query failed');
-      return snapshotFrom(fresh);
+      return { snapshot: snapshotFrom(fresh), answered: isTerminalRun(fresh.status) };
     }
   }
 
@@ -351,8 +363,9 @@ export class RunsService {
 
   /** One node's record with every attempt (agent attempts carry their conversation; never secrets). */
   async node(id: string, nodeId: string) {
-    const run = await this.get(id);
+    const { view: run, whole } = await this.read(id);
     const record = run.nodes[nodeId];
+    if (!record && !whole) throw new AppError('UNAVAILABLE', `run ${id} is running, its workflow did not answer and its definition is not stored, so whether it has a node ${nodeId} is not known; try again`);
     if (!record) throw new AppError('NOT_FOUND', `run ${id} has no node ${nodeId}`);
     const [attempts, messages] = await Promise.all([this.deps.repos.nodeExecutions.list(id, nodeId), this.deps.repos.conversations.ofNode(id, nodeId)]);
     return {

@@ -92,6 +92,7 @@ export function runRoutes(runs: RunsService): RouteSpec[] {
       path: '/runs/:id/nodes/:nodeId',
       summary: 'A node of a run with every attempt',
       params: byNode,
+      errorNotes: { 503: 'also when the run is running, its workflow did not answer, and the definition that names its nodes is no longer stored: whether the node exists is not known' },
       responses: { 200: { description: 'the node', schema: nodeDetail } },
     },
     async ({ params }) => reply(200, await runs.node(params.id, params.nodeId)),
