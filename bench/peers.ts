@@ -1,5 +1,5 @@
 /**
- * `npm run bench:peers [-- --server dev|production --repeats 3 --runs 7 --concurrency 8 --throughput-runs 24 --blocks 4 --only '10-step']`:
+ * `npm run bench:peers [-- --server dev|production --repeats 3 --runs 7 --concurrency 8 --throughput-runs 24 --blocks 4 --only '10-step' --phases]`:
  * Weft as a user runs it against the same DAG shapes written by hand as plain
  * Temporal workflows, every side in processes of its own (issue 20, items 1
  * and 2). A Weft run is started with `POST /runs?wait=` on `weft api` and run
@@ -11,7 +11,8 @@
  * Reports, per shape, p50 wall time, runs/s at a fixed concurrency, CPU per
  * run and the ratios, and each worker's memory: its peak resident set while
  * the runs ran and its high-water mark since it started. Writes its section of
- * docs/benchmarks.md.
+ * docs/benchmarks.md. With `--phases`, also prints where the single runs' time
+ * went on each side (see `runPhases`), a diagnostic the docs' tables leave out.
  */
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -27,6 +28,7 @@ import { startBackend } from './backend.js';
 import { cpuDuring } from './cpu.js';
 import { interpreterTable, type Measure, type ShapeResult, type Variant } from './interpreter-report.js';
 import { median, writeSection } from './report.js';
+import { phasesTable, runPhases, type RunPhases } from './run-phases.js';
 import { shapes, type Shape } from './shapes.js';
 import { HAND_TASK_QUEUE, quiet } from './workers.js';
 
@@ -43,6 +45,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'docs/benchmarks.md' },
     /** A directory for CPU profiles of both workers (every thread's) and \`weft api\`, written when they stop. */
     profile: { type: 'string' },
+    /** Print each shape's phases of its single runs, from their histories. */
+    phases: { type: 'boolean', default: false },
   },
 });
 const REPEATS = Number(values.repeats);
@@ -166,13 +170,17 @@ async function measureShape(url: string, client: Client, shape: Shape, sides: Re
   // Warm both sides (connections, the workflow caches, the JIT) before measuring.
   for (const variant of variants) await runOnce(url, client, shape, variant);
   const times: Record<Variant, number[]> = { weft: [], hand: [] };
+  const singles: Record<Variant, { id: string; requestedAt: number; answeredAt: number }[]> = { weft: [], hand: [] };
   for (let i = 0; i < RUNS; i++) {
     for (const variant of variants) {
+      const requestedAt = Date.now();
       const t0 = performance.now();
-      await runOnce(url, client, shape, variant);
+      const id = await runOnce(url, client, shape, variant);
       times[variant].push(performance.now() - t0);
+      singles[variant].push({ id, requestedAt, answeredAt: Date.now() });
     }
   }
+  if (values.phases) process.stdout.write(`\n${await phasesOf(client, shape, singles)}\n\n`);
   // Throughput in blocks whose order alternates (weft, hand, hand, weft, …), so drift in the machine's speed during a repeat falls on both sides alike.
   const spent: Record<Variant, { ms: number; runs: number; cpu: Record<string, number> }> = { weft: { ms: 0, runs: 0, cpu: {} }, hand: { ms: 0, runs: 0, cpu: {} } };
   for (let block = 0; block < BLOCKS; block++) {
@@ -209,6 +217,19 @@ async function measureShape(url: string, client: Client, shape: Shape, sides: Re
     };
   }
   return result;
+}
+
+/** The single runs' phases, read from their histories once each workflow has closed. */
+async function phasesOf(client: Client, shape: Shape, singles: Record<Variant, { id: string; requestedAt: number; answeredAt: number }[]>): Promise<string> {
+  const runs: Record<Variant, RunPhases[]> = { weft: [], hand: [] };
+  for (const variant of ['weft', 'hand'] as const) {
+    for (const { id, requestedAt, answeredAt } of singles[variant]) {
+      const handle = client.workflow.getHandle(id);
+      await handle.result();
+      runs[variant].push(runPhases((await handle.fetchHistory()).events ?? [], requestedAt, answeredAt));
+    }
+  }
+  return phasesTable(shape.name, runs);
 }
 
 function render(table: string, memory: Memory, temporal: string): string {
