@@ -153,6 +153,13 @@ async function call(url: string, method: string, path: string, body: unknown, ok
   return answer;
 }
 
+/** A single run of the p50 phase: its workflow id and when, by the clock its history uses, it was requested and answered. */
+interface Single {
+  id: string;
+  requestedAt: number;
+  answeredAt: number;
+}
+
 /** One run of `shape` on `variant`'s side, from its start to its end as its user learns it; resolves with the workflow id. */
 async function runOnce(url: string, client: Client, shape: Shape, variant: Variant): Promise<string> {
   if (variant === 'weft') {
@@ -170,7 +177,7 @@ async function measureShape(url: string, client: Client, shape: Shape, sides: Re
   // Warm both sides (connections, the workflow caches, the JIT) before measuring.
   for (const variant of variants) await runOnce(url, client, shape, variant);
   const times: Record<Variant, number[]> = { weft: [], hand: [] };
-  const singles: Record<Variant, { id: string; requestedAt: number; answeredAt: number }[]> = { weft: [], hand: [] };
+  const singles: Record<Variant, Single[]> = { weft: [], hand: [] };
   for (let i = 0; i < RUNS; i++) {
     for (const variant of variants) {
       const requestedAt = Date.now();
@@ -220,7 +227,7 @@ async function measureShape(url: string, client: Client, shape: Shape, sides: Re
 }
 
 /** The single runs' phases, read from their histories once each workflow has closed. */
-async function phasesOf(client: Client, shape: Shape, singles: Record<Variant, { id: string; requestedAt: number; answeredAt: number }[]>): Promise<string> {
+async function phasesOf(client: Client, shape: Shape, singles: Record<Variant, Single[]>): Promise<string> {
   const runs: Record<Variant, RunPhases[]> = { weft: [], hand: [] };
   for (const variant of ['weft', 'hand'] as const) {
     for (const { id, requestedAt, answeredAt } of singles[variant]) {

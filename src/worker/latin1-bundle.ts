@@ -4,11 +4,11 @@ import type { Compiler, Configuration } from 'webpack';
 const BEYOND_LATIN1 = /[\u0100-\uffff]/g;
 
 /**
- * `text` with every character beyond Latin-1 written as its `\uXXXX` escape
- * (a character beyond the BMP as its two surrogates). In JavaScript source
- * that means the same thing in strings, regular expressions, identifiers and
- * comments; only a template literal's `raw` text would differ, and the
- * workflow code reads none.
+ * `text` with every character beyond Latin-1 written as its four-digit `\u`
+ * escape, an ellipsis as `\u2026` (a character beyond the BMP as its two
+ * surrogates). In JavaScript source that means the same thing in strings,
+ * regular expressions, identifiers and comments; only a template literal's
+ * `raw` text would differ, and the workflow code reads none.
  */
 export function escapeBeyondLatin1(text: string): string {
   return text.replace(BEYOND_LATIN1, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -36,9 +36,10 @@ function escapeEmittedCode(compiler: Compiler): void {
     compilation.hooks.processAssets.tap({ name: NAME, stage: Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_COMPATIBILITY }, (assets) => {
       for (const [name, asset] of Object.entries(assets)) {
         if (!name.endsWith('.js')) continue;
-        const code = asset.source().toString();
+        const found = [...asset.source().toString().matchAll(BEYOND_LATIN1)];
+        if (found.length === 0) continue;
         const replaced = new sources.ReplaceSource(asset);
-        for (const { 0: c, index } of code.matchAll(BEYOND_LATIN1)) replaced.replace(index, index, escapeBeyondLatin1(c));
+        for (const { 0: c, index } of found) replaced.replace(index, index, escapeBeyondLatin1(c));
         compilation.updateAsset(name, replaced);
       }
     });
