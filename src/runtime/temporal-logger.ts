@@ -16,13 +16,34 @@ export function temporalLogger(logger: Logger): TemporalLogger {
     const { runId, workflowId, ...rest } = meta ?? {};
     logger[PINO_LEVEL[level]]({ ...rest, ...(workflowId === undefined ? {} : { runId: workflowId }), ...(runId === undefined ? {} : { temporalRunId: runId }) }, message);
   };
+  return byLevel(write);
+}
+
+/**
+ * `inner` (the runtime's log collector) receiving only the lines `logger`'s
+ * level lets through; its `flush` and `close`, which the runtime calls at
+ * shutdown, kept.
+ */
+export function belowLevelDropped(inner: TemporalLogger & { flush?(): void; close?(): void }, logger: Logger): TemporalLogger {
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    if (logger.isLevelEnabled(PINO_LEVEL[level])) inner.log(level, message, meta);
+  };
   return {
-    log: write,
-    trace: (message, meta) => write('TRACE', message, meta),
-    debug: (message, meta) => write('DEBUG', message, meta),
-    info: (message, meta) => write('INFO', message, meta),
-    warn: (message, meta) => write('WARN', message, meta),
-    error: (message, meta) => write('ERROR', message, meta),
+    ...byLevel(log),
+    ...(inner.flush ? { flush: () => inner.flush?.() } : {}),
+    ...(inner.close ? { close: () => inner.close?.() } : {}),
+  };
+}
+
+/** A Temporal logger whose every method is `log` at its level. */
+function byLevel(log: (level: LogLevel, message: string, meta?: LogMetadata) => void): TemporalLogger {
+  return {
+    log,
+    trace: (message, meta) => log('TRACE', message, meta),
+    debug: (message, meta) => log('DEBUG', message, meta),
+    info: (message, meta) => log('INFO', message, meta),
+    warn: (message, meta) => log('WARN', message, meta),
+    error: (message, meta) => log('ERROR', message, meta),
   };
 }
 

@@ -1,6 +1,6 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Logger } from '../logger.js';
-import { temporalLogger } from './temporal-logger.js';
+import { belowLevelDropped, temporalLogger } from './temporal-logger.js';
 
 let installed = false;
 
@@ -34,4 +34,11 @@ export function installTemporalRuntime(level: string, options: TemporalRuntimeOp
       ...(options.metricsAddress ? { metrics: { prometheus: { bindAddress: options.metricsAddress, ...TEMPORAL_PROMETHEUS } } } : {}),
     },
   });
+  if (options.logger) {
+    // Forwarding core's lines puts a collector in front of `logger` that takes every SDK line at
+    // TRACE and holds it 100 ms to order it among core's: the worker's lines of each activation and
+    // activity, built, held and dropped below the level. Lines below the level now stop at the door.
+    const runtime = Runtime.instance() as { logger: Runtime['logger'] };
+    runtime.logger = belowLevelDropped(runtime.logger, options.logger);
+  }
 }
