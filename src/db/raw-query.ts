@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 
 /**
@@ -9,6 +10,29 @@ import type { Db } from './client.js';
 export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
   return Array.isArray(result) ? result : result.rows;
+}
+
+/** Renders a query as its text and parameters, as the database's own `execute` would. */
+const dialect = new PgDialect();
+
+/** The part of postgres.js's client `preparedRows` uses. */
+interface PostgresJs {
+  unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown[]>;
+}
+
+/**
+ * `selectRows` for a statement run on every run's path, prepared on PostgreSQL:
+ * postgres.js names it after its text once per connection, so PostgreSQL parses
+ * and plans it once there instead of at every call (Drizzle sends every other
+ * statement unnamed, to be parsed and planned again). Only for a statement whose
+ * text takes a few forms: each form stays prepared on every connection for its
+ * life. On PGlite, as `selectRows`.
+ */
+export async function preparedRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const client = (db as unknown as { $client: Partial<PostgresJs> }).$client;
+  if (typeof client.unsafe !== 'function') return selectRows<T>(db, query);
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return (await client.unsafe(text, params, { prepare: true })) as T[];
 }
 
 /** A timestamp from a raw row (a Date, or text on some drivers) as ISO 8601. */

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, max, sql, type SQL } from 'drizzle-orm';
 import type { RunEvent } from '../dag/run-events.js';
 import type { Db } from './client.js';
-import { jsonRows, selectRows } from './raw-query.js';
+import { jsonRows, preparedRows } from './raw-query.js';
 import { runEvents, type NewRunEvent, type RunEventKind, type RunEventRow } from './schema/run-events.js';
 
 /**
@@ -125,7 +125,7 @@ export class RunEventsRepo {
     // a payload repeated within a transaction once, so listeners wake once per run (and
     // once more with the end mark, for the batch that ended it); a batch of events stored
     // before wakes nobody.
-    const inserted = await selectRows<{ dedup: string }>(this.db, sql`with stored as (${insertSql(rows)}) select dedup, ${notifyExpression} from stored`);
+    const inserted = await preparedRows<{ dedup: string }>(this.db, sql`with stored as (${insertSql(rows)}) select dedup, ${notifyExpression} from stored`);
     return new Set(inserted.map((r) => r.dedup));
   }
 }

@@ -3,7 +3,7 @@ import { isTerminalRun, runStatuses, type NodeRecord, type RunSnapshot, type Run
 import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
-import { jsonRows, selectRows } from './raw-query.js';
+import { jsonRows, preparedRows } from './raw-query.js';
 import type { EventsStatement } from './run-events-repo.js';
 import { runNodes } from './schema/run-nodes.js';
 import { runs, type RunRow } from './schema/runs.js';
@@ -67,7 +67,12 @@ export class RunsRepo {
   /** The list's statements by shape, built once: the list is the API's busiest read, and building its SQL cost more CPU than running it. */
   private readonly listStatements = new Map<ListShape, ReturnType<RunsRepo['prepareList']>>();
 
-  constructor(private readonly db: Db) {}
+  /** `getWithNodes`'s statement, prepared: every `?wait=` reads it once. */
+  private readonly withNodes: ReturnType<typeof prepareWithNodes>;
+
+  constructor(private readonly db: Db) {
+    this.withNodes = prepareWithNodes(db);
+  }
 
   /**
    * Inserts a new run. With an idempotency key already used, inserts nothing and
@@ -93,7 +98,7 @@ export class RunsRepo {
    * behind when the statement fails.
    */
   async insertWithEvents(run: NewRun & { idempotencyKey: null }, events: EventsStatement, refusal: SQL = sql`select 1 where false`): Promise<{ refused: Record<string, unknown> | undefined }> {
-    const [row] = await selectRows<{ refused: string | null }>(
+    const [row] = await preparedRows<{ refused: string | null }>(
       this.db,
       sql`with refusal as (${refusal} limit 1),
         r as (
@@ -125,15 +130,7 @@ export class RunsRepo {
    * answers, so a chunk stored in between is not missed.
    */
   async getWithNodes(id: string): Promise<{ row: RunRow; nodes: Map<string, NodeRecord> | undefined } | undefined> {
-    const ended = sql.join(TERMINAL_STATUSES.map((s) => sql`${s}`), sql`, `);
-    const [found] = await this.db
-      .select({
-        ...getTableColumns(runs),
-        // [[node id, record], …] as JSON text, so both drivers hand it over alike; null while the run lives.
-        storedNodes: sql<string | null>`case when ${runs.status} in (${ended}) then (select coalesce(json_agg(json_build_array(${runNodes.nodeId}, ${runNodes.record})), '[]'::json)::text from ${runNodes} where ${runNodes.runId} = ${runs.id}) end`,
-      })
-      .from(runs)
-      .where(eq(runs.id, id));
+    const [found] = await this.withNodes.execute({ id });
     if (!found) return undefined;
     const { storedNodes, ...row } = found;
     return { row, nodes: storedNodes === null ? undefined : new Map(JSON.parse(storedNodes) as [string, NodeRecord][]) };
@@ -223,7 +220,7 @@ export class RunsRepo {
     const ctes = [...alongside.writes.map((write, i) => sql`${sql.identifier(`w${i}`)} as (${write.getSQL()})`), ...(alongside.events ? [sql`ev as (${alongside.events.insert()})`] : []), sql`ended as (${end})`];
     // Selected so that PostgreSQL sends the NOTIFYs (an unread CTE of a select never runs).
     const notified = alongside.events ? alongside.events.notified('ev') : sql`0`;
-    const [row] = await selectRows<{ definition: Definition | null; started_at: string | Date | null; notified: number; alerting: boolean }>(
+    const [row] = await preparedRows<{ definition: Definition | null; started_at: string | Date | null; notified: number; alerting: boolean }>(
       this.db,
       sql`with ${sql.join(ctes, sql`, `)}
         select e.definition, e.started_at, ${notified} as notified, ${alongside.alerting ?? sql`true`} as alerting
@@ -259,3 +256,16 @@ export interface FinishedRun {
 export type FinishOutcome = 'ended' | 'inserted' | 'rewritten';
 
 const TERMINAL_STATUSES = runStatuses.filter(isTerminalRun);
+
+/** A run's row, and its stored records once it has ended (see `RunsRepo.getWithNodes`). */
+function prepareWithNodes(db: Db) {
+  return db
+    .select({
+      ...getTableColumns(runs),
+      // [[node id, record], …] as JSON text, so both drivers hand it over alike; null while the run lives.
+      storedNodes: sql<string | null>`case when ${runs.status} in (${sql.join(TERMINAL_STATUSES.map((s) => sql`${s}`), sql`, `)}) then (select coalesce(json_agg(json_build_array(${runNodes.nodeId}, ${runNodes.record})), '[]'::json)::text from ${runNodes} where ${runNodes.runId} = ${runs.id}) end`,
+    })
+    .from(runs)
+    .where(eq(runs.id, sql.placeholder('id')))
+    .prepare('runs_get_with_nodes');
+}

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
 import { workflows, workflowVersions, type WorkflowRow, type WorkflowVersionRow } from './schema/workflows.js';
@@ -15,7 +15,14 @@ export class StaleBaseVersion extends Error {
 
 /** Definitions and their immutable versions. */
 export class WorkflowsRepo {
-  constructor(private readonly db: Db) {}
+  /** `get`'s statements, prepared: every run of a stored workflow reads one. */
+  private readonly latest: ReturnType<typeof prepareLatest>;
+  private readonly exact: ReturnType<typeof prepareExact>;
+
+  constructor(private readonly db: Db) {
+    this.latest = prepareLatest(db);
+    this.exact = prepareExact(db);
+  }
 
   /**
    * Stores a definition as the workflow's next version, unless its content equals
@@ -62,11 +69,7 @@ export class WorkflowsRepo {
 
   /** A stored version: the given one, or the latest. */
   async get(name: string, version?: number): Promise<WorkflowVersionRow | undefined> {
-    const where =
-      version === undefined
-        ? eq(workflowVersions.name, name)
-        : and(eq(workflowVersions.name, name), eq(workflowVersions.version, version));
-    const [row] = await this.db.select().from(workflowVersions).where(where).orderBy(desc(workflowVersions.version)).limit(1);
+    const [row] = version === undefined ? await this.latest.execute({ name }) : await this.exact.execute({ name, version });
     return row;
   }
 
@@ -77,4 +80,18 @@ export class WorkflowsRepo {
       .where(eq(workflowVersions.name, name))
       .orderBy(asc(workflowVersions.version));
   }
+}
+
+/** A workflow's latest version (see `WorkflowsRepo.get`). */
+function prepareLatest(db: Db) {
+  return db.select().from(workflowVersions).where(eq(workflowVersions.name, sql.placeholder('name'))).orderBy(desc(workflowVersions.version)).limit(1).prepare('workflow_versions_latest');
+}
+
+/** One version of a workflow (see `WorkflowsRepo.get`). */
+function prepareExact(db: Db) {
+  return db
+    .select()
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.name, sql.placeholder('name')), eq(workflowVersions.version, sql.placeholder('version'))))
+    .prepare('workflow_versions_exact');
 }

@@ -135,3 +135,40 @@ for (const kind of ['postgres', 'pglite'] as const) {
     });
   });
 }
+
+describe('the statements of every run on PostgreSQL', () => {
+  let database: Database;
+  let repos: Repositories;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'weft-prepared-'));
+    // One connection: pg_prepared_statements shows the session's own statements.
+    database = await openDatabase({ url: await createTestDatabase(), dataDir, migrate: true, maxConnections: 1 });
+    repos = createRepositories(database.db);
+  }, 60_000);
+  afterAll(async () => {
+    await database?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('are prepared once on a connection and run again from there, not parsed and planned at every call', async () => {
+    const store = createRunStoreActivities({ runs: repos.runs, runNodes: repos.runNodes, executions: repos.nodeExecutions, events: repos.runEvents });
+    for (const id of ['run_prepared_1', 'run_prepared_2', 'run_prepared_3']) {
+      const run = snapshot(id, 1);
+      const start = repos.runEvents.storing(id, 'wf', [runEvent({ runId: id, workflow: 'wf', version: null, status: 'running', degraded: false, costUsd: 0, error: null, startedAt: run.startedAt, endedAt: null }, 'start')]);
+      await repos.runs.insertWithEvents({ id, workflowName: 'wf', workflowVersion: null, definition: null, input: {}, idempotencyKey: null, createdBy: null, trigger: { type: 'api', keyId: null }, priority: 3 }, start, repos.budgets.blockingSql('wf'));
+      await repos.runEvents.append(id, 'wf', [runEvent({ runId: id, workflow: 'wf', version: null, status: 'running', degraded: true, costUsd: 0, error: null, startedAt: run.startedAt, endedAt: null }, 'degraded')]);
+      await store.finishRun({ snapshot: run });
+      expect((await repos.runs.getWithNodes(id))?.nodes?.size).toBe(1);
+      expect(await repos.workflows.get('wf')).toBeUndefined();
+    }
+    const prepared = await selectRows<{ statement: string; runs: number }>(database.db, sql`select statement, (generic_plans + custom_plans)::int as runs from pg_prepared_statements`);
+    const runsOf = (start: RegExp) => prepared.filter((p) => start.test(p.statement.trim())).map((p) => p.runs);
+    expect(runsOf(/^with refusal as/)).toEqual([3]);
+    expect(runsOf(/^with stored as \(insert into run_events/)).toEqual([3]);
+    expect(runsOf(/^with "w0" as \(insert into run_nodes/)).toEqual([3]);
+    expect(runsOf(/^select .* from "runs" where "runs"."id" = \$\d+$/s)).toEqual([3]);
+    expect(runsOf(/^select .* from "workflow_versions" where "workflow_versions"."name" = \$1 order by/s)).toEqual([3]);
+  });
+});
