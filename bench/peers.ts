@@ -25,7 +25,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../test/support/ports.js';
 import { ROOT, spawnTsx, spawnWeft, stopProcess } from '../test/support/processes.js';
 import { startBackend } from './backend.js';
-import { cpuDuring } from './cpu.js';
+import { cpuDuring, postgresCpuMs, type CpuSource } from './cpu.js';
 import { interpreterTable, type Measure, type ShapeResult, type Variant } from './interpreter-report.js';
 import { median, writeSection } from './report.js';
 import { phasesTable, runPhases, type RunPhases } from './run-phases.js';
@@ -58,7 +58,7 @@ const BLOCKS = Number(values.blocks);
 const KEY = `bench-peers-${randomBytes(12).toString('hex')}`;
 
 /** The processes whose CPU a run costs: the bench's client side, Weft's API, the worker of the side measured, the Temporal server. */
-type Pids = Record<'client' | 'api' | 'worker' | 'server', number>;
+type CpuSources = Record<'client' | 'api' | 'worker' | 'server' | 'database', CpuSource>;
 
 /** A worker's resident set in MiB, now (`VmRSS`) or its high-water mark (`VmHWM`). */
 function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -119,9 +119,9 @@ async function main(): Promise<void> {
     const client = new Client({ connection });
     const selected = shapes().filter((s) => s.name.includes(values.only!));
     for (const shape of selected) await call(url, 'POST', '/workflows', shape.definition, [200, 201]);
-    const sides: Record<Variant, Pids> = {
-      weft: { client: process.pid, api: api.pid!, worker: weftWorker.pid!, server: backend.serverPid },
-      hand: { client: process.pid, api: api.pid!, worker: handWorker.pid!, server: backend.serverPid },
+    const sides: Record<Variant, CpuSources> = {
+      weft: { client: process.pid, api: api.pid!, worker: weftWorker.pid!, server: backend.serverPid, database: postgresCpuMs },
+      hand: { client: process.pid, api: api.pid!, worker: handWorker.pid!, server: backend.serverPid, database: postgresCpuMs },
     };
     const results: ShapeResult[] = selected.map((shape) => ({ shape, repeats: [] }));
     const load: Memory['load'] = [];
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     }
     const memory: Memory = { load, lifetime: { weft: rssMiB(weftWorker.pid!, 'VmHWM'), hand: rssMiB(handWorker.pid!, 'VmHWM') } };
     await connection.close();
-    const table = interpreterTable(results, ['client', 'api', 'worker', 'server']);
+    const table = interpreterTable(results, ['client', 'api', 'worker', 'server', 'database']);
     writeSection(values.out!, SERVER === 'dev' ? 'peers' : 'peers-production', render(table, memory, backend.describe));
     process.stdout.write(`\n${table}\n\nworkers' memory: ${JSON.stringify(memory)}\nwritten to ${values.out}\n`);
   } finally {
@@ -172,7 +172,7 @@ async function runOnce(url: string, client: Client, shape: Shape, variant: Varia
   return workflowId;
 }
 
-async function measureShape(url: string, client: Client, shape: Shape, sides: Record<Variant, Pids>): Promise<Record<Variant, Measure>> {
+async function measureShape(url: string, client: Client, shape: Shape, sides: Record<Variant, CpuSources>): Promise<Record<Variant, Measure>> {
   const variants = ['weft', 'hand'] as const;
   // Warm both sides (connections, the workflow caches, the JIT) before measuring.
   for (const variant of variants) await runOnce(url, client, shape, variant);
@@ -263,7 +263,7 @@ ${table}
 
 - *p50 ms*: median wall time of ${RUNS} runs one at a time, from the request (or \`execute\`) to the answer with the ended run.
 - *runs/s*: blocks of ${THROUGHPUT_RUNS} runs with ${CONCURRENCY} in flight, ${BLOCKS} per side and repeat, the sides' blocks in alternating order (Weft, hand-written, hand-written, Weft, …) so the machine's drift within a repeat falls on both alike; runs ÷ the time of that side's blocks.
-- *CPU ms/run*: user + system time from \`/proc/<pid>/stat\` during that side's blocks, ÷ runs: the bench process (the client side: HTTP for Weft, the SDK's client for the baseline), \`weft api\` (Weft only), the side's worker, and the Temporal server; PostgreSQL's backends are not counted.
+- *CPU ms/run*: user + system time from \`/proc/<pid>/stat\` during that side's blocks, ÷ runs: the bench process (the client side: HTTP for Weft, the SDK's client for the baseline), \`weft api\` (Weft only), the side's worker, the Temporal server, and every PostgreSQL process (the database's backends serving that side's statements${SERVER === 'dev' ? '' : ', and the Temporal server\'s persistence, on the same cluster'}; the side not running is idle).
 
 | worker's memory | \`weft worker\` | hand-written worker | **ratio** | target |
 | --- | ---: | ---: | ---: | --- |
