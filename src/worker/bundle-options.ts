@@ -3,6 +3,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BundleOptions } from '@temporalio/worker';
 import { latin1Bundle } from './latin1-bundle.js';
+import { nativeSyntax } from './native-syntax.js';
 
 /** Where the workflow bundle starts: `.ts` when run from source (tsx, tests), `.js` when built. */
 function workflowsPath(): string {
@@ -19,12 +20,13 @@ function workflowsPath(): string {
  * are the pure modules the workflows import (`src/dag`, which lint keeps free
  * of state a run could leave behind) and, through them, JSONata, whose module
  * builds its whole function library when evaluated; compiled expressions are
- * then cached for the thread's runs rather than for one run. The emitted code
- * is Latin-1 throughout (see `latin1Bundle`).
+ * then cached for the thread's runs rather than for one run. The sources'
+ * syntax is kept as the runtime runs it (see `nativeSyntax`), and the emitted
+ * code is Latin-1 throughout (see `latin1Bundle`).
  */
 export function workflowBundleOptions(): Required<Pick<BundleOptions, 'workflowsPath' | 'preloadModules' | 'webpackConfigHook'>> {
   const entry = workflowsPath();
-  return { workflowsPath: entry, preloadModules: pureImports(dirname(entry)), webpackConfigHook: latin1Bundle };
+  return { workflowsPath: entry, preloadModules: pureImports(dirname(entry)), webpackConfigHook: (config) => latin1Bundle(nativeSyntax(config)) };
 }
 
 const IMPORT = /^(?:import|export)\s+(type\s+)?(?:(\{[^}]*\}|[^'"]*?)\s+from\s+)?'([^']+)'/gm;
