@@ -12,7 +12,7 @@ export function cpuMs(pid: number): number {
 }
 
 /** The CPU time in a /proc/<pid>/stat line; with `children`, that of the children the process waited for too. */
-function statMs(stat: string, children: boolean): number {
+export function statMs(stat: string, children: boolean): number {
   ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   // The command name (field 2) may hold spaces: count fields from after it. utime, stime, cutime and cstime are fields 14–17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, children ? 15 : 13);
