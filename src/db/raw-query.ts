@@ -23,10 +23,10 @@ interface PostgresJs {
 /**
  * `selectRows` for a statement run on every run's path, prepared on PostgreSQL:
  * postgres.js names it after its text once per connection, so PostgreSQL parses
- * and plans it once there instead of at every call (Drizzle sends every other
- * statement unnamed, to be parsed and planned again). Only for a statement whose
- * text takes a few forms: each form stays prepared on every connection for its
- * life. On PGlite, as `selectRows`.
+ * and plans it once there instead of at every call (Drizzle sends a statement
+ * unnamed unless it is a query built with `.prepare(name)`). Only for a
+ * statement whose text takes a few forms: each form stays prepared on every
+ * connection for its life. On PGlite, as `selectRows`.
  */
 export async function preparedRows<T>(db: Db, query: SQL): Promise<T[]> {
   const client = (db as unknown as { $client: Partial<PostgresJs> }).$client;
