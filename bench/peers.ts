@@ -57,7 +57,7 @@ const THROUGHPUT_RUNS = Number(values['throughput-runs']);
 const BLOCKS = Number(values.blocks);
 const KEY = `bench-peers-${randomBytes(12).toString('hex')}`;
 
-/** The processes whose CPU a run costs: the bench's client side, Weft's API, the worker of the side measured, the Temporal server. */
+/** Where a run's CPU is spent: the bench's client side, Weft's API, the worker of the side measured, the Temporal server, PostgreSQL's processes. */
 type CpuSources = Record<'client' | 'api' | 'worker' | 'server' | 'database', CpuSource>;
 
 /** A worker's resident set in MiB, now (`VmRSS`) or its high-water mark (`VmHWM`). */
