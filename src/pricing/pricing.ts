@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+// Imported rather than read beside the module, so `npm run build` emits it into dist/ with the code.
+import builtinPrices from './prices.json' with { type: 'json' };
 
 const modelPrice = z.strictObject({ input: z.number().min(0), output: z.number().min(0), cacheRead: z.number().min(0).optional() });
 const pricingFile = z.record(z.string(), z.union([z.string(), z.record(z.string(), modelPrice)]));
@@ -16,23 +18,21 @@ export interface TokenUsage {
   cacheReadTokens?: number;
 }
 
-const BUILTIN = new URL('./prices.json', import.meta.url);
-
 /**
  * The pricing table: the built-in list prices, with a JSON file of the same shape
  * (WEFT_PRICING_FILE) merged over them model by model.
  * @throws Error naming the file and the problem when an override is malformed.
  */
 export function loadPricing(overrideFile?: string): PricingTable {
-  const table = parse(readFileSync(BUILTIN, 'utf8'), 'built-in prices.json');
+  const table = parse(builtinPrices, 'built-in prices.json');
   if (!overrideFile) return table;
-  const override = parse(readFileSync(overrideFile, 'utf8'), overrideFile);
+  const override = parse(JSON.parse(readFileSync(overrideFile, 'utf8')), overrideFile);
   for (const [provider, models] of Object.entries(override)) table[provider] = { ...table[provider], ...models };
   return table;
 }
 
-function parse(text: string, name: string): PricingTable {
-  const result = pricingFile.safeParse(JSON.parse(text));
+function parse(json: unknown, name: string): PricingTable {
+  const result = pricingFile.safeParse(json);
   if (!result.success) throw new Error(`pricing file ${name}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const table: PricingTable = {};
   for (const [provider, models] of Object.entries(result.data)) if (typeof models !== 'string') table[provider] = models;
