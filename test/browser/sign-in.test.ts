@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt } from '../../src/dashboard/ensure-built.js';
 import { WEB_DIST_DIR } from '../../src/dashboard/paths.js';
 import { SESSION_COOKIE } from '../../src/api/sessions/cookies.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
@@ -32,7 +31,6 @@ let offsetMs = 0;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  await ensureDashboardBuilt();
   idp = await startOidcProvider({ accounts, weftUrl: () => h.url });
   const logStream = new PassThrough();
   logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));

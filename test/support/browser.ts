@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ensureDashboardBuilt } from '../../src/dashboard/ensure-built.js';
 import { WEB_DIST_DIR } from '../../src/dashboard/paths.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { createHarness, type Harness, type HarnessOptions } from './harness.js';
@@ -19,9 +18,8 @@ export interface DashboardRig {
   close(): Promise<void>;
 }
 
-/** Builds the dashboard if its sources changed, starts the harness with it and launches Chromium. */
+/** Starts the harness with the dashboard (built by the global setup) and launches Chromium. */
 export async function startDashboardRig(options: HarnessOptions = {}): Promise<DashboardRig> {
-  await ensureDashboardBuilt();
   const h = await createHarness({ ...options, dashboardDir: WEB_DIST_DIR });
   const profile = mkdtempSync(join(tmpdir(), 'weft-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1400, height: 950 } });
