@@ -33,24 +33,24 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * deep links such as `/runs/{id}`). Nothing when the app was never built.
  */
 export function dashboard(dir: string): RequestHandler {
-  const router = Router();
   const index = join(dir, 'index.html');
-  if (!existsSync(index)) return router;
-  const csp: RequestHandler = (req, res, next) => {
-    if (!NOT_DASHBOARD.test(req.path)) res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+  if (!existsSync(index)) return (_req, _res, next) => next();
+  const pages = Router();
+  pages.use((_req, res, next) => {
+    res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
     next();
-  };
-  router.use(csp);
-  router.use(
+  });
+  pages.use(
     '/assets',
     express.static(join(dir, 'assets'), { index: false, setHeaders: (res) => res.setHeader('Cache-Control', IMMUTABLE) }),
   );
-  router.use(express.static(dir, { index: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+  pages.use(express.static(dir, { index: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
   // A middleware, not a route: the access table lists the API's routes, and this is none of them.
-  router.use((req, res, next) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_DASHBOARD.test(req.path) || req.path.startsWith('/assets/') || !req.accepts('html')) return next();
+  pages.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/assets/') || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
-  return router;
+  // API calls and probes skip it: static files would look each of their paths up on disk first.
+  return (req, res, next) => (NOT_DASHBOARD.test(req.path) ? next() : pages(req, res, next));
 }
