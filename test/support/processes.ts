@@ -17,8 +17,13 @@ export function spawnWeft(command: string, env: NodeJS.ProcessEnv, readyLine: st
  * arguments) through tsx as its own process and resolves once it prints
  * `readyLine`; rejects with its stderr if it exits first. `name` says which in errors.
  */
-export async function spawnTsx(name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: string, nodeArgs: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnTsx(name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+  return spawnNode(name, [...nodeArgs, '--import', 'tsx', ...args], env, readyLine);
+}
+
+/** Runs Node with `args` (from this checkout) as its own process and resolves once it prints `readyLine`, as `spawnTsx`. */
+export async function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, readyLine: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
   await new Promise<void>((resolve, reject) => {
