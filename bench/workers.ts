@@ -12,7 +12,7 @@ import { createLogger } from '../src/logger.js';
 import type { Definition } from '../src/dag/schema.js';
 import { workflowBundleOptions } from '../src/worker/bundle-options.js';
 import { runEventSinks } from '../src/worker/run-event-sinks.js';
-import { RUN_WORKFLOW_TYPE } from '../src/workflows/messages.js';
+import { ENGINE, RUN_WORKFLOW_TYPE } from '../src/workflows/messages.js';
 import { WEFT_STATUS, WEFT_WORKFLOW } from '../src/workflows/search-attributes.js';
 import { BIG_HISTORY_CHANNEL } from '../test/support/executions.js';
 import type { Backend } from './backend.js';
@@ -73,7 +73,8 @@ export function startWeftRun(client: Client, definition: Definition, workflowId:
   return client.workflow.start(RUN_WORKFLOW_TYPE, {
     workflowId,
     taskQueue,
-    args: [{ definition, input: {}, workflow: definition.name, version: null }],
+    // The interpreter revision the API starts runs on, so a benchmark measures what users run.
+    args: [{ definition, input: {}, workflow: definition.name, version: null, engine: ENGINE }],
     typedSearchAttributes: [
       { key: WEFT_WORKFLOW, value: definition.name },
       { key: WEFT_STATUS, value: 'running' },
