@@ -27,6 +27,9 @@ export async function createWeftWorker(options: WeftWorkerOptions): Promise<Work
   // Read by the SDK's workflow threads (patches/@temporalio+worker+1.24.0.patch); threads copy the
   // environment when they start, which is within Worker.create.
   process.env.TEMPORAL_WORKFLOW_STACK_TRACES = options.stackTraces ? 'on' : 'off';
+  // Fewer guarded calls into a workflow's context per activation: Node starts and joins a thread for
+  // each call's deadlock watchdog. The interpreter's code keeps the watchdog (see the patch).
+  process.env.TEMPORAL_WORKFLOW_LEAN_ACTIVATIONS = 'on';
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
