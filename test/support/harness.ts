@@ -175,12 +175,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 
   const bus = new EventBus(database.listen);
   const exports = threadExports(databaseUrl);
+  // The API's client as `weft api` has it: the SDK's native connection, one of its own.
+  const apiConnection = await NativeConnection.connect({ address: temporalAddress });
   const app = createApp({
     repos,
     exports,
     pingDatabase: database.ping,
     bus,
-    temporal: { client, taskQueue, namespace: 'default' },
+    temporal: { client: new Client({ connection: apiConnection }), taskQueue, namespace: 'default' },
     logger,
     maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
     pricing: settings.pricing,
@@ -282,6 +284,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         await workerRun;
       }
       await native?.close();
+      await apiConnection.close();
       await connection.close();
       await database.close();
     },
