@@ -116,7 +116,7 @@ export async function startApi(input: {
 }): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
   const { config, services, logger } = input;
   // The SDK's native (Rust) client, as `weft dev` shares its worker's: a run's start costs the API
-  // about half the CPU it costs through grpc-js (`npx tsx bench/client-cpu.ts`, docs/benchmarks.md).
+  // about 40% less CPU than through grpc-js (`npx tsx bench/client-cpu.ts`, docs/benchmarks.md).
   const connection = input.worker ?? (await NativeConnection.connect({ address: input.address }));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const bus = new EventBus(services.database.listen);
