@@ -12,7 +12,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { findTemporalCli, startTemporalDevServer } from '../src/runtime/temporal-dev-server.js';
 import { installTemporalRuntime } from '../src/runtime/temporal-runtime.js';
 import { freePort } from '../test/support/ports.js';
-import { median } from './report.js';
+import { spread } from './report.js';
 import { shapes } from './shapes.js';
 
 const { values } = parseArgs({ options: { starts: { type: 'string', default: '300' }, repeats: { type: 'string', default: '3' } } });
@@ -40,7 +40,6 @@ try {
 } finally {
   await server.stop();
 }
-const range = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
 console.log(`| client | CPU ms per start, median (range) of ${values.repeats} |`);
 console.log('| --- | ---: |');
-for (const kind of ['grpc-js', 'native'] as const) console.log(`| ${kind} | ${range(perStart[kind])} |`);
+for (const kind of ['grpc-js', 'native'] as const) console.log(`| ${kind} | ${spread(perStart[kind], 2)} |`);

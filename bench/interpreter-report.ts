@@ -1,4 +1,4 @@
-import { median } from './report.js';
+import { median, spread } from './report.js';
 import type { Shape } from './shapes.js';
 
 /** One side's figures for one shape in one repeat. */
@@ -18,13 +18,6 @@ export interface ShapeResult {
   repeats: Record<Variant, Measure>[];
 }
 
-
-/** `median (min–max)` of the repeats' values. */
-function spread(xs: number[], digits: number): string {
-  const m = median(xs).toFixed(digits);
-  if (xs.length < 2) return m;
-  return `${m} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
-}
 
 const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
 

@@ -27,7 +27,7 @@ import { ROOT, spawnTsx, spawnWeft, stopProcess } from '../test/support/processe
 import { startBackend } from './backend.js';
 import { cpuDuring, postgresCpuMs, type CpuSource } from './cpu.js';
 import { interpreterTable, type Measure, type ShapeResult, type Variant } from './interpreter-report.js';
-import { median, writeSection } from './report.js';
+import { median, spread, writeSection } from './report.js';
 import { phasesTable, runPhases, type RunPhases } from './run-phases.js';
 import { shapes, type Shape } from './shapes.js';
 import { HAND_TASK_QUEUE, quiet } from './workers.js';
@@ -240,7 +240,6 @@ async function phasesOf(client: Client, shape: Shape, singles: Record<Variant, S
 }
 
 function render(table: string, memory: Memory, temporal: string): string {
-  const spread = (xs: number[], digits: number) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
   const loadRatios = memory.load.map((m) => m.weft / m.hand);
   return `## Weft as a user runs it against hand-written workflows${SERVER === 'dev' ? '' : ', production server'}
 

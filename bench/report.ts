@@ -34,6 +34,13 @@ export function median(values: readonly number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
 }
 
+/** `median (min–max)` of repeated measurements, `digits` after the point; the median alone for one. */
+export function spread(values: readonly number[], digits: number): string {
+  const m = median(values).toFixed(digits);
+  if (values.length < 2) return m;
+  return `${m} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+}
+
 /** autocannon reports fixed percentiles; p95 sits between its p90 and p97.5 (interpolated). */
 export function autocannonP95(latency: { p90: number; p97_5: number }): number {
   return latency.p90 + ((latency.p97_5 - latency.p90) * (95 - 90)) / (97.5 - 90);

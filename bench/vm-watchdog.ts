@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import vm from 'node:vm';
-import { median } from './report.js';
+import { spread } from './report.js';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '5000' }, repeats: { type: 'string', default: '3' } } });
 const CALLS = Number(values.calls);
@@ -23,7 +23,6 @@ for (let repeat = 0; repeat < Number(values.repeats); repeat++) {
     perCall[kind].push((used.user + used.system) / CALLS);
   }
 }
-const range = (xs: number[]) => `${median(xs).toFixed(1)} (${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)})`;
 console.log(`| call into a vm context | CPU µs per call, median (range) of ${values.repeats} × ${CALLS} |`);
 console.log('| --- | ---: |');
-for (const kind of ['unguarded', 'guarded'] as const) console.log(`| ${kind === 'guarded' ? 'with `timeout: 5000` (the SDK\'s guard)' : 'without a timeout'} | ${range(perCall[kind])} |`);
+for (const kind of ['unguarded', 'guarded'] as const) console.log(`| ${kind === 'guarded' ? 'with `timeout: 5000` (the SDK\'s guard)' : 'without a timeout'} | ${spread(perCall[kind], 1)} |`);
