@@ -5,8 +5,8 @@
  * the same `agentTurn` (offline provider, conversation in PostgreSQL) and
  * `runHttp` activities on the same server, against a local tool server.
  * Reports (a) time per run of a `--turns` loop whose every turn but the last
- * calls a no-op http tool, Weft ÷ hand-written; (c) history events and bytes
- * per turn, and the largest history of a `--big-turns` loop whose tool answers
+ * calls a no-op http tool, Weft ÷ hand-written; (b) history events and bytes
+ * per turn; (c) the largest history of a `--big-turns` loop whose tool answers
  * `--big-bytes` each. Each figure is the median and range of the repeats;
  * writes its section of docs/benchmarks.md.
  */
@@ -204,7 +204,7 @@ Date: ${new Date().toISOString().slice(0, 10)}. Each figure: the median of ${REP
 | ---: | ---: | ---: | --- |
 | ${spread(of((r) => r.ms.weft), 0, ' ms')} | ${spread(of((r) => r.ms.hand), 0, ' ms')} | **${spread(ratios, 2)}** | ≤ 1.25×: ${ratio <= 1.25 ? 'met' : 'not met'} |
 
-(c) History per turn, the ${TURNS}-turn loop (one run of each side per repeat; bytes are the history's protobuf encoding, as Temporal stores and sends it):
+(b) History per turn, the ${TURNS}-turn loop (one run of each side per repeat; bytes are the history's protobuf encoding, as Temporal stores and sends it):
 
 | loop | events | bytes | events per turn | bytes per turn |
 | --- | ---: | ---: | ---: | ---: |
