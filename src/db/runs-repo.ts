@@ -3,7 +3,7 @@ import { isTerminalRun, runStatuses, type NodeRecord, type RunSnapshot, type Run
 import type { RunTrigger } from '../dag/run-trigger.js';
 import type { Definition } from '../dag/schema.js';
 import type { Db } from './client.js';
-import { jsonRows, preparedRows } from './raw-query.js';
+import { jsonRows, preparedRows, preparedSelect } from './raw-query.js';
 import type { EventsStatement } from './run-events-repo.js';
 import { runNodes } from './schema/run-nodes.js';
 import { runs, type RunRow } from './schema/runs.js';
@@ -55,6 +55,28 @@ const LIST_COLUMNS = {
   // The keyset's time at the column's own precision (microseconds): a cursor in milliseconds skipped the runs started later in the same millisecond.
   startKey: sql<string>`to_char(${runs.startedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
 };
+
+/** The list's fields in the order its select names them. */
+export const LIST_FIELDS = Object.keys(LIST_COLUMNS);
+
+/**
+ * The list's select for one combination of filters, with placeholders for
+ * their values (`workflow`, `status`, `afterStartedAt`, `afterId`) and `limit`;
+ * `RunsRepo.list` prepares one per combination (bench/run-list-cpu.ts runs it both ways).
+ */
+export function listSelect(db: Db, filter: { workflow: boolean; status: boolean; after: boolean }) {
+  const filters: SQL[] = [];
+  if (filter.workflow) filters.push(eq(runs.workflowName, sql.placeholder('workflow')));
+  if (filter.status) filters.push(eq(runs.status, sql.placeholder('status')));
+  // A row comparison, so that the position is a range of the (startedAt, id) index, not a filter over every newer row.
+  if (filter.after) filters.push(sql`(${runs.startedAt}, ${runs.id}) < (${sql.placeholder('afterStartedAt')}::timestamptz, ${sql.placeholder('afterId')})`);
+  return db
+    .select(LIST_COLUMNS)
+    .from(runs)
+    .where(filters.length > 0 ? and(...filters) : undefined)
+    .orderBy(desc(runs.startedAt), desc(runs.id))
+    .limit(sql.placeholder('limit'));
+}
 
 /** A run as listed: its times as ISO 8601 text; `startKey` is its start as the keyset compares it. */
 export type RunListRow = Pick<RunRow, Exclude<keyof typeof LIST_COLUMNS, 'startedAt' | 'endedAt' | 'startKey'>> & { startedAt: string; endedAt: string | null; startKey: string };
@@ -155,22 +177,12 @@ export class RunsRepo {
       statement = this.prepareList(query.workflow !== undefined, query.status !== undefined, query.after !== undefined, shape);
       this.listStatements.set(shape, statement);
     }
-    return statement.execute({ workflow: query.workflow, status: query.status, afterStartedAt: query.after?.startKey, afterId: query.after?.id, limit: query.limit });
+    return statement({ workflow: query.workflow, status: query.status, afterStartedAt: query.after?.startKey, afterId: query.after?.id, limit: query.limit });
   }
 
   private prepareList(workflow: boolean, status: boolean, after: boolean, shape: ListShape) {
-    const filters: SQL[] = [];
-    if (workflow) filters.push(eq(runs.workflowName, sql.placeholder('workflow')));
-    if (status) filters.push(eq(runs.status, sql.placeholder('status')));
-    // A row comparison, so that the position is a range of the (startedAt, id) index, not a filter over every newer row.
-    if (after) filters.push(sql`(${runs.startedAt}, ${runs.id}) < (${sql.placeholder('afterStartedAt')}::timestamptz, ${sql.placeholder('afterId')})`);
-    return this.db
-      .select(LIST_COLUMNS)
-      .from(runs)
-      .where(filters.length > 0 ? and(...filters) : undefined)
-      .orderBy(desc(runs.startedAt), desc(runs.id))
-      .limit(sql.placeholder('limit'))
-      .prepare(`runs_list_${shape.replaceAll(':', '_')}`);
+    // Every field is read as the driver decodes it: text, numbers, a boolean, JSON, and the times as text.
+    return preparedSelect<RunListRow>(this.db, listSelect(this.db, { workflow, status, after }), LIST_FIELDS, `runs_list_${shape.replaceAll(':', '_')}`);
   }
 
   /**
