@@ -181,8 +181,8 @@ ${summary}
       ? `\n- (b): the API served fewer requests a second than were sent: on this machine the load generator, the API, PostgreSQL, Temporal and the worker share ${cpus().length} cores (and any other work running: the load average column), so the latencies include queueing.`
       : ''
   }
-- (b)'s request path: an API process trusts a key it found active for 5 s (one database read per key and window, not per request); the list is a prepared statement (one per filter shape) of the summary columns along the \`(startedAt, id)\` index, its times formatted as ISO text by PostgreSQL; the page goes out as its mapper built it (\`wireForm\`: the tests and \`weft dev\` check it against its schema, \`weft api\` does not); JSON log lines are written in batches.
-- (b)'s *CPU a request*: user + system time from \`/proc\` over (b), ÷ requests, of the API process and of the load generator (this bench's process: autocannon, and the API's log lines it reads). \`--profile dir\` writes the API's CPU profile: what is left of a request's CPU is mostly garbage collection, the HTTP write, the driver's row decoding and Drizzle's row mapping, \`JSON.stringify\`, Express's routing and the ETag's hash.
+- (b)'s request path: an API process trusts a key it found active for 5 s (one database read per key and window, not per request); the list is a prepared statement (one per filter shape) of the summary columns along the \`(startedAt, id)\` index, its times formatted as ISO text by PostgreSQL, its rows keyed by field as the driver decodes them (no per-field mapping); the page goes out as its mapper built it (\`wireForm\`: the tests and \`weft dev\` check it against its schema, \`weft api\` does not); JSON log lines are written in batches.
+- (b)'s *CPU a request*: user + system time from \`/proc\` over (b), ÷ requests, of the API process and of the load generator (this bench's process: autocannon, and the API's log lines it reads). \`--profile dir\` writes the API's CPU profile: what is left of a request's CPU is mostly garbage collection, the HTTP write, the driver's row decoding, \`JSON.stringify\`, Express's routing and the ETag's hash.
 `;
 }
 
