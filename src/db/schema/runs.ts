@@ -18,7 +18,7 @@ export const runs = pgTable(
     output: jsonb('output'),
     error: jsonb('error').$type<RunError>(),
     costUsd: doublePrecision('cost_usd').notNull().default(0),
-    /** Its task priority, 1 (lowest) to 5 (highest), as given at start or by its definition's `limits.priority` (src/dag/priority.ts). */
+    /** Its task priority, 1 (most urgent) to 5 (batch), as given at start or by its definition's `limits.priority` (src/dag/priority.ts). */
     priority: integer('priority').notNull().default(3),
     idempotencyKey: text('idempotency_key').unique(),
     createdBy: text('created_by'),
